@@ -1,0 +1,337 @@
+package answer
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// evidence reports whether a window of text holds an answer of the kind the
+// part asks for that is not already in the question. toks are the window's
+// tokens; inQ reports terms the question itself uses.
+func evidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	switch p.Kind {
+	case Who:
+		return hasPerson(toks, inQ)
+	case Definition:
+		return hasDescription(p, text, toks)
+	case When:
+		return hasDate(toks, inQ)
+	case Where:
+		return hasPlace(toks, inQ)
+	case HowMany:
+		return hasCount(p, toks)
+	case HowMuch:
+		return hasAmount(toks)
+	case HowLong:
+		return hasDuration(toks)
+	case Why:
+		return hasReason(text, toks)
+	case Say:
+		return hasSpeech(text, toks)
+	default:
+		return newContent(toks, inQ) >= 2
+	}
+}
+
+var months = map[string]bool{}
+var weekdays = map[string]bool{}
+var relativeTime = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec") {
+		months[m] = true
+	}
+	for _, d := range strings.Fields("monday tuesday wednesday thursday friday saturday sunday") {
+		weekdays[d] = true
+	}
+	for _, r := range strings.Fields("yesterday today tonight tomorrow ago earlier recently weekend summer winter spring autumn fall morning afternoon evening night week month year decade century") {
+		relativeTime[r] = true
+	}
+}
+
+func lower(t retrieval.Token) string { return strings.ToLower(t.Surface) }
+
+func isMonthOrDay(t retrieval.Token) bool {
+	w := lower(t)
+	return months[w] && (t.Capital || w != "may") || weekdays[w]
+}
+
+func isYear(t retrieval.Token) bool {
+	s := t.Surface
+	return len(s) == 4 && t.Number && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20"))
+}
+
+func hasDate(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		if inQ(t.Term) {
+			continue
+		}
+		if isMonthOrDay(t) || isYear(t) {
+			return true
+		}
+		w := lower(t)
+		if relativeTime[w] && i > 0 {
+			prev := lower(toks[i-1])
+			if prev == "last" || prev == "this" || prev == "next" || prev == "earlier" || prev == "later" || w == "ago" || w == "yesterday" || w == "today" || w == "tomorrow" {
+				return true
+			}
+		}
+		if strings.Contains(t.Surface, ":") || (t.Number && i+1 < len(toks) && (lower(toks[i+1]) == "p" || lower(toks[i+1]) == "a")) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPlace looks for a capitalised name after a place preposition, or a
+// "Name-area"/"Name-based" form.
+func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		if !t.Capital || t.Stop || isMonthOrDay(t) || inQ(t.Term) {
+			continue
+		}
+		if i > 0 {
+			prev := lower(toks[i-1])
+			if prev == "in" || prev == "at" || prev == "from" || prev == "near" || prev == "outside" || prev == "across" {
+				return true
+			}
+		}
+		if i+1 < len(toks) {
+			next := lower(toks[i+1])
+			if (next == "area" || next == "based") && toks[i+1].Start == t.End+1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var titles = map[string]bool{"mr": true, "mrs": true, "ms": true, "dr": true, "sen": true, "rep": true, "gov": true, "prof": true, "president": true}
+
+// hasPerson looks for a name of two or more capitalised words, or a title
+// and a name, that the question does not already hold.
+func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i := 0; i < len(toks); i++ {
+		t := toks[i]
+		if !t.Capital || isMonthOrDay(t) {
+			continue
+		}
+		if titles[lower(t)] && i+1 < len(toks) && toks[i+1].Capital && !inQ(toks[i+1].Term) {
+			return true
+		}
+		j := i
+		fresh := false
+		for j < len(toks) && toks[j].Capital && !toks[j].Stop && !isMonthOrDay(toks[j]) {
+			if !inQ(toks[j].Term) {
+				fresh = true
+			}
+			j++
+		}
+		if j-i >= 2 && fresh {
+			if i > 0 {
+				prev := lower(toks[i-1])
+				if prev == "in" || prev == "at" || prev == "from" {
+					i = j
+					continue
+				}
+			}
+			return true
+		}
+		if j > i {
+			i = j - 1
+		}
+	}
+	return false
+}
+
+var roleWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`officer chief director official executive president secretary minister founder
+	spokesperson spokesman spokeswoman reporter analyst head manager leader chairman chairwoman senator governor mayor
+	candidate adviser advisor member staffer expert researcher professor lawyer attorney judge ceo cfo cto ciso
+	journalist editor author economist scientist engineer commissioner ambassador general colonel officer agent
+	employee worker owner partner investor student teacher doctor representative deputy aide consultant specialist
+	administrator coordinator strategist activist organizer lawmaker congressman congresswoman actor singer player coach
+	company firm agency group organization organisation nonprofit startup maker`) {
+		roleWords[retrieval.Term(w)] = true
+	}
+}
+
+// hasDescription looks for what a definition question wants: the subject
+// in apposition ("X, a former …", "X, who served as …", "X is the …") or a
+// role word in the same sentence.
+func hasDescription(p Part, text string, toks []retrieval.Token) bool {
+	for i, t := range toks {
+		if !roleWords[t.Term] {
+			continue
+		}
+		// The role must not be a word of the question itself.
+		asked := false
+		for _, c := range p.Concepts {
+			for _, alt := range c.Alts {
+				for _, a := range alt {
+					if a == t.Term {
+						asked = true
+					}
+				}
+			}
+		}
+		if !asked && i > 0 {
+			return true
+		}
+	}
+	low := strings.ToLower(text)
+	for _, pat := range []string{", who ", ", a ", ", an ", ", the ", " is a ", " was a ", " is the ", " was the ", " served as ", " works as ", " worked as "} {
+		if strings.Contains(low, pat) {
+			return true
+		}
+	}
+	return false
+}
+
+var numberWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens several") {
+		numberWords[w] = true
+	}
+}
+
+func isNumber(t retrieval.Token) bool {
+	return (t.Number && !isYear(t)) || numberWords[lower(t)]
+}
+
+// hasCount looks for a number standing right before the thing counted
+// ("40 employees", "a staff of 12").
+func hasCount(p Part, toks []retrieval.Token) bool {
+	if p.Focus < 0 {
+		for _, t := range toks {
+			if isNumber(t) {
+				return true
+			}
+		}
+		return false
+	}
+	focus := p.Concepts[p.Focus]
+	for i := range toks {
+		if !matchAt(toks, i, focus) {
+			continue
+		}
+		for k := max(0, i-4); k < i; k++ {
+			if isNumber(toks[k]) {
+				return true
+			}
+		}
+		if i+2 < len(toks) && lower(toks[i+1]) == "of" && isNumber(toks[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAmount(toks []retrieval.Token) bool {
+	for i, t := range toks {
+		w := lower(t)
+		if w == "million" || w == "billion" || w == "trillion" || w == "percent" || w == "dollars" || w == "euros" || w == "pounds" {
+			return true
+		}
+		if isNumber(t) && t.Start > 0 {
+			return true
+		}
+		_ = i
+	}
+	return false
+}
+
+var timeUnits = map[string]bool{"second": true, "seconds": true, "minute": true, "minutes": true, "hour": true, "hours": true,
+	"day": true, "days": true, "week": true, "weeks": true, "month": true, "months": true, "year": true, "years": true, "decade": true, "decades": true}
+
+func hasDuration(toks []retrieval.Token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		w := lower(toks[i])
+		if (isNumber(toks[i]) || w == "a" || w == "an" || w == "several" || w == "few") && timeUnits[lower(toks[i+1])] {
+			return true
+		}
+	}
+	return false
+}
+
+var reasonMarkers = []string{" because ", " due to ", " citing ", " cited ", " over ", " amid ", " after ", " since ",
+	" as a result ", " in order to ", " so that ", " reason", " led to ", " following ", " differences ", " disagree", " in protest "}
+
+func hasReason(text string, toks []retrieval.Token) bool {
+	low := " " + strings.ToLower(retrieval.Fold(text)) + " "
+	for _, m := range reasonMarkers {
+		if strings.Contains(low, m) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasSpeech(text string, toks []retrieval.Token) bool {
+	if strings.ContainsAny(text, "“”\"") {
+		return true
+	}
+	for _, t := range toks {
+		switch t.Term {
+		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin":
+			return true
+		}
+	}
+	return false
+}
+
+// newContent counts content words in the window that the question does
+// not use: how much the window adds.
+func newContent(toks []retrieval.Token, inQ func(string) bool) int {
+	n := 0
+	for _, t := range toks {
+		if !t.Stop && !inQ(t.Term) && len(t.Term) > 2 {
+			n++
+		}
+	}
+	return n
+}
+
+// matchAt reports whether one of c's alternatives starts at toks[i].
+func matchAt(toks []retrieval.Token, i int, c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 0 || i+len(alt) > len(toks) {
+			continue
+		}
+		ok := true
+		for k, term := range alt {
+			if toks[i+k].Term != term {
+				ok = false
+				break
+			}
+		}
+		if ok {
+			return true
+		}
+	}
+	return false
+}
+
+// matches reports whether c appears anywhere in toks.
+func matches(toks []retrieval.Token, c Concept) bool {
+	for i := range toks {
+		if matchAt(toks, i, c) {
+			return true
+		}
+	}
+	return false
+}
+
+func isUpperWord(s string) bool {
+	for _, r := range s {
+		if !unicode.IsUpper(r) {
+			return false
+		}
+	}
+	return s != ""
+}

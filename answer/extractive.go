@@ -1,0 +1,285 @@
+package answer
+
+import (
+	"fmt"
+	"slices"
+	"sort"
+	"strings"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Extractive answers from the retrieved passages without a model: for each
+// part of the question it picks the sentences that carry the part's
+// concepts and an answer of the right kind, and quotes them.
+type Extractive struct {
+	// IDF weighs concepts by rarity; nil weighs them all alike.
+	IDF func(term string) float64
+}
+
+// window is one sentence, or two adjacent sentences, of a retrieved passage.
+type window struct {
+	hit   retrieval.Hit
+	rank  int
+	start int // offsets in the article text
+	end   int
+	text  string
+	toks  []retrieval.Token
+	pair  bool
+}
+
+type candidate struct {
+	w        *window
+	score    float64
+	coverage float64 // share of the part's concepts matched
+	ok       bool    // carries every required concept and an answer
+}
+
+// Answer answers q from hits, best hit first.
+func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
+	ans := &Answer{Question: q.Text, Citations: []Citation{}, NotCovered: []string{}}
+	ans.Sources = countSources(hits)
+	wins := windows(hits)
+	var c citer
+	var sentences []string
+	var open []Part
+	var related []candidate
+	for _, p := range q.Parts {
+		cands := e.rank(p, wins)
+		chosen := pick(cands)
+		if len(chosen) == 0 {
+			open = append(open, p)
+			ans.NotCovered = append(ans.NotCovered, p.Text)
+			for _, cd := range cands {
+				if cd.coverage >= 0.5 {
+					related = append(related, cd)
+				}
+			}
+			continue
+		}
+		for _, cd := range chosen {
+			n := c.cite(cd.w.hit, cd.w.start, cd.w.end)
+			sentences = append(sentences, fmt.Sprintf("%s [%d]", strings.TrimSpace(cd.w.text), n))
+		}
+	}
+	switch {
+	case len(open) == 0:
+		ans.Status = Answered
+	case len(open) < len(q.Parts):
+		ans.Status = Partial
+	default:
+		ans.Status = NotCovered
+	}
+	var b strings.Builder
+	if ans.Status == NotCovered {
+		b.WriteString(noneSay(ans.Sources, open))
+		rel := pickRelated(related, 2)
+		if len(rel) > 0 {
+			b.WriteString(" What they do say:")
+			for _, cd := range rel {
+				n := c.cite(cd.w.hit, cd.w.start, cd.w.end)
+				fmt.Fprintf(&b, " %s [%d]", strings.TrimSpace(cd.w.text), n)
+			}
+		}
+	} else {
+		b.WriteString(strings.Join(sentences, " "))
+		for _, p := range open {
+			fmt.Fprintf(&b, " The sources do not say %s.", p.Text)
+		}
+	}
+	ans.Answer = strings.TrimSpace(b.String())
+	ans.Citations = c.cites
+	return ans
+}
+
+func noneSay(sources int, open []Part) string {
+	var what []string
+	for _, p := range open {
+		what = append(what, p.Text)
+	}
+	list := strings.Join(what, ", or ")
+	switch sources {
+	case 0:
+		return fmt.Sprintf("No ingested article bears on this question; nothing says %s.", list)
+	case 1:
+		return fmt.Sprintf("The one source found does not say %s.", list)
+	}
+	return fmt.Sprintf("None of the %d sources found says %s.", sources, list)
+}
+
+// countSources counts the independent articles among the hits: a copy
+// counts with its original.
+func countSources(hits []retrieval.Hit) int {
+	seen := map[string]bool{}
+	for _, h := range hits {
+		seen[h.Article.Original()] = true
+	}
+	return len(seen)
+}
+
+// windows cuts every hit into sentence windows.
+func windows(hits []retrieval.Hit) []*window {
+	var out []*window
+	for rank, h := range hits {
+		ss := retrieval.Sentences(h.Passage.Text)
+		base := h.Passage.Start
+		mk := func(s, e retrieval.Span, pair bool) *window {
+			start, end := base+s.Start, base+e.End
+			text := h.Article.Text[start:end]
+			return &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair}
+		}
+		for i, s := range ss {
+			if len(strings.Fields(h.Passage.Text[s.Start:s.End])) < 4 {
+				continue
+			}
+			out = append(out, mk(s, s, false))
+			if i+1 < len(ss) {
+				out = append(out, mk(s, ss[i+1], true))
+			}
+		}
+	}
+	return out
+}
+
+func (e Extractive) idf(alt []string) float64 {
+	if e.IDF == nil {
+		return 1
+	}
+	best := 0.0
+	for _, t := range alt {
+		best = max(best, e.IDF(t))
+	}
+	return max(best, 0.1)
+}
+
+// rank scores every window for a part, best first.
+func (e Extractive) rank(p Part, wins []*window) []candidate {
+	qterms := map[string]bool{}
+	for _, c := range append(slices.Clone(p.Concepts), p.Context...) {
+		for _, alt := range c.Alts {
+			for _, t := range alt {
+				qterms[t] = true
+			}
+		}
+	}
+	inQ := func(t string) bool { return qterms[t] }
+	weights := make([]float64, len(p.Concepts))
+	total := 0.0
+	for i, c := range p.Concepts {
+		weights[i] = e.idf(c.Alts[0])
+		total += weights[i]
+	}
+	var out []candidate
+	for _, w := range wins {
+		var inWin, inCtx, missW float64
+		missing := 0
+		missFocusOrName := false
+		for i, c := range p.Concepts {
+			switch {
+			case matches(w.toks, c):
+				inWin += weights[i]
+			case c.Name && articleHas(w.hit.Article, c):
+				inCtx += weights[i]
+			default:
+				missing++
+				missW += weights[i]
+				if i == p.Focus || c.Name {
+					missFocusOrName = true
+				}
+			}
+		}
+		if inWin == 0 {
+			continue
+		}
+		cd := candidate{w: w}
+		if total > 0 {
+			cd.coverage = (inWin + inCtx) / total
+		}
+		// Every concept must be there; a question of four or more
+		// concepts may miss its least telling one, never a name or the
+		// thing counted.
+		allowed := missing == 0 || (missing == 1 && len(p.Concepts) >= 4 && !missFocusOrName && missW <= minWeight(weights))
+		ctxBonus := 0.0
+		for _, c := range p.Context {
+			if matches(w.toks, c) || articleHas(w.hit.Article, c) {
+				ctxBonus += 0.5
+			}
+		}
+		cd.ok = allowed && len(p.Concepts) > 0 && evidence(p, w.text, w.toks, inQ)
+		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank)
+		if w.pair {
+			cd.score -= 0.5
+		}
+		// Prefer sentences of reasonable length.
+		if n := len(w.toks); n > 60 {
+			cd.score -= float64(n-60) * 0.02
+		}
+		out = append(out, cd)
+	}
+	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
+	return out
+}
+
+func minWeight(ws []float64) float64 {
+	m := ws[0]
+	for _, w := range ws {
+		m = min(m, w)
+	}
+	return m
+}
+
+func articleHas(a *retrieval.Article, c Concept) bool {
+	return matches(retrieval.Tokens(a.Text), c)
+}
+
+// pick returns the best qualifying window and, when another independent
+// article also answers, the best of that one too.
+func pick(cands []candidate) []candidate {
+	var out []candidate
+	for _, cd := range cands {
+		if !cd.ok {
+			continue
+		}
+		if len(out) == 0 {
+			out = append(out, cd)
+			continue
+		}
+		first := out[0]
+		if cd.w.hit.Article.Original() == first.w.hit.Article.Original() || overlaps(cd.w, first.w) {
+			continue
+		}
+		if cd.score >= 0.8*first.score {
+			out = append(out, cd)
+		}
+		break
+	}
+	return out
+}
+
+func overlaps(a, b *window) bool {
+	return a.hit.Article.ID == b.hit.Article.ID && a.start < b.end && b.start < a.end
+}
+
+// pickRelated returns up to n of the closest non-answers, from different
+// articles, single sentences preferred.
+func pickRelated(cands []candidate, n int) []candidate {
+	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].coverage != cands[j].coverage {
+			return cands[i].coverage > cands[j].coverage
+		}
+		return cands[i].score > cands[j].score
+	})
+	var out []candidate
+	seen := map[string]bool{}
+	for _, cd := range cands {
+		if cd.w.pair || seen[cd.w.hit.Article.Original()] {
+			continue
+		}
+		seen[cd.w.hit.Article.Original()] = true
+		out = append(out, cd)
+		if len(out) == n {
+			break
+		}
+	}
+	return out
+}

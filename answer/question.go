@@ -1,0 +1,431 @@
+// Package answer turns a question and the passages retrieved for it into an
+// Answer: every claim cited to exact article text, and every part of the
+// question the passages leave open listed as not covered.
+package answer
+
+import (
+	"strings"
+	"unicode"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Kind is what sort of answer a question part asks for.
+type Kind string
+
+// The kinds of question storybot understands.
+const (
+	Who        Kind = "who"        // a person or organisation
+	Definition Kind = "definition" // who or what someone or something is
+	When       Kind = "when"       // a date or time
+	Where      Kind = "where"      // a place
+	HowMany    Kind = "how_many"   // a count of the focus noun
+	HowMuch    Kind = "how_much"   // an amount, usually money
+	HowLong    Kind = "how_long"   // a duration
+	Why        Kind = "why"        // a reason
+	Say        Kind = "say"        // what someone said
+	What       Kind = "what"       // anything that adds to the question
+	YesNo      Kind = "yes_no"     // a statement to confirm
+)
+
+// Question is an analysed question.
+type Question struct {
+	Text  string
+	Parts []Part
+}
+
+// Part is one thing the question asks ("Who replaced Baccio, and why did he
+// resign?" has two).
+type Part struct {
+	// Text is the part in plain words, as the not-covered list shows it.
+	Text     string
+	Kind     Kind
+	Concepts []Concept
+	// Focus is the concept a count or amount must attach to ("employees"
+	// in "how many employees").
+	Focus int
+	// Context holds names from earlier parts that a pronoun in this part
+	// refers to; they help ranking but are not required.
+	Context []Concept
+}
+
+// Concept is one idea of a question part, with every way a passage may
+// phrase it.
+type Concept struct {
+	Label string
+	// Alts are term sequences (see retrieval.Term), any of which matches.
+	Alts [][]string
+	// Name marks proper names, which may be matched anywhere in the
+	// article (a later sentence says "he").
+	Name bool
+}
+
+// fillers are question words that ask rather than carry content.
+var fillers = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`who whom whose what when where why how which is are was were be been being
+	do does did done doing has have had can could will would should shall may might must happen happened occur
+	occurred know tell us me about anything something news story stories latest update report reported say
+	any there`) {
+		fillers[retrieval.Term(w)] = true
+	}
+}
+
+var questionWords = map[string]bool{"who": true, "whom": true, "whose": true, "what": true, "when": true,
+	"where": true, "why": true, "how": true, "which": true}
+
+var auxiliaries = map[string]bool{"is": true, "are": true, "was": true, "were": true, "do": true, "does": true,
+	"did": true, "has": true, "have": true, "had": true, "can": true, "could": true, "will": true, "would": true,
+	"should": true, "may": true, "might": true, "must": true, "shall": true}
+
+var pronouns = map[string]bool{"he": true, "she": true, "they": true, "him": true, "her": true, "his": true,
+	"their": true, "them": true, "it": true, "its": true}
+
+// Analyze splits a question into parts and finds each part's kind and
+// concepts. th expands abbreviations and synonyms; it may be nil.
+func Analyze(q string, th *retrieval.Thesaurus) Question {
+	out := Question{Text: strings.TrimSpace(q)}
+	var names []Concept
+	for _, text := range splitParts(out.Text) {
+		kinds := kindsOf(text)
+		for _, k := range kinds {
+			p := analyzePart(text, k, th)
+			if hasPronoun(text) {
+				p.Context = append(p.Context, names...)
+			}
+			for _, c := range p.Concepts {
+				if c.Name {
+					names = append(names, c)
+				}
+			}
+			if len(kinds) > 1 {
+				// "when and where did it happen" → "when did it happen".
+				f := strings.Fields(text)
+				p.Text = plain(kindWord(k) + " " + strings.Join(f[3:], " "))
+			}
+			out.Parts = append(out.Parts, p)
+		}
+	}
+	return out
+}
+
+// splitParts cuts a question at ";", "?" and at ", and"/"and" that start a
+// new question ("…, and where was …").
+func splitParts(q string) []string {
+	var parts []string
+	for _, chunk := range strings.FieldsFunc(q, func(r rune) bool { return r == '?' || r == ';' }) {
+		words := strings.Fields(chunk)
+		start := 0
+		for i := 1; i+1 < len(words); i++ {
+			w := strings.ToLower(strings.Trim(words[i], ",."))
+			if w != "and" && w != "also" && w != "but" {
+				continue
+			}
+			next := strings.ToLower(strings.Trim(words[i+1], ",."))
+			if !questionWords[next] && !auxiliaries[next] {
+				continue
+			}
+			if i-start < 2 {
+				continue // "when and where": one part, two kinds
+			}
+			parts = append(parts, strings.Join(words[start:i], " "))
+			start = i + 1
+		}
+		parts = append(parts, strings.Join(words[start:], " "))
+	}
+	var out []string
+	for _, p := range parts {
+		p = strings.Trim(strings.TrimSpace(p), ",.!:")
+		if len(retrieval.Tokens(p)) > 0 {
+			out = append(out, p)
+		}
+	}
+	return out
+}
+
+// kindsOf finds what a part asks for; "when and where did …" asks two.
+func kindsOf(text string) []Kind {
+	words := lowerWords(text)
+	if len(words) == 0 {
+		return []Kind{What}
+	}
+	if len(words) > 2 && questionWords[words[0]] && words[1] == "and" && questionWords[words[2]] {
+		return []Kind{kindAt(words[0:]), kindAt(words[2:])}
+	}
+	return []Kind{kindAt(words)}
+}
+
+func kindAt(words []string) Kind {
+	w0 := words[0]
+	w1 := ""
+	if len(words) > 1 {
+		w1 = words[1]
+	}
+	rest := strings.Join(words, " ")
+	switch {
+	case w0 == "who" || w0 == "whom" || w0 == "whose":
+		if (w1 == "is" || w1 == "was" || w1 == "are" || w1 == "were") && len(words) <= 5 && !strings.Contains(rest, " by ") {
+			return Definition
+		}
+		return Who
+	case w0 == "when" || strings.HasPrefix(rest, "what time") || strings.HasPrefix(rest, "what date") ||
+		strings.HasPrefix(rest, "what day") || strings.HasPrefix(rest, "what year") || strings.HasPrefix(rest, "what month") ||
+		strings.HasPrefix(rest, "since when") || strings.HasPrefix(rest, "how long ago"):
+		return When
+	case w0 == "where" || strings.HasPrefix(rest, "what city") || strings.HasPrefix(rest, "what country") ||
+		strings.HasPrefix(rest, "what state") || strings.HasPrefix(rest, "in which city") || strings.HasPrefix(rest, "which city"):
+		return Where
+	case w0 == "why" || strings.HasPrefix(rest, "for what reason") || strings.HasPrefix(rest, "what caused") ||
+		strings.HasPrefix(rest, "what led") || strings.HasPrefix(rest, "what prompted") || strings.HasPrefix(rest, "how come"):
+		return Why
+	case w0 == "how" && (w1 == "many" || w1 == "few"):
+		return HowMany
+	case w0 == "how" && w1 == "much":
+		return HowMuch
+	case w0 == "how" && w1 == "long":
+		return HowLong
+	case w0 == "how" && (w1 == "old" || w1 == "big" || w1 == "large"):
+		return HowMuch
+	case (w0 == "what" || w0 == "how") && saysSomething(words):
+		return Say
+	case w0 == "what" && (w1 == "is" || w1 == "was" || w1 == "are") && len(words) <= 4:
+		return Definition
+	case w0 == "what" || w0 == "which" || w0 == "how":
+		return What
+	case auxiliaries[w0]:
+		return YesNo
+	}
+	return What
+}
+
+// saysSomething reports a question about what someone said ("what did the
+// spokesperson say", "how did X respond").
+func saysSomething(words []string) bool {
+	for _, w := range words {
+		switch w {
+		case "say", "said", "says", "respond", "responded", "react", "reacted", "comment", "commented",
+			"response", "reaction", "statement", "tell", "told":
+			return true
+		}
+	}
+	return false
+}
+
+func lowerWords(text string) []string {
+	var out []string
+	for _, t := range retrieval.Tokens(text) {
+		out = append(out, strings.ToLower(t.Surface))
+	}
+	return out
+}
+
+func hasPronoun(text string) bool {
+	for _, w := range lowerWords(text) {
+		if pronouns[w] {
+			return true
+		}
+	}
+	return false
+}
+
+func kindWord(k Kind) string {
+	switch k {
+	case When:
+		return "when"
+	case Where:
+		return "where"
+	case Who:
+		return "who"
+	case Why:
+		return "why"
+	}
+	return "what"
+}
+
+func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
+	p := Part{Text: plain(text), Kind: k, Focus: -1}
+	toks := retrieval.Tokens(text)
+	terms := make([]string, len(toks))
+	for i, t := range toks {
+		terms[i] = t.Term
+	}
+	used := make([]bool, len(toks))
+	// Names: runs of capitalised words (the first word only when it is
+	// not a question word), kept whole, with the last word alone as an
+	// alternative ("Mick Baccio" or "Baccio").
+	for i := 0; i < len(toks); {
+		if !isNameToken(toks, i) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(toks) && isNameToken(toks, j) {
+			j++
+		}
+		var seq, label []string
+		for _, t := range toks[i:j] {
+			seq = append(seq, t.Term)
+			label = append(label, t.Surface)
+		}
+		c := Concept{Label: strings.Join(label, " "), Alts: [][]string{seq}, Name: true}
+		// An abbreviation in the thesaurus (CISO) is a title, not a name.
+		if th != nil && len(th.Match(seq)) > 0 && len(seq) == 1 {
+			i = j
+			continue
+		}
+		if len(seq) > 1 {
+			c.Alts = append(c.Alts, seq[len(seq)-1:])
+		}
+		p.Concepts = append(p.Concepts, c)
+		for x := i; x < j; x++ {
+			used[x] = true
+		}
+		i = j
+	}
+	// Thesaurus phrases become one concept with every member as an
+	// alternative.
+	if th != nil {
+		for _, m := range th.Match(terms) {
+			if anyUsed(used, m.Start, m.End) {
+				continue
+			}
+			var label []string
+			for _, t := range toks[m.Start:m.End] {
+				label = append(label, t.Surface)
+			}
+			p.Concepts = append(p.Concepts, Concept{Label: strings.Join(label, " "), Alts: m.Alts})
+			for x := m.Start; x < m.End; x++ {
+				used[x] = true
+			}
+		}
+	}
+	// Every other content word is a concept of its own.
+	for i, t := range toks {
+		if used[i] || t.Stop || fillers[t.Term] || pronouns[strings.ToLower(t.Surface)] {
+			continue
+		}
+		p.Concepts = append(p.Concepts, Concept{Label: t.Surface, Alts: [][]string{{t.Term}}})
+		used[i] = true
+	}
+	sortConcepts(p.Concepts, toks)
+	if k == HowMany || k == HowMuch {
+		p.Focus = focusOf(toks, p.Concepts)
+	}
+	return p
+}
+
+// isNameToken reports whether toks[i] is part of a proper name.
+func isNameToken(toks []retrieval.Token, i int) bool {
+	t := toks[i]
+	if !t.Capital || t.Stop {
+		return false
+	}
+	w := strings.ToLower(t.Surface)
+	if questionWords[w] || auxiliaries[w] {
+		return false
+	}
+	// An all-caps abbreviation or a capitalised word is a name; the first
+	// word of the question counts only when it is not a question word.
+	return true
+}
+
+func anyUsed(used []bool, i, j int) bool {
+	for x := i; x < j; x++ {
+		if used[x] {
+			return true
+		}
+	}
+	return false
+}
+
+// sortConcepts orders concepts as their words stand in the question.
+func sortConcepts(cs []Concept, toks []retrieval.Token) {
+	pos := func(c Concept) int {
+		for i, t := range toks {
+			if len(c.Alts) > 0 && len(c.Alts[0]) > 0 && t.Term == c.Alts[0][0] {
+				return i
+			}
+		}
+		for i, t := range toks {
+			for _, alt := range c.Alts {
+				if len(alt) > 0 && t.Term == alt[0] {
+					return i
+				}
+			}
+		}
+		return len(toks)
+	}
+	for i := 1; i < len(cs); i++ {
+		for j := i; j > 0 && pos(cs[j]) < pos(cs[j-1]); j-- {
+			cs[j], cs[j-1] = cs[j-1], cs[j]
+		}
+	}
+}
+
+// focusOf returns the concept right after "how many"/"how much".
+func focusOf(toks []retrieval.Token, cs []Concept) int {
+	for i := 0; i+2 < len(toks); i++ {
+		w := strings.ToLower(toks[i+1].Surface)
+		if strings.ToLower(toks[i].Surface) == "how" && (w == "many" || w == "much" || w == "few") {
+			for ci, c := range cs {
+				for _, alt := range c.Alts {
+					if alt[0] == toks[i+2].Term {
+						return ci
+					}
+				}
+			}
+		}
+	}
+	return -1
+}
+
+// plain returns a part as a clause for "The sources do not say …": its
+// first letter lowercased unless it starts a name, trailing punctuation off.
+func plain(text string) string {
+	text = strings.TrimSpace(strings.TrimRight(strings.TrimSpace(text), "?.!"))
+	f := strings.Fields(text)
+	if len(f) == 0 {
+		return text
+	}
+	w := strings.ToLower(f[0])
+	if questionWords[w] || auxiliaries[w] {
+		r := []rune(f[0])
+		r[0] = unicode.ToLower(r[0])
+		f[0] = string(r)
+	}
+	return strings.Join(f, " ")
+}
+
+// Terms returns the weighted search terms for the whole question: every
+// concept's words at full weight, their alternatives at half.
+func (q Question) Terms() []retrieval.WeightedTerm {
+	var out []retrieval.WeightedTerm
+	seen := map[string]bool{}
+	add := func(t string, w float64) {
+		if retrieval.IsStopword(t) || seen[t] {
+			return
+		}
+		seen[t] = true
+		out = append(out, retrieval.WeightedTerm{Term: t, Weight: w})
+	}
+	for _, p := range q.Parts {
+		for _, c := range p.Concepts {
+			for ai, alt := range c.Alts {
+				for _, t := range alt {
+					if ai == 0 {
+						add(t, 1)
+					} else {
+						add(t, 0.5)
+					}
+				}
+			}
+		}
+		for _, c := range p.Context {
+			for _, t := range c.Alts[0] {
+				add(t, 0.5)
+			}
+		}
+	}
+	return out
+}

@@ -1,0 +1,255 @@
+package retrieval
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/kljensen/snowball/english"
+)
+
+// Token is one word of a text: its place in the text, its surface form and
+// the term it is indexed and matched under.
+type Token struct {
+	Start, End int    // byte offsets in the analysed text
+	Surface    string // the word as written, possessive removed
+	Term       string // lowercased, lemmatised, stemmed
+	Stop       bool   // a stopword: kept for phrases, not indexed
+	Capital    bool   // written with a leading capital letter
+	Number     bool   // made of digits
+}
+
+// Tokens splits text into words. Letters and digits form words; an internal
+// apostrophe (straight or curly) or a period inside an abbreviation stays in
+// the word; a trailing possessive ’s is dropped from Term. Hyphenated words
+// are split into their parts.
+func Tokens(text string) []Token {
+	var out []Token
+	i := 0
+	for i < len(text) {
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if !isWordRune(r) {
+			i += w
+			continue
+		}
+		start := i
+		j := i
+		for j < len(text) {
+			r, w := utf8.DecodeRuneInString(text[j:])
+			if isWordRune(r) {
+				j += w
+				continue
+			}
+			if (r == '\'' || r == '’') && j+w < len(text) {
+				nr, _ := utf8.DecodeRuneInString(text[j+w:])
+				if unicode.IsLetter(nr) {
+					j += w
+					continue
+				}
+			}
+			if (r == '.' || r == ',') && j+w < len(text) && j > start {
+				// Decimal numbers and thousands: 1.5, 76,000.
+				pr, _ := utf8.DecodeLastRuneInString(text[start:j])
+				nr, _ := utf8.DecodeRuneInString(text[j+w:])
+				if unicode.IsDigit(pr) && unicode.IsDigit(nr) {
+					j += w
+					continue
+				}
+			}
+			break
+		}
+		out = append(out, makeToken(text, start, j))
+		i = j
+	}
+	return out
+}
+
+func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+func makeToken(text string, start, end int) Token {
+	surface := text[start:end]
+	surface = strings.ReplaceAll(surface, "’", "'")
+	lower := strings.ToLower(surface)
+	for _, suf := range []string{"'s", "'"} {
+		if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+1 {
+			lower = lower[:len(lower)-len(suf)]
+			surface = surface[:len(surface)-len(suf)]
+			break
+		}
+	}
+	first, _ := utf8.DecodeRuneInString(surface)
+	t := Token{
+		Start:   start,
+		End:     end,
+		Surface: surface,
+		Capital: unicode.IsUpper(first),
+		Number:  unicode.IsDigit(first),
+	}
+	t.Stop = IsStopword(lower)
+	t.Term = Term(lower)
+	return t
+}
+
+// Term returns the index term of one lowercase word: irregular forms are
+// mapped to their lemma, then the word is Snowball-stemmed.
+func Term(lower string) string {
+	lower = strings.ReplaceAll(lower, ",", "")
+	if l, ok := irregular[lower]; ok {
+		lower = l
+	}
+	if len(lower) <= 2 || !isAlpha(lower) {
+		return lower
+	}
+	return english.Stem(lower, true)
+}
+
+func isAlpha(s string) bool {
+	for _, r := range s {
+		if !unicode.IsLetter(r) && r != '\'' {
+			return false
+		}
+	}
+	return true
+}
+
+// Terms returns the non-stopword terms of text, in order.
+func Terms(text string) []string {
+	toks := Tokens(text)
+	out := make([]string, 0, len(toks))
+	for _, t := range toks {
+		if !t.Stop {
+			out = append(out, t.Term)
+		}
+	}
+	return out
+}
+
+// IsStopword reports whether a lowercase word carries no meaning for search.
+func IsStopword(lower string) bool {
+	_, ok := stopwords[lower]
+	return ok
+}
+
+var stopwords = wordSet(`a about above after again against all am an and any are aren't as at be because been
+before being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+down during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her here
+here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its itself
+let's me more most mustn't my myself no nor not of off on once only or other ought our ours ourselves out
+over own same shan't she she'd she'll she's should shouldn't so some such than that that's the their theirs
+them themselves then there there's these they they'd they'll they're they've this those through to too under
+until up very was wasn't we we'd we'll we're we've were weren't what what's when when's where where's which
+while who who's whom why why's with won't would wouldn't you you'd you'll you're you've your yours yourself
+yourselves also just s t mr mrs ms dr`)
+
+// irregular maps irregular English verb forms to their lemma so that
+// "spoke" matches "speak" and "took over" matches "take over".
+var irregular = map[string]string{}
+
+func init() {
+	for _, line := range strings.Split(irregularForms, "\n") {
+		f := strings.Fields(line)
+		for _, form := range f[1:] {
+			irregular[form] = f[0]
+		}
+	}
+}
+
+const irregularForms = `speak spoke spoken
+take took taken
+leave left
+say said
+tell told
+go went gone
+come came
+make made
+give gave given
+write wrote written
+begin began begun
+win won
+lose lost
+run ran
+pay paid
+meet met
+hold held
+bring brought
+buy bought
+think thought
+find found
+sell sold
+send sent
+spend spent
+build built
+fall fell fallen
+rise rose risen
+choose chose chosen
+become became
+know knew known
+see saw seen
+get got gotten
+hide hid hidden
+strike struck stricken
+stand stood
+lead led
+keep kept
+feel felt
+drive drove driven
+fly flew flown
+grow grew grown
+throw threw thrown
+shoot shot
+catch caught
+teach taught
+fight fought
+seek sought
+swear swore sworn
+hang hung
+deal dealt
+mean meant
+sleep slept
+break broke broken
+steal stole stolen
+forget forgot forgotten
+freeze froze frozen
+eat ate eaten
+drink drank drunk
+sing sang sung
+ride rode ridden
+wear wore worn
+tear tore torn
+bear bore borne
+shake shook shaken
+draw drew drawn
+withdraw withdrew withdrawn
+overtake overtook overtaken
+undertake undertook undertaken
+understand understood
+withhold withheld
+uphold upheld
+oversee oversaw overseen
+foresee foresaw foreseen
+arise arose arisen
+awake awoke awoken
+bind bound
+bleed bled
+feed fed
+flee fled
+lend lent
+light lit
+slide slid
+spin spun
+stick stuck
+sting stung
+swing swung
+weep wept
+wind wound
+have has had
+do does did done
+be is are was were been am`
+
+func wordSet(s string) map[string]struct{} {
+	m := make(map[string]struct{})
+	for _, w := range strings.Fields(s) {
+		m[w] = struct{}{}
+	}
+	return m
+}
