@@ -67,7 +67,7 @@ func init() {
 	for _, w := range strings.Fields(`who whom whose what when where why how which is are was were be been being
 	do does did done doing has have had can could will would should shall may might must happen happened occur
 	occurred know tell us me about anything something news story stories latest update report reported say
-	any there`) {
+	any there many much few`) {
 		fillers[retrieval.Term(w)] = true
 	}
 }
@@ -428,4 +428,27 @@ func (q Question) Terms() []retrieval.WeightedTerm {
 		}
 	}
 	return out
+}
+
+// FollowUp gives a follow-up question the names of the conversation's
+// earlier questions as context, so "and when did he leave?" after "Who is
+// Mick Baccio?" searches for Baccio. history is oldest first.
+func FollowUp(q Question, history []string, th *retrieval.Thesaurus) Question {
+	var names []Concept
+	for _, h := range history {
+		for _, p := range Analyze(h, th).Parts {
+			for _, c := range p.Concepts {
+				if c.Name {
+					names = append(names, c)
+				}
+			}
+		}
+	}
+	if len(names) == 0 {
+		return q
+	}
+	for i := range q.Parts {
+		q.Parts[i].Context = append(q.Parts[i].Context, names...)
+	}
+	return q
 }

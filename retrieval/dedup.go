@@ -113,8 +113,10 @@ func jaccard[K comparable](a, b map[K]struct{}) float64 {
 
 func cosine(a, b map[string]float64, idf func(string) float64) float64 {
 	var dot, na, nb float64
+	// 1+idf: rare words count more, yet in a small corpus, where every
+	// word is common, shared words still count.
 	for t, x := range a {
-		w := idf(t)
+		w := 1 + idf(t)
 		x *= w
 		na += x * x
 		if y, ok := b[t]; ok {
@@ -122,7 +124,7 @@ func cosine(a, b map[string]float64, idf func(string) float64) float64 {
 		}
 	}
 	for t, y := range b {
-		w := idf(t)
+		w := 1 + idf(t)
 		nb += y * w * y * w
 	}
 	if na == 0 || nb == 0 {

@@ -1,0 +1,92 @@
+// Package handlers holds storybot's use cases, free of any transport: asking
+// a question, the /story subcommands, digests and feedback. The Slack bot
+// and the CLI both call them.
+package handlers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Answerer writes an answer from retrieved passages. The extractive
+// answerer and the model-backed one both satisfy it.
+type Answerer interface {
+	Answer(ctx context.Context, q answer.Question, hits []retrieval.Hit) (*answer.Answer, error)
+}
+
+// ExtractiveAnswerer adapts answer.Extractive to Answerer.
+type ExtractiveAnswerer struct{ answer.Extractive }
+
+// Answer implements Answerer.
+func (e ExtractiveAnswerer) Answer(_ context.Context, q answer.Question, hits []retrieval.Hit) (*answer.Answer, error) {
+	return e.Extractive.Answer(q, hits), nil
+}
+
+// Service runs storybot's use cases over one index.
+type Service struct {
+	Index     *retrieval.Index
+	Thesaurus *retrieval.Thesaurus
+	// Answerer writes answers; nil means the extractive answerer.
+	Answerer Answerer
+	// Passages is how many passages are retrieved per question (default 12).
+	Passages int
+	// Stale, when set, reports why the index may be out of date (its store
+	// is unreachable); answers then carry that note.
+	Stale func() string
+}
+
+// ErrEmptyQuestion is returned for a question with no words in it.
+var ErrEmptyQuestion = errors.New("the question is empty")
+
+// AskRequest is one question and where it was asked.
+type AskRequest struct {
+	Question string
+	// Collections the asker may see; empty means the default collection.
+	Collections []string
+	// History holds earlier questions of the same conversation, oldest
+	// first, so that a follow-up ("and when did he leave?") keeps its
+	// subject.
+	History []string
+}
+
+// Ask answers a question from the index.
+func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, error) {
+	text := strings.TrimSpace(req.Question)
+	if len(retrieval.Tokens(text)) == 0 {
+		return nil, ErrEmptyQuestion
+	}
+	q := answer.Analyze(text, s.Thesaurus)
+	if len(req.History) > 0 {
+		q = answer.FollowUp(q, req.History, s.Thesaurus)
+	}
+	n := s.Passages
+	if n <= 0 {
+		n = 12
+	}
+	hits := s.Index.Search(retrieval.Query{Terms: q.Terms(), Collections: req.Collections, Limit: n})
+	ans, err := s.answerer().Answer(ctx, q, hits)
+	if err != nil {
+		return nil, fmt.Errorf("answer %q: %w", text, err)
+	}
+	if err := answer.Check(ans, s.Index.Get); err != nil {
+		return nil, fmt.Errorf("answer failed verification: %w", err)
+	}
+	if s.Stale != nil {
+		if why := s.Stale(); why != "" {
+			ans.Notes = append(ans.Notes, "The index may be stale: "+why)
+		}
+	}
+	return ans, nil
+}
+
+func (s *Service) answerer() Answerer {
+	if s.Answerer != nil {
+		return s.Answerer
+	}
+	return ExtractiveAnswerer{answer.Extractive{IDF: s.Index.IDF}}
+}
