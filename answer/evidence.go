@@ -7,15 +7,39 @@ import (
 	"github.com/storybot/storybot/retrieval"
 )
 
-// evidence reports whether a window of text holds an answer of the kind the
-// part asks for that is not already in the question. toks are the window's
-// tokens; inQ reports terms the question itself uses.
-func evidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
+// evidence says how strongly a window holds an answer of the kind the part
+// asks for that is not already in the question: 0 none, 1 some, 2 strong.
+// inQ reports terms the question itself uses.
+func evidence(p Part, w *window, inQ func(string) bool) int {
+	switch p.Kind {
+	case Why:
+		return reasonStrength(p, w.text, w.toks)
+	case Definition:
+		return descriptionStrength(p, w.text, w.toks)
+	case HowMany, HowMuch:
+		// The number must stand in a sentence that names what is counted.
+		for _, sp := range w.sents {
+			text := w.text[sp.Start:sp.End]
+			toks := retrieval.Tokens(text)
+			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) {
+				continue
+			}
+			if kindEvidence(p, text, toks, inQ) {
+				return 1
+			}
+		}
+		return 0
+	}
+	if kindEvidence(p, w.text, w.toks, inQ) {
+		return 1
+	}
+	return 0
+}
+
+func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
 	switch p.Kind {
 	case Who:
 		return hasPerson(toks, inQ)
-	case Definition:
-		return hasDescription(p, text, toks)
 	case When:
 		return hasDate(toks, inQ)
 	case Where:
@@ -26,8 +50,6 @@ func evidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool
 		return hasAmount(toks)
 	case HowLong:
 		return hasDuration(toks)
-	case Why:
-		return hasReason(text, toks)
 	case Say:
 		return hasSpeech(text, toks)
 	default:
@@ -160,33 +182,51 @@ func init() {
 	}
 }
 
-// hasDescription looks for what a definition question wants: the subject
-// in apposition ("X, a former …", "X, who served as …", "X is the …") or a
-// role word in the same sentence.
-func hasDescription(p Part, text string, toks []retrieval.Token) bool {
-	for i, t := range toks {
-		if !roleWords[t.Term] {
-			continue
-		}
-		// The role must not be a word of the question itself.
-		asked := false
-		for _, c := range p.Concepts {
-			for _, alt := range c.Alts {
-				for _, a := range alt {
-					if a == t.Term {
-						asked = true
-					}
+// descriptionStrength says whether a window describes the subject of a
+// definition question: an apposition ("X, a former …", "the harbor master,
+// X,", "X is the …") is strong; a role word beside the subject is weaker.
+func descriptionStrength(p Part, text string, toks []retrieval.Token) int {
+	low := strings.ToLower(retrieval.Fold(text))
+	for _, c := range p.Concepts {
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			end := i
+			for end < len(toks) && toks[end].Capital {
+				end++
+			}
+			after := low[toks[min(end, len(toks))-1].End:]
+			for _, pat := range []string{", who ", ", a ", ", an ", ", the ", " is a ", " was a ", " is the ", " was the ", " served as ", " works as ", " worked as ", ", former ", ", chief "} {
+				if strings.HasPrefix(after, pat) {
+					return 2
 				}
 			}
-		}
-		if !asked && i > 0 {
-			return true
+			before := strings.TrimRight(low[:toks[i].Start], " ")
+			if strings.HasSuffix(before, ",") && i > 1 && !toks[i-1].Capital {
+				return 2
+			}
+			if i > 0 && roleWords[toks[i-1].Term] {
+				return 2
+			}
 		}
 	}
-	low := strings.ToLower(text)
-	for _, pat := range []string{", who ", ", a ", ", an ", ", the ", " is a ", " was a ", " is the ", " was the ", " served as ", " works as ", " worked as "} {
-		if strings.Contains(low, pat) {
-			return true
+	for i, t := range toks {
+		if roleWords[t.Term] && i > 0 && !asks(p, t.Term) {
+			return 1
+		}
+	}
+	return 0
+}
+
+func asks(p Part, term string) bool {
+	for _, c := range p.Concepts {
+		for _, alt := range c.Alts {
+			for _, a := range alt {
+				if a == term {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -259,17 +299,40 @@ func hasDuration(toks []retrieval.Token) bool {
 	return false
 }
 
-var reasonMarkers = []string{" because ", " due to ", " citing ", " cited ", " over ", " amid ", " after ", " since ",
-	" as a result ", " in order to ", " so that ", " reason", " led to ", " following ", " differences ", " disagree", " in protest "}
+// Reason markers: strong ones state a cause; weak ones often only place an
+// event in time ("after eight years").
+var (
+	strongReasons = []string{" because ", " due to ", " citing ", " cited ", " as a result ", " in order to ", " so that ",
+		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " caused by ", " to spend "}
+	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as "}
+)
 
-func hasReason(text string, toks []retrieval.Token) bool {
+// reasonStrength says whether a window gives a reason: 2 for a stated
+// cause or a purpose clause right after the asked-about action ("leaving
+// to spend"), 1 for a weak marker, 0 for none.
+func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 	low := " " + strings.ToLower(retrieval.Fold(text)) + " "
-	for _, m := range reasonMarkers {
+	for _, m := range strongReasons {
 		if strings.Contains(low, m) {
-			return true
+			return 2
 		}
 	}
-	return false
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := range toks {
+			if matchAt(toks, i, c) && i+2 < len(toks) && lower(toks[i+1]) == "to" && !toks[i+2].Capital {
+				return 2
+			}
+		}
+	}
+	for _, m := range weakReasons {
+		if strings.Contains(low, m) {
+			return 1
+		}
+	}
+	return 0
 }
 
 func hasSpeech(text string, toks []retrieval.Token) bool {

@@ -26,6 +26,8 @@ type window struct {
 	text  string
 	toks  []retrieval.Token
 	pair  bool
+	// sents are the window's sentences, as offsets into text.
+	sents []retrieval.Span
 }
 
 type candidate struct {
@@ -126,14 +128,20 @@ func windows(hits []retrieval.Hit) []*window {
 		mk := func(s, e retrieval.Span, pair bool) *window {
 			start, end := base+s.Start, base+e.End
 			text := h.Article.Text[start:end]
-			return &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair}
+			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair}
+			w.sents = []retrieval.Span{{Start: 0, End: s.End - s.Start}}
+			if pair {
+				w.sents = append(w.sents, retrieval.Span{Start: e.Start - s.Start, End: e.End - s.Start})
+			}
+			return w
 		}
 		for i, s := range ss {
 			if len(strings.Fields(h.Passage.Text[s.Start:s.End])) < 4 {
 				continue
 			}
 			out = append(out, mk(s, s, false))
-			if i+1 < len(ss) {
+			// A pair stays inside one paragraph.
+			if i+1 < len(ss) && !strings.Contains(h.Passage.Text[s.End:ss[i+1].Start], "\n") {
 				out = append(out, mk(s, ss[i+1], true))
 			}
 		}
@@ -178,7 +186,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c):
 				inWin += weights[i]
-			case c.Name && articleHas(w.hit.Article, c):
+			case c.Name && articleHas(w.hit.Article, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)):
 				inCtx += weights[i]
 			default:
 				missing++
@@ -205,8 +213,14 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				ctxBonus += 0.5
 			}
 		}
-		cd.ok = allowed && len(p.Concepts) > 0 && evidence(p, w.text, w.toks, inQ)
-		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank)
+		strength := evidence(p, w, inQ)
+		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaims(w.text)
+		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank) + 0.8*float64(strength-1)
+		if disclaims(w.text) {
+			// A sentence saying the fact is unknown is the best related
+			// fact there is.
+			cd.coverage += 0.25
+		}
 		if w.pair {
 			cd.score -= 0.5
 		}
@@ -282,4 +296,80 @@ func pickRelated(cands []candidate, n int) []candidate {
 		}
 	}
 	return out
+}
+
+// disclaimers are phrases by which a source says a fact is not known.
+var disclaimers = []string{"did not say", "didn't say", "would not say", "wouldn't say", "declined to", "did not disclose",
+	"would not disclose", "did not provide", "not known", "unclear", "did not respond", "could not be reached",
+	"did not elaborate", "no details", "not immediately", "was not disclosed", "were not disclosed", "did not name",
+	"would not name", "wouldn't name", "did not identify", "neither", "not say which", "n't say which"}
+
+// disclaims reports whether a sentence says that something is not known.
+func disclaims(text string) bool {
+	low := strings.ToLower(retrieval.Fold(text))
+	for _, d := range disclaimers {
+		if strings.Contains(low, d) {
+			return true
+		}
+	}
+	return false
+}
+
+// namedNearby reports whether a role concept the window lacks ("mayor")
+// stands, somewhere in the article, in apposition with a name the window
+// uses — "Mayor Alicia Fernández", "the harbor master, Colm Brady", "Colm
+// Brady, the harbor master" — so the window speaks of that person.
+func namedNearby(w *window, c Concept) bool {
+	inWin := map[string]bool{}
+	for _, t := range w.toks {
+		if t.Capital && !t.Stop {
+			inWin[t.Term] = true
+		}
+	}
+	if len(inWin) == 0 {
+		return false
+	}
+	text := w.hit.Article.Text
+	toks := retrieval.Tokens(text)
+	isName := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].Capital && inWin[toks[k].Term] }
+	gap := func(a, b int) string { return strings.TrimSpace(text[toks[a].End:toks[b].Start]) }
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		end := i + len(c.Alts[0]) - 1
+		for _, alt := range c.Alts {
+			if matchAt(toks[i:], 0, Concept{Alts: [][]string{alt}}) {
+				end = i + len(alt) - 1
+				break
+			}
+		}
+		// Role, then name: "Mayor Alicia Fernández", "the harbor master, Colm Brady".
+		if k := end + 1; k < len(toks) && (gap(end, k) == "" || gap(end, k) == ",") && (isName(k) || (isName(k+1) && toks[k].Capital)) {
+			return true
+		}
+		// Name, then role: "Colm Brady, the harbor master".
+		if k := i - 1; k >= 1 && toks[k].Stop && (lower(toks[k]) == "the" || lower(toks[k]) == "a") && gap(k-1, k) == "," && isName(k-1) {
+			return true
+		}
+	}
+	return false
+}
+
+// pronounRef reports whether the window refers by pronoun ("to succeed
+// him") to something the concept names just before it in the article ("its
+// chief executive, Tomas Lindqvist, …").
+func pronounRef(w *window, c Concept) bool {
+	has := false
+	for _, t := range w.toks {
+		switch lower(t) {
+		case "he", "him", "his", "she", "her", "they", "them", "their":
+			has = true
+		}
+	}
+	if !has {
+		return false
+	}
+	from := max(0, w.start-400)
+	return matches(retrieval.Tokens(w.hit.Article.Text[from:w.start]), c)
 }

@@ -1,0 +1,152 @@
+package answer_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/embedded"
+)
+
+// newsIndex ingests the test articles (invented news, not the sample
+// corpus) into a fresh index.
+func newsIndex(t *testing.T) *retrieval.Index {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	files, err := filepath.Glob("../testdata/articles/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no test articles: %v", err)
+	}
+	var docs []retrieval.Document
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, body := retrieval.SplitTitle(string(b))
+		docs = append(docs, retrieval.Document{Source: f, Key: f, Title: title, Text: body})
+	}
+	ix := retrieval.NewIndex()
+	ing := &retrieval.Ingester{Store: st, Index: ix}
+	sum := ing.Ingest(context.Background(), docs)
+	if sum.Count(retrieval.Failed) > 0 {
+		t.Fatalf("ingest: %s", sum)
+	}
+	return ix
+}
+
+func ask(t *testing.T, ix *retrieval.Index, q string) *answer.Answer {
+	t.Helper()
+	th := retrieval.NewThesaurus()
+	qq := answer.Analyze(q, th)
+	hits := ix.Search(retrieval.Query{Terms: qq.Terms(), Limit: 12})
+	a := answer.Extractive{IDF: ix.IDF}.Answer(qq, hits)
+	if err := answer.Check(a, ix.Get); err != nil {
+		t.Fatalf("%q: answer fails its own check: %v\n%s", q, err, a.Answer)
+	}
+	return a
+}
+
+func TestStatus(t *testing.T) {
+	ix := newsIndex(t)
+	tests := []struct {
+		q          string
+		want       answer.Status
+		contains   string // must appear in the answer
+		notCovered int
+	}{
+		{"Who will succeed Tomas Lindqvist?", answer.Answered, "Priya Raman", 0},
+		{"Who replaced the CEO of Harbor Logistics?", answer.Answered, "Raman", 0},
+		{"How much is the Riverton budget?", answer.Answered, "$48 million", 0},
+		{"When did the council approve the budget?", answer.Answered, "Tuesday", 0},
+		{"Why is Lindqvist leaving?", answer.Answered, "family", 0},
+		{"What did the mayor say about the budget?", answer.Answered, "protects the services", 0},
+		{"How many cargo ships were stranded by the storm?", answer.Answered, "dozen", 0},
+		{"Who is Colm Brady?", answer.Answered, "harbor master", 0},
+		// Not in the sources: the sources name no severance amount, no
+		// headcount and no replacement for the harbor master.
+		{"How much severance will Lindqvist receive?", answer.NotCovered, "", 1},
+		{"How many employees does Harbor Logistics have?", answer.NotCovered, "", 1},
+		{"Who replaced the harbor master?", answer.NotCovered, "", 1},
+		{"When did the mayor resign?", answer.NotCovered, "", 1},
+		// Two parts, one answered.
+		{"Who will succeed Lindqvist, and how many employees does the company have?", answer.Partial, "Raman", 1},
+		{"When was the harbor reopened and who replaced the harbor master?", answer.Partial, "Thursday", 1},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			a := ask(t, ix, tt.q)
+			if a.Status != tt.want {
+				t.Fatalf("status %s, want %s\nanswer: %s", a.Status, tt.want, a.Answer)
+			}
+			if tt.contains != "" && !strings.Contains(a.Answer, tt.contains) {
+				t.Errorf("answer lacks %q: %s", tt.contains, a.Answer)
+			}
+			if len(a.NotCovered) != tt.notCovered {
+				t.Errorf("not_covered = %q, want %d parts", a.NotCovered, tt.notCovered)
+			}
+			if a.Status != answer.NotCovered && len(a.Citations) == 0 {
+				t.Errorf("answered without citations: %s", a.Answer)
+			}
+		})
+	}
+}
+
+// Every sentence that states a fact carries a citation, and every quote is
+// article text character for character.
+func TestCitationsQuoteExactText(t *testing.T) {
+	ix := newsIndex(t)
+	for _, q := range []string{"Who will succeed Tomas Lindqvist?", "Who replaced the harbor master?", "What did Fernández say?"} {
+		a := ask(t, ix, q)
+		for _, c := range a.Citations {
+			art := ix.Get(c.ArticleID)
+			if !strings.Contains(art.Text, c.Quote) {
+				t.Errorf("%q: quote not in article: %q", q, c.Quote)
+			}
+			if strings.Contains(c.Quote, "Leave a Reply") {
+				t.Errorf("%q: quoted boilerplate", q)
+			}
+		}
+		for _, sent := range strings.SplitAfter(a.Answer, "] ") {
+			if strings.HasPrefix(sent, "The sources do not say") || strings.HasPrefix(sent, "None of") || strings.HasPrefix(sent, "No ingested") || strings.HasPrefix(sent, "The one source") {
+				continue
+			}
+			if len(answer.Markers(sent)) == 0 {
+				t.Errorf("%q: sentence without citation: %q", q, sent)
+			}
+		}
+	}
+}
+
+func TestNotCoveredSaysSoFirst(t *testing.T) {
+	ix := newsIndex(t)
+	a := ask(t, ix, "Who replaced the harbor master?")
+	if !strings.HasPrefix(a.Answer, "None of the") && !strings.HasPrefix(a.Answer, "The one source") {
+		t.Errorf("not-covered answer does not lead with the gap: %s", a.Answer)
+	}
+	if !strings.Contains(a.Answer, "who replaced the harbor master") {
+		t.Errorf("answer does not name what is missing: %s", a.Answer)
+	}
+}
+
+func TestCollectionsAreRespected(t *testing.T) {
+	ix := newsIndex(t)
+	th := retrieval.NewThesaurus()
+	q := answer.Analyze("Who will succeed Tomas Lindqvist?", th)
+	hits := ix.Search(retrieval.Query{Terms: q.Terms(), Collections: []string{"embargoed"}})
+	if len(hits) != 0 {
+		t.Fatalf("search of another collection found %d published passages", len(hits))
+	}
+	a := answer.Extractive{IDF: ix.IDF}.Answer(q, hits)
+	if a.Status != answer.NotCovered || len(a.Citations) != 0 {
+		t.Errorf("answer from nothing: %+v", a)
+	}
+}

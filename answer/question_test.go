@@ -1,0 +1,104 @@
+package answer
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/storybot/storybot/retrieval"
+)
+
+func TestAnalyzeKinds(t *testing.T) {
+	th := retrieval.NewThesaurus()
+	tests := []struct {
+		q     string
+		kinds []Kind
+		texts []string
+	}{
+		{"Who replaced the CFO?", []Kind{Who}, []string{"who replaced the CFO"}},
+		{"Who is Jane Doe?", []Kind{Definition}, []string{"who is Jane Doe"}},
+		{"When did the strike end?", []Kind{When}, []string{"when did the strike end"}},
+		{"What year was the bridge built?", []Kind{When}, []string{"what year was the bridge built"}},
+		{"Where did the fire start?", []Kind{Where}, []string{"where did the fire start"}},
+		{"How many people were hurt?", []Kind{HowMany}, []string{"how many people were hurt"}},
+		{"How much did the city pay?", []Kind{HowMuch}, []string{"how much did the city pay"}},
+		{"How long did the trial last?", []Kind{HowLong}, []string{"how long did the trial last"}},
+		{"Why did the senator resign?", []Kind{Why}, []string{"why did the senator resign"}},
+		{"What did the governor say about the vote?", []Kind{Say}, []string{"what did the governor say about the vote"}},
+		{"How did the union respond?", []Kind{Say}, []string{"how did the union respond"}},
+		{"Did the company apologise?", []Kind{YesNo}, []string{"did the company apologise"}},
+		{"What is the budget for schools?", []Kind{What}, []string{"what is the budget for schools"}},
+		{"Who replaced Baker, and why did he resign?", []Kind{Who, Why}, []string{"who replaced Baker", "why did he resign"}},
+		{"Who won the race; how many votes did she get?", []Kind{Who, HowMany}, []string{"who won the race", "how many votes did she get"}},
+		{"When and where did the crash happen?", []Kind{When, Where}, []string{"when did the crash happen", "where did the crash happen"}},
+		{"Tom and Jerry met when?", []Kind{What}, []string{"Tom and Jerry met when"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			q := Analyze(tt.q, th)
+			var kinds []Kind
+			var texts []string
+			for _, p := range q.Parts {
+				kinds = append(kinds, p.Kind)
+				texts = append(texts, p.Text)
+			}
+			if diff := cmp.Diff(tt.kinds, kinds); diff != "" {
+				t.Errorf("kinds (-want +got):\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.texts, texts); diff != "" {
+				t.Errorf("texts (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestAnalyzeConcepts(t *testing.T) {
+	th := retrieval.NewThesaurus()
+	labels := func(p Part) []string {
+		var out []string
+		for _, c := range p.Concepts {
+			out = append(out, c.Label)
+		}
+		return out
+	}
+	tests := []struct {
+		q    string
+		want []string
+	}{
+		{"Who replaced the CISO?", []string{"replaced", "CISO"}},
+		{"Who took over from Jane Doe?", []string{"took over", "Jane Doe"}},
+		{"How many employees does the firm have?", []string{"employees", "firm"}},
+		{"When did Maria Lopez speak at the summit?", []string{"Maria Lopez", "speak", "summit"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.q, func(t *testing.T) {
+			got := labels(Analyze(tt.q, th).Parts[0])
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("concepts (-want +got):\n%s", diff)
+			}
+		})
+	}
+	// The thesaurus makes "took over" and "replaced" one concept.
+	q := Analyze("Who took over from Jane Doe?", th)
+	found := false
+	for _, alt := range q.Parts[0].Concepts[0].Alts {
+		if len(alt) == 1 && alt[0] == retrieval.Term("replace") {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("took over not expanded to replace: %v", q.Parts[0].Concepts[0].Alts)
+	}
+	// A name keeps its surname as an alternative.
+	c := Analyze("Who is Jane Doe?", th).Parts[0].Concepts[0]
+	if !c.Name || len(c.Alts) != 2 {
+		t.Errorf("name concept = %+v", c)
+	}
+}
+
+func TestFollowUpCarriesNames(t *testing.T) {
+	th := retrieval.NewThesaurus()
+	q := FollowUp(Analyze("and when did he leave?", th), []string{"Who is Jane Doe?"}, th)
+	if len(q.Parts[0].Context) == 0 || q.Parts[0].Context[0].Label != "Jane Doe" {
+		t.Fatalf("follow-up lost the subject: %+v", q.Parts[0].Context)
+	}
+}
