@@ -163,6 +163,7 @@ func (ing *Ingester) Build(d Document, boiler func(string) bool) (*Article, erro
 			title = text[ss[0].Start:ss[0].End]
 		}
 	}
+	title = shortTitle(title, 160)
 	key := d.Key
 	if key == "" {
 		key = d.Source
@@ -200,4 +201,17 @@ func contentHash(a *Article) string {
 		h.Write([]byte{0})
 	}
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// shortTitle cuts an over-long title (a first sentence standing in for a
+// missing headline) at a word boundary.
+func shortTitle(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	cut := strings.LastIndex(s[:n], " ")
+	if cut <= 0 {
+		cut = n
+	}
+	return strings.TrimRight(s[:cut], " ,;:") + "…"
 }

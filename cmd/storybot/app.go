@@ -1,0 +1,130 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/handlers"
+	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/embedded"
+)
+
+// app is what every command shares: settings, the store and the index
+// loaded from it.
+type app struct {
+	cfg       *config.Config
+	store     retrieval.Store
+	index     *retrieval.Index
+	thesaurus *retrieval.Thesaurus
+	log       *slog.Logger
+}
+
+// commonFlags are the flags every command takes.
+type commonFlags struct {
+	data       string
+	configFile string
+}
+
+func (c *commonFlags) register(fs *flag.FlagSet) {
+	fs.StringVar(&c.data, "data", "", "the embedded store's folder (STORYBOT_DATA)")
+	fs.StringVar(&c.configFile, "config", "", "a JSON config file (STORYBOT_CONFIG)")
+}
+
+// parseInterspersed parses flags that may stand before or after the
+// positional arguments ("ask QUESTION --json").
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		if args[0] == "--" {
+			return append(pos, args[1:]...), nil
+		}
+		pos = append(pos, args[0])
+		args = args[1:]
+	}
+}
+
+// openApp reads the settings, opens the store and loads the index.
+func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(string) string) (*app, error) {
+	env := func(k string) string {
+		if k == "STORYBOT_DATA" && cf.data != "" {
+			return cf.data
+		}
+		return getenv(k)
+	}
+	cfg, err := config.Load(env, cf.configFile)
+	if err != nil {
+		return nil, &exitError{code: 2, err: err}
+	}
+	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
+	th := retrieval.NewThesaurus()
+	if path := getenv("STORYBOT_THESAURUS"); path != "" {
+		f, err := os.Open(path)
+		if err != nil {
+			return nil, &exitError{code: 2, err: fmt.Errorf("STORYBOT_THESAURUS: %w", err)}
+		}
+		err = th.Load(f, path)
+		f.Close()
+		if err != nil {
+			return nil, &exitError{code: 2, err: fmt.Errorf("STORYBOT_THESAURUS: %w", err)}
+		}
+	}
+	store, err := openStore(ctx, cfg)
+	if err != nil {
+		return nil, err
+	}
+	a := &app{cfg: cfg, store: store, index: retrieval.NewIndex(), thesaurus: th, log: log}
+	if err := a.load(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+func openStore(ctx context.Context, cfg *config.Config) (retrieval.Store, error) {
+	if cfg.RedisEnabled() {
+		return openRedis(ctx, cfg)
+	}
+	return embedded.Open(cfg.DataDir, 30*time.Second)
+}
+
+// load fills the index from the store.
+func (a *app) load(ctx context.Context) error {
+	arts, err := a.store.List(ctx)
+	if err != nil {
+		return fmt.Errorf("load index: %w", err)
+	}
+	for _, art := range arts {
+		a.index.Put(art)
+	}
+	return nil
+}
+
+func (a *app) close() { a.store.Close() }
+
+func (a *app) service() *handlers.Service {
+	return &handlers.Service{Index: a.index, Thesaurus: a.thesaurus}
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, p := range strings.Split(s, ",") {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return out
+}
