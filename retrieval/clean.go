@@ -2,6 +2,7 @@ package retrieval
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -310,8 +311,9 @@ var rxMore = regexp.MustCompile(`(^|\s)MORE\b`)
 // sentence: the anchor name runs straight into the card ("ButtigiegPeter
 // (Pete) Paul Buttigieg<headlines> MORE’s campaign"), so a lowercase letter
 // directly followed by an uppercase one opens a card when an all-caps "MORE"
-// after a lowercase word closes it within a few hundred bytes. Camel case
-// with no such "MORE" (iPhone, McDonald, YouTube) is left alone.
+// after a lowercase word closes it within a few hundred bytes and the
+// anchor name recurs in between. Other camel case (iPhone, McDonald,
+// YouTube, DeSantis) is left alone.
 func removeHoverCards(s string) string {
 	if !strings.Contains(s, "MORE") {
 		return s
@@ -401,8 +403,9 @@ func closingMore(s string, i int) (start, end int, ok bool) {
 
 // chooseGlue picks the glue point within the anchor word s[ws:we]: the last
 // lowercase-uppercase boundary whose left part (the anchor name) recurs in
-// the card, as the card's full name usually ends with it ("McConnellAddison
-// (Mitch) Mitch McConnell…"); failing that, the first boundary.
+// the card, as a card opens with the full name ending in it
+// ("McConnellAddison (Mitch) Mitch McConnell…"). It returns -1 when the
+// anchor does not recur: then the camel case is a real word (McDonald’s).
 func chooseGlue(s string, ws, we, moreStart int) int {
 	var cands []int
 	var prev rune
@@ -422,7 +425,7 @@ func chooseGlue(s string, ws, we, moreStart int) int {
 			return c
 		}
 	}
-	return cands[0]
+	return -1
 }
 
 // title repetition
@@ -810,6 +813,11 @@ func init() {
 func isLanguageMenu(line, key string) bool {
 	words := strings.Fields(key)
 	if len(words) < 3 || len(words) > 80 {
+		return false
+	}
+	// Separators ("|", "·") are not words.
+	words = slices.DeleteFunc(words, func(w string) bool { return !hasAlnum(w) })
+	if len(words) < 3 {
 		return false
 	}
 	known, paired := 0, 0
