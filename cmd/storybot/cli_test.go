@@ -1,0 +1,155 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// cli runs the real storybot command line with a private data folder and
+// no Redis or model settings.
+func cli(t *testing.T, data string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	env := func(k string) string {
+		switch k {
+		case "STORYBOT_DATA":
+			return data
+		case "HOME":
+			return t.TempDir()
+		}
+		return ""
+	}
+	err := run(context.Background(), args, &out, &errb, env)
+	code = 0
+	if err != nil {
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.err != nil {
+				errb.WriteString(ee.err.Error())
+			}
+		} else {
+			code = 1
+			errb.WriteString(err.Error())
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+func TestCLIEndToEnd(t *testing.T) {
+	data := t.TempDir()
+	out, errs, code := cli(t, data, "ingest", "../../testdata/seeds")
+	if code != 0 {
+		t.Fatalf("ingest exit %d: %s %s", code, out, errs)
+	}
+	if !strings.Contains(out, "3 new, 0 updated, 0 unchanged") {
+		t.Fatalf("ingest summary: %s", out)
+	}
+	// A second run finds nothing to do; the index survived between runs.
+	out, _, _ = cli(t, data, "ingest", "../../testdata/seeds")
+	if !strings.Contains(out, "0 new, 0 updated, 3 unchanged") {
+		t.Fatalf("re-ingest summary: %s", out)
+	}
+
+	out, errs, code = cli(t, data, "ask", "--json", "Who was the campaign's CISO?")
+	if code != 0 {
+		t.Fatalf("ask exit %d: %s", code, errs)
+	}
+	var raw map[string]json.RawMessage
+	if err := json.Unmarshal([]byte(out), &raw); err != nil {
+		t.Fatalf("ask --json is not one JSON object: %v\n%s", err, out)
+	}
+	for _, k := range []string{"question", "status", "answer", "citations", "not_covered"} {
+		if _, ok := raw[k]; !ok {
+			t.Errorf("ask --json lacks %q", k)
+		}
+	}
+	if len(raw) != 5 {
+		t.Errorf("ask --json has %d fields, want exactly 5: %s", len(raw), out)
+	}
+	var ans struct {
+		Status    string
+		Answer    string
+		Citations []map[string]any
+	}
+	json.Unmarshal([]byte(out), &ans)
+	if ans.Status != "answered" || !strings.Contains(ans.Answer, "Baccio") {
+		t.Errorf("answer: %s %s", ans.Status, ans.Answer)
+	}
+	for _, c := range ans.Citations {
+		for _, k := range []string{"n", "article_id", "passage_id", "title", "outlet", "url", "source", "quote"} {
+			if _, ok := c[k]; !ok {
+				t.Errorf("citation lacks %q: %v", k, c)
+			}
+		}
+		src, _ := c["source"].(string)
+		b, err := os.ReadFile(src)
+		if err != nil {
+			t.Errorf("citation source %q is not the ingested path: %v", src, err)
+			continue
+		}
+		// The quote is cleaned text; its words stand in the raw file.
+		q, _ := c["quote"].(string)
+		if first := strings.Fields(q)[0]; !strings.Contains(string(b), first) {
+			t.Errorf("quote %q not from %s", q, src)
+		}
+	}
+
+	out, _, code = cli(t, data, "ask", "Who replaced the CISO?")
+	if code != 0 || !strings.Contains(out, "Not covered by the sources") || !strings.Contains(out, "Status: not_covered") {
+		t.Errorf("human answer:\n%s", out)
+	}
+
+	out, errs, code = cli(t, data, "eval", "../../testdata/eval/dev_questions.jsonl")
+	if code != 0 {
+		t.Errorf("eval exit %d:\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "eval: 6 of 6 passed") {
+		t.Errorf("eval summary:\n%s", out)
+	}
+}
+
+func TestCLIBadInput(t *testing.T) {
+	data := t.TempDir()
+	in := t.TempDir()
+	good, _ := os.ReadFile("../../testdata/articles/harbor-storm.txt")
+	os.WriteFile(filepath.Join(in, "good.txt"), good, 0o644)
+	os.WriteFile(filepath.Join(in, "empty.txt"), nil, 0o644)
+	os.WriteFile(filepath.Join(in, "binary.txt"), []byte("\x00\x01\x02\x03binary\x00"), 0o644)
+	out, errs, code := cli(t, data, "ingest", in, filepath.Join(in, "missing.txt"))
+	if code != 1 {
+		t.Fatalf("exit %d, want 1\n%s%s", code, out, errs)
+	}
+	if !strings.Contains(out, "1 new") || !strings.Contains(out, "3 failed") {
+		t.Errorf("summary: %s", out)
+	}
+	for _, name := range []string{"empty.txt", "binary.txt", "missing.txt"} {
+		if !strings.Contains(errs, name) {
+			t.Errorf("no error names %s:\n%s", name, errs)
+		}
+	}
+	// The good article was kept.
+	out, _, _ = cli(t, data, "ask", "--json", "When was the harbor reopened?")
+	if !strings.Contains(out, "Thursday") {
+		t.Errorf("good input lost: %s", out)
+	}
+}
+
+func TestCLIUsageErrors(t *testing.T) {
+	data := t.TempDir()
+	if _, errs, code := cli(t, data, "ask"); code != 2 || !strings.Contains(errs, "give a question") {
+		t.Errorf("ask without question: %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, data, "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: %d %s", code, errs)
+	}
+	if _, errs, code := cli(t, data, "ingest", "--published", "yesterday", "x"); code != 2 || !strings.Contains(errs, "--published") {
+		t.Errorf("bad date: %d %s", code, errs)
+	}
+}
