@@ -71,7 +71,7 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 	}
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	th := retrieval.NewThesaurus()
-	if path := getenv("STORYBOT_THESAURUS"); path != "" {
+	if path := cfg.Thesaurus; path != "" {
 		f, err := os.Open(path)
 		if err != nil {
 			return nil, &exitError{code: 2, err: fmt.Errorf("STORYBOT_THESAURUS: %w", err)}

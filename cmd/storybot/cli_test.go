@@ -153,3 +153,29 @@ func TestCLIUsageErrors(t *testing.T) {
 		t.Errorf("bad date: %d %s", code, errs)
 	}
 }
+
+// Two ingest runs on one data folder at the same time lose nothing: the
+// second waits for the first.
+func TestCLIConcurrentIngest(t *testing.T) {
+	data := t.TempDir()
+	done := make(chan string, 2)
+	for _, in := range []string{"../../testdata/seeds", "../../testdata/articles"} {
+		go func() {
+			out, errs, code := cli(t, data, "ingest", in)
+			if code != 0 {
+				done <- "exit " + errs
+				return
+			}
+			done <- out
+		}()
+	}
+	for range 2 {
+		if out := <-done; !strings.Contains(out, "ingested:") {
+			t.Fatalf("ingest failed: %s", out)
+		}
+	}
+	out, _, _ := cli(t, data, "ingest", "../../testdata/seeds", "../../testdata/articles")
+	if !strings.Contains(out, "0 new, 0 updated, 6 unchanged") {
+		t.Errorf("after concurrent runs: %s", out)
+	}
+}

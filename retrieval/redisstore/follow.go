@@ -1,0 +1,258 @@
+package redisstore
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/redis/go-redis/v9"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Follow tuning. The block time only sets how often the loop wakes when
+// nothing happens; a change arrives as soon as it is written.
+const (
+	followBlock      = 500 * time.Millisecond
+	followCount      = 512
+	followMinBackoff = 100 * time.Millisecond
+	followMaxBackoff = 2 * time.Second
+)
+
+// errBehind means the change stream no longer holds every change since the
+// follower's position (trimmed, or Redis lost its data): reload everything.
+var errBehind = errors.New("change stream does not continue from our position")
+
+// Follow keeps ix in step with Redis. It loads every article into ix, calls
+// ready (which may be nil) once that first load is complete, then applies
+// the change stream as other processes Put and Delete, within moments of
+// each write. When it falls behind the stream it reloads. On Redis trouble it
+// marks the store unhealthy (Healthy, LastError), keeps ix as it is so
+// answers continue from memory, and retries with capped backoff until Redis
+// is back. It returns only when ctx ends, with ctx's error.
+func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) error {
+	f := &follower{s: s, ix: ix, known: make(map[string]bool)}
+	backoff := followMinBackoff
+	loaded, needLoad, needCheck := false, true, false
+	for {
+		if err := ctx.Err(); err != nil {
+			s.healthy.Store(false)
+			return err
+		}
+		var err error
+		switch {
+		case needLoad:
+			if err = f.load(ctx); err == nil {
+				needLoad, needCheck = false, false
+				if !loaded {
+					loaded = true
+					if ready != nil {
+						ready()
+					}
+				}
+			}
+		case needCheck:
+			var reload bool
+			if reload, err = f.check(ctx); err == nil {
+				needCheck, needLoad = false, reload
+			}
+		default:
+			err = f.poll(ctx)
+		}
+		if errors.Is(err, errBehind) {
+			s.log.Info("redis follow: reloading index", "reason", err.Error())
+			needLoad, err = true, nil
+			continue
+		}
+		if err != nil {
+			if ctx.Err() != nil {
+				continue
+			}
+			err = s.wrap("redis follow changes", err)
+			if s.healthy.Load() || backoff == followMinBackoff {
+				s.log.Warn("redis follow: index may be stale", "err", err)
+			}
+			s.setHealth(false, err)
+			needCheck = !needLoad
+			select {
+			case <-ctx.Done():
+			case <-time.After(backoff):
+			}
+			backoff = min(backoff*2, followMaxBackoff)
+			continue
+		}
+		if loaded && !s.healthy.Load() {
+			if s.LastError() != nil {
+				s.log.Info("redis follow: back in step")
+			}
+			s.setHealth(true, nil)
+		}
+		backoff = followMinBackoff
+	}
+}
+
+// follower is the state of one Follow loop.
+type follower struct {
+	s  *Store
+	ix *retrieval.Index
+	// lastID and lastV are the stream entry and version applied last.
+	lastID string
+	lastV  int64
+	// known holds the ids this follower put into ix, so a reload can
+	// remove the ones Redis no longer has.
+	known map[string]bool
+}
+
+// position reads the version and the last stream entry id together, in one
+// transaction on the {prefix} slot, so they describe the same moment.
+func (f *follower) position(ctx context.Context) (v int64, id string, err error) {
+	s := f.s
+	c, cancel := s.call(ctx)
+	defer cancel()
+	var ver *redis.StringCmd
+	var last *redis.XMessageSliceCmd
+	_, err = s.rdb.TxPipelined(c, func(p redis.Pipeliner) error {
+		ver = p.Get(c, s.verKey)
+		last = p.XRevRangeN(c, s.changesKey, "+", "-", 1)
+		return nil
+	})
+	if err != nil && err != redis.Nil {
+		return 0, "", err
+	}
+	if err := ver.Err(); err != nil && err != redis.Nil {
+		return 0, "", err
+	}
+	if ver.Err() == nil {
+		if v, err = ver.Int64(); err != nil {
+			return 0, "", err
+		}
+	}
+	id = "0-0"
+	if msgs, err := last.Result(); err != nil {
+		return 0, "", err
+	} else if len(msgs) > 0 {
+		id = msgs[0].ID
+	}
+	return v, id, nil
+}
+
+// load reads every article into ix. The stream position is taken first, so
+// changes made while loading are applied again afterwards (applying is
+// idempotent: it always reads the article's current value).
+func (f *follower) load(ctx context.Context) error {
+	v, id, err := f.position(ctx)
+	if err != nil {
+		return err
+	}
+	ids, err := f.s.registeredIDs(ctx)
+	if err != nil {
+		return err
+	}
+	seen := make(map[string]bool, len(ids))
+	err = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
+		if a == nil {
+			return
+		}
+		seen[id] = true
+		f.ix.Put(a)
+	})
+	if err != nil {
+		return err
+	}
+	for id := range f.known {
+		if !seen[id] {
+			f.ix.Remove(id)
+		}
+	}
+	f.known, f.lastV, f.lastID = seen, v, id
+	f.s.log.Debug("redis follow: index loaded", "articles", len(seen), "version", v)
+	return nil
+}
+
+// check decides, after Redis trouble, whether the stream still continues
+// from our position (false) or Redis lost or replaced its data (true).
+func (f *follower) check(ctx context.Context) (reload bool, err error) {
+	v, id, err := f.position(ctx)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case v < f.lastV:
+		return true, nil
+	case v == f.lastV:
+		return id != f.lastID, nil
+	}
+	return false, nil
+}
+
+// change is one stream entry.
+type change struct {
+	op, id string
+	v      int64
+}
+
+// poll waits briefly for new stream entries and applies them.
+func (f *follower) poll(ctx context.Context) error {
+	s := f.s
+	c, cancel := context.WithTimeout(ctx, followBlock+s.timeout)
+	res, err := s.rdb.XRead(c, &redis.XReadArgs{
+		Streams: []string{s.changesKey, f.lastID},
+		Count:   followCount,
+		Block:   followBlock,
+	}).Result()
+	cancel()
+	if err == redis.Nil {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	var changes []change
+	for _, st := range res {
+		for _, m := range st.Messages {
+			ch := change{op: str(m.Values["op"]), id: str(m.Values["id"])}
+			ch.v, _ = strconv.ParseInt(str(m.Values["v"]), 10, 64)
+			if ch.v != f.lastV+int64(len(changes))+1 {
+				return fmt.Errorf("%w: expected version %d, stream has %d", errBehind, f.lastV+int64(len(changes))+1, ch.v)
+			}
+			changes = append(changes, ch)
+			defer func(id string) { f.lastID = id }(m.ID)
+		}
+	}
+	if len(changes) == 0 {
+		return nil
+	}
+	if err := f.apply(ctx, changes); err != nil {
+		return err
+	}
+	f.lastV = changes[len(changes)-1].v
+	return nil
+}
+
+// apply brings the changed articles in ix to their current value in Redis.
+func (f *follower) apply(ctx context.Context, changes []change) error {
+	var ids []string
+	seen := make(map[string]bool)
+	for _, ch := range changes {
+		if !seen[ch.id] {
+			seen[ch.id] = true
+			ids = append(ids, ch.id)
+		}
+	}
+	return f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
+		if a == nil {
+			f.ix.Remove(id)
+			delete(f.known, id)
+			return
+		}
+		f.ix.Put(a)
+		f.known[id] = true
+	})
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
