@@ -21,7 +21,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		for _, sp := range w.sents {
 			text := w.text[sp.Start:sp.End]
 			toks := retrieval.Tokens(text)
-			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) {
+			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) {
 				continue
 			}
 			if kindEvidence(p, text, toks, inQ) {
@@ -30,10 +30,68 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		}
 		return 0
 	}
+	if p.WantsName && !nameNearFocus(p, w.text, w.toks, inQ) {
+		return 0
+	}
 	if kindEvidence(p, w.text, w.toks, inQ) {
 		return 1
 	}
 	return 0
+}
+
+// nameNearFocus looks, for "what firm …", for a name within a few words of
+// "firm": a capitalised word, not opening a sentence, that the question
+// does not use.
+func nameNearFocus(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	if p.Focus < 0 {
+		return false
+	}
+	near := make([]bool, len(toks))
+	for i := range toks {
+		if matchAt(toks, i, p.Concepts[p.Focus]) {
+			for k := max(0, i-4); k < min(len(toks), i+5); k++ {
+				near[k] = true
+			}
+		}
+	}
+	for i, t := range toks {
+		if !near[i] || !t.Capital || t.Stop || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
+			continue
+		}
+		if i == 0 {
+			continue
+		}
+		prev := strings.TrimSpace(text[toks[i-1].End:t.Start])
+		if strings.ContainsAny(prev, ".!?") {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// moneyWords are nouns a currency amount stands for ("how much money").
+var moneyWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("money fund funds cash dollars amount sum revenue donations") {
+		moneyWords[retrieval.Term(w)] = true
+	}
+}
+
+// isMoney reports whether c names money in general.
+func isMoney(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && moneyWords[alt[0]] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCurrency reports an amount of money in the tokens' text.
+func hasCurrency(text string) bool {
+	return strings.ContainsAny(text, "$€£¥") || strings.Contains(strings.ToLower(text), " dollars")
 }
 
 func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
@@ -186,7 +244,6 @@ func init() {
 // definition question: an apposition ("X, a former …", "the harbor master,
 // X,", "X is the …") is strong; a role word beside the subject is weaker.
 func descriptionStrength(p Part, text string, toks []retrieval.Token) int {
-	low := strings.ToLower(retrieval.Fold(text))
 	for _, c := range p.Concepts {
 		for i := range toks {
 			if !matchAt(toks, i, c) {
@@ -196,13 +253,13 @@ func descriptionStrength(p Part, text string, toks []retrieval.Token) int {
 			for end < len(toks) && toks[end].Capital {
 				end++
 			}
-			after := low[toks[min(end, len(toks))-1].End:]
+			after := strings.ToLower(text[toks[min(end, len(toks))-1].End:])
 			for _, pat := range []string{", who ", ", a ", ", an ", ", the ", " is a ", " was a ", " is the ", " was the ", " served as ", " works as ", " worked as ", ", former ", ", chief "} {
 				if strings.HasPrefix(after, pat) {
 					return 2
 				}
 			}
-			before := strings.TrimRight(low[:toks[i].Start], " ")
+			before := strings.TrimRight(text[:toks[i].Start], " ")
 			if strings.HasSuffix(before, ",") && i > 1 && !toks[i-1].Capital {
 				return 2
 			}

@@ -184,7 +184,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		missFocusOrName := false
 		for i, c := range p.Concepts {
 			switch {
-			case matches(w.toks, c):
+			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && articleHas(w.hit.Article, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)):
 				inCtx += weights[i]

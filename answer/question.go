@@ -44,6 +44,9 @@ type Part struct {
 	// Focus is the concept a count or amount must attach to ("employees"
 	// in "how many employees").
 	Focus int
+	// WantsName marks "what firm"/"which newspaper" parts, answered only
+	// by a name.
+	WantsName bool
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
@@ -309,6 +312,29 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		used[i] = true
 	}
 	sortConcepts(p.Concepts, toks)
+	// "Who is the campaign manager?" asks for a person, not a definition:
+	// a definition needs a named subject.
+	if k == Definition {
+		named := false
+		for _, c := range p.Concepts {
+			named = named || c.Name
+		}
+		if !named && strings.HasPrefix(strings.ToLower(text), "who") {
+			p.Kind = Who
+		}
+	}
+	// "What firm …", "which newspaper …" ask for a name.
+	if k == What && len(toks) > 1 {
+		w0 := strings.ToLower(toks[0].Surface)
+		if (w0 == "what" || w0 == "which") && !toks[1].Stop && !auxiliaries[strings.ToLower(toks[1].Surface)] {
+			p.WantsName = true
+			for ci, c := range p.Concepts {
+				if len(c.Alts[0]) > 0 && c.Alts[0][0] == toks[1].Term {
+					p.Focus = ci
+				}
+			}
+		}
+	}
 	if k == HowMany || k == HowMuch {
 		p.Focus = focusOf(toks, p.Concepts)
 	}

@@ -97,6 +97,10 @@ func Term(lower string) string {
 	if l, ok := irregular[lower]; ok {
 		lower = l
 	}
+	// People are not their verbs: "manager" must not match "manage".
+	if n, ok := agentNouns[lower]; ok {
+		return n
+	}
 	if len(lower) <= 2 || !isAlpha(lower) {
 		return lower
 	}
@@ -252,4 +256,22 @@ func wordSet(s string) map[string]struct{} {
 		m[w] = struct{}{}
 	}
 	return m
+}
+
+// agentNouns maps nouns for people, singular and plural, to a term of their
+// own, so the stemmer does not fold them into their verbs (manager/manage,
+// officer/office, reporter/report, speaker/speak).
+var agentNouns = map[string]string{}
+
+func init() {
+	for _, n := range strings.Fields(`manager officer director leader reporter writer producer editor owner founder
+	player worker speaker adviser advisor organizer organiser investor teacher trader farmer driver builder designer
+	developer researcher commissioner prosecutor employer employee buyer seller user provider supporter voter
+	member partner lawmaker publisher broadcaster operator regulator negotiator investigator inspector auditor
+	administrator coordinator strategist consultant attendee nominee appointee trainer runner winner loser`) {
+		agentNouns[n] = n
+		if strings.HasSuffix(n, "ee") || strings.HasSuffix(n, "er") || strings.HasSuffix(n, "or") || strings.HasSuffix(n, "nt") || strings.HasSuffix(n, "st") {
+			agentNouns[n+"s"] = n
+		}
+	}
 }
