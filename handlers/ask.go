@@ -38,6 +38,9 @@ type Service struct {
 	// Stale, when set, reports why the index may be out of date (its store
 	// is unreachable); answers then carry that note.
 	Stale func() string
+	// OnAnswer, when set, sees every answer given (the digest's list of
+	// questions the sources could not answer is fed from it).
+	OnAnswer func(ctx context.Context, req AskRequest, ans *answer.Answer)
 }
 
 // ErrEmptyQuestion is returned for a question with no words in it.
@@ -48,6 +51,8 @@ type AskRequest struct {
 	Question string
 	// Collections the asker may see; empty means the default collection.
 	Collections []string
+	// Channel and User say where the question came from ("" from the CLI).
+	Channel, User string
 	// History holds earlier questions of the same conversation, oldest
 	// first, so that a follow-up ("and when did he leave?") keeps its
 	// subject.
@@ -80,6 +85,9 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 		if why := s.Stale(); why != "" {
 			ans.Notes = append(ans.Notes, "The index may be stale: "+why)
 		}
+	}
+	if s.OnAnswer != nil {
+		s.OnAnswer(ctx, req, ans)
 	}
 	return ans, nil
 }
