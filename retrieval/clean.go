@@ -598,14 +598,15 @@ func firstSentence(text string) string {
 	}
 	const maxTitle = 300
 	if utf8.RuneCountInString(s) > maxTitle {
-		cut := 0
+		cut, n := 0, 0
 		for i := range s {
-			if utf8.RuneCountInString(s[:i]) > maxTitle {
+			if n > maxTitle {
 				break
 			}
 			if s[i] == ' ' {
 				cut = i
 			}
+			n++
 		}
 		if cut == 0 {
 			cut = len(s)
