@@ -22,6 +22,8 @@ Usage:
   storybot ingest [--data DIR] [--outlet O] [--url U] [--collection C] [--published DATE] PATH|URL ...
   storybot ask [--data DIR] [--json] [--collections a,b] QUESTION
   storybot eval [--data DIR] [--collections a,b] FILE.jsonl
+  storybot serve [--data DIR] [--addr HOST:PORT]   (Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP)
+  storybot feedback [--data DIR]                    (Slack feedback as JSON Lines)
 
 Common flags:
   --data DIR      the embedded store's folder (STORYBOT_DATA; default: per-user data folder)
@@ -78,6 +80,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdAsk(ctx, rest, stdout, stderr, getenv)
 	case "eval":
 		return cmdEval(ctx, rest, stdout, stderr, getenv)
+	case "serve":
+		return cmdServe(ctx, rest, stdout, stderr, getenv)
+	case "feedback":
+		return cmdFeedback(ctx, rest, stdout, stderr, getenv)
 	}
 	fmt.Fprint(stderr, usage)
 	return &exitError{code: 2, err: fmt.Errorf("unknown command %q", cmd)}

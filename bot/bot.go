@@ -1,0 +1,543 @@
+// Package bot is storybot's Slack transport: Socket Mode and HTTP (Events
+// API, slash commands, interactivity), request signatures, dedup of Slack's
+// retries, rate limits and Block Kit rendering. It is the only package that
+// imports slack-go; the use cases it calls live in handlers.
+package bot
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"regexp"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/slack-go/slack"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/handlers"
+)
+
+// Asker answers one question; *handlers.Service is one.
+type Asker interface {
+	Ask(ctx context.Context, req handlers.AskRequest) (*answer.Answer, error)
+}
+
+// DigestPreviewer composes the digest a channel would get, as plain text
+// (the bot escapes it). The digest issue provides one; without it
+// `/story digest` says digests arrive in a later release.
+type DigestPreviewer interface {
+	PreviewDigest(ctx context.Context, channel string, collections []string) (string, error)
+}
+
+// Options configure a Bot. Tokens and secrets are plain strings here: the
+// caller reveals them from config.Secret, and the bot never logs them.
+type Options struct {
+	BotToken      string
+	AppToken      string // Socket Mode when set
+	SigningSecret string // HTTP mode
+	// APIURL is the Web API base URL, ending in "/" (default Slack's).
+	APIURL string
+
+	Asker    Asker
+	Sources  *handlers.Sources  // nil: `/story sources` and `add` are off
+	Feedback *handlers.Feedback // nil: feedback buttons are not drawn
+	Digest   DigestPreviewer    // nil: no digest composer yet
+	Access   config.Access
+
+	// Claimer dedups events across replicas; nil means this process only.
+	Claimer Claimer
+	Metrics *Metrics
+	Log     *slog.Logger
+	// Ready holds extra readiness checks for /readyz (the index loaded, the
+	// store reachable), by name.
+	Ready map[string]func(ctx context.Context) error
+	// AnswerTimeout bounds the work on one question (default 2 minutes).
+	AnswerTimeout time.Duration
+	// HTTPClient calls Slack (default: 30 s timeout).
+	HTTPClient *http.Client
+}
+
+// claimTTL is how long a claimed event or message stays claimed: longer
+// than Slack's retry schedule.
+const claimTTL = 2 * time.Hour
+
+// Bot is the Slack bot. Create it with New, then Run it.
+type Bot struct {
+	opt     Options
+	api     *slack.Client
+	http    *http.Client
+	log     *slog.Logger
+	metrics *Metrics
+
+	local   *MemoryClaimer
+	users   *userLimiter
+	gate    *channelGate
+	answers *answerCache
+
+	selfUser atomic.Value // string: the bot's user ID, from auth.test
+	selfBot  atomic.Value // string: the bot's bot ID
+	slackOK  atomic.Bool
+
+	mu       sync.Mutex
+	closing  bool
+	wg       sync.WaitGroup
+	workCtx  context.Context
+	stopWork context.CancelFunc
+}
+
+// New returns a bot; it does not contact Slack until Run or AuthTest.
+func New(opt Options) (*Bot, error) {
+	if opt.BotToken == "" {
+		return nil, errors.New("bot: no bot token")
+	}
+	if opt.AppToken == "" && opt.SigningSecret == "" {
+		return nil, errors.New("bot: HTTP mode needs a signing secret")
+	}
+	if opt.Asker == nil {
+		return nil, errors.New("bot: no Asker")
+	}
+	if opt.APIURL == "" {
+		opt.APIURL = slack.APIURL
+	}
+	if opt.AnswerTimeout <= 0 {
+		opt.AnswerTimeout = 2 * time.Minute
+	}
+	if opt.Log == nil {
+		opt.Log = slog.New(slog.DiscardHandler)
+	}
+	if opt.Metrics == nil {
+		opt.Metrics = NewMetrics()
+	}
+	hc := opt.HTTPClient
+	if hc == nil {
+		hc = &http.Client{Timeout: 30 * time.Second}
+	}
+	sopts := []slack.Option{slack.OptionAPIURL(opt.APIURL), slack.OptionHTTPClient(hc)}
+	if opt.AppToken != "" {
+		sopts = append(sopts, slack.OptionAppLevelToken(opt.AppToken))
+	}
+	b := &Bot{
+		opt:     opt,
+		api:     slack.New(opt.BotToken, sopts...),
+		http:    hc,
+		log:     opt.Log,
+		metrics: opt.Metrics,
+		local:   NewMemoryClaimer(),
+		users:   newUserLimiter(opt.Access.UserRate),
+		gate:    newChannelGate(),
+		answers: newAnswerCache(10000, 24*time.Hour),
+	}
+	b.selfUser.Store("")
+	b.selfBot.Store("")
+	b.workCtx, b.stopWork = context.WithCancel(context.Background())
+	return b, nil
+}
+
+// Metrics returns the bot's metrics.
+func (b *Bot) Metrics() *Metrics { return b.metrics }
+
+// ErrAuth is returned when Slack rejects the bot or app token.
+var ErrAuth = errors.New("Slack rejected the token")
+
+// AuthTest checks the bot token with auth.test and learns the bot's own
+// user and bot IDs, so it can ignore its own messages.
+func (b *Bot) AuthTest(ctx context.Context) error {
+	ctx, cancel := context.WithTimeout(ctx, 15*time.Second)
+	defer cancel()
+	res, err := b.api.AuthTestContext(ctx)
+	if err != nil {
+		b.metrics.SlackErrors.WithLabelValues("auth.test").Inc()
+		if isAuthError(err) {
+			return fmt.Errorf("SLACK_BOT_TOKEN: %w (%v)", ErrAuth, err)
+		}
+		return fmt.Errorf("slack auth.test: %w", err)
+	}
+	b.selfUser.Store(res.UserID)
+	b.selfBot.Store(res.BotID)
+	b.slackOK.Store(true)
+	b.log.Info("slack auth ok", "team", res.Team, "bot_user", res.UserID)
+	return nil
+}
+
+func isAuthError(err error) bool {
+	var se slack.SlackErrorResponse
+	msg := err.Error()
+	if errors.As(err, &se) {
+		msg = se.Err
+	}
+	switch msg {
+	case "invalid_auth", "not_authed", "token_revoked", "account_inactive", "token_expired", "not_allowed_token_type":
+		return true
+	}
+	return false
+}
+
+// spawn runs f in the background with its own deadline, tracked for
+// graceful shutdown. It returns false once the bot is shutting down.
+func (b *Bot) spawn(f func(ctx context.Context)) bool {
+	b.mu.Lock()
+	if b.closing {
+		b.mu.Unlock()
+		return false
+	}
+	b.wg.Add(1)
+	b.mu.Unlock()
+	go func() {
+		defer b.wg.Done()
+		ctx, cancel := context.WithTimeout(b.workCtx, b.opt.AnswerTimeout)
+		defer cancel()
+		defer func() {
+			if r := recover(); r != nil {
+				b.log.Error("panic in slack handler", "panic", fmt.Sprint(r))
+			}
+		}()
+		f(ctx)
+	}()
+	return true
+}
+
+// Shutdown stops taking work and waits for in-flight answers until ctx
+// ends; then it cancels what is left and reports that it timed out.
+func (b *Bot) Shutdown(ctx context.Context) error {
+	b.mu.Lock()
+	b.closing = true
+	b.mu.Unlock()
+	done := make(chan struct{})
+	go func() { b.wg.Wait(); close(done) }()
+	select {
+	case <-done:
+		b.stopWork()
+		return nil
+	case <-ctx.Done():
+		b.stopWork()
+		select {
+		case <-done:
+		case <-time.After(2 * time.Second):
+		}
+		return fmt.Errorf("shutdown: in-flight answers cut off: %w", ctx.Err())
+	}
+}
+
+// claim takes every key for this process and, with a Claimer, across
+// replicas. A Claimer that fails is logged and passed over: a rare double
+// answer is better than silence.
+func (b *Bot) claim(ctx context.Context, keys ...string) bool {
+	for _, k := range keys {
+		if k == "" {
+			continue
+		}
+		if ok, _ := b.local.Claim(ctx, k, claimTTL); !ok {
+			return false
+		}
+		if b.opt.Claimer == nil {
+			continue
+		}
+		cctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		ok, err := b.opt.Claimer.Claim(cctx, k, claimTTL)
+		cancel()
+		if err != nil {
+			b.log.Warn("dedup claim failed; answering anyway", "err", err)
+			continue
+		}
+		if !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// event is a Slack message or mention, whichever transport brought it.
+type event struct {
+	id          string // event_id
+	kind        string // app_mention or message
+	channel     string
+	channelType string
+	user        string
+	text        string
+	ts          string
+	threadTS    string
+	botID       string
+	subtype     string
+}
+
+// accept decides, without I/O, whether an event is a question.
+func (b *Bot) accept(ev event) bool {
+	switch {
+	case ev.botID != "", ev.subtype != "", ev.user == "", ev.ts == "":
+		return false // bots (ourselves too), edits, joins, deletions
+	case ev.user == b.selfUser.Load().(string):
+		return false
+	case ev.kind == "app_mention":
+		return true
+	case ev.kind == "message":
+		return ev.channelType == "im"
+	}
+	return false
+}
+
+// onEvent takes one delivered event; it never blocks on Slack or on
+// retrieval. It reports what it did, for metrics and tests.
+func (b *Bot) onEvent(ev event) string {
+	res := "ignored"
+	switch {
+	case !b.accept(ev):
+	case !b.spawn(func(ctx context.Context) { b.answerMessage(ctx, ev) }):
+		res = "shutting_down"
+	default:
+		res = "accepted"
+	}
+	b.metrics.Events.WithLabelValues(ev.kind, res).Inc()
+	return res
+}
+
+func (b *Bot) answerMessage(ctx context.Context, ev event) {
+	start := time.Now()
+	if !b.claim(ctx, "event:"+ev.id, "msg:"+ev.channel+":"+ev.ts) {
+		b.metrics.Events.WithLabelValues(ev.kind, "duplicate").Inc()
+		return
+	}
+	thread := ev.threadTS
+	if thread == "" {
+		thread = ev.ts
+	}
+	reply := func(m Message) { _, _ = b.post(ctx, ev.channel, thread, m) }
+	question := cleanQuestion(ev.text)
+	if question == "" {
+		reply(textMessage(helpText))
+		return
+	}
+	if wait, ok := b.users.allow(ev.user); !ok {
+		b.metrics.Questions.WithLabelValues("rate_limited").Inc()
+		reply(textMessage(rateLimitText(wait)))
+		return
+	}
+	b.react(ctx, ev.channel, ev.ts, "eyes")
+	var history []string
+	if ev.threadTS != "" && ev.threadTS != ev.ts {
+		history = b.history(ctx, ev.channel, ev.threadTS, ev.ts)
+	}
+	colls := b.opt.Access.Collections(ev.channel)
+	ans, err := b.ask(ctx, question, colls, history)
+	if err != nil {
+		reply(textMessage(failureText(err)))
+		return
+	}
+	id := b.answers.put(&answerRecord{answer: ans, question: question, channel: ev.channel, user: ev.user})
+	opt := RenderOptions{}
+	if b.opt.Feedback != nil {
+		opt.AnswerID = id
+	}
+	for _, m := range RenderAnswer(ans, opt) {
+		if _, err := b.post(ctx, ev.channel, thread, m); err != nil {
+			return
+		}
+	}
+	b.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
+}
+
+// ask runs the use case and counts the outcome.
+func (b *Bot) ask(ctx context.Context, question string, colls, history []string) (*answer.Answer, error) {
+	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history})
+	if err != nil {
+		if !errors.Is(err, handlers.ErrEmptyQuestion) {
+			b.metrics.Questions.WithLabelValues("error").Inc()
+			b.log.Error("answering failed", "err", err)
+		}
+		return nil, err
+	}
+	b.metrics.Questions.WithLabelValues(string(ans.Status)).Inc()
+	return ans, nil
+}
+
+// history returns the earlier human questions of a thread, oldest first.
+func (b *Bot) history(ctx context.Context, channel, threadTS, before string) []string {
+	var msgs []slack.Message
+	err := b.callSlack(ctx, "conversations.replies", channel, func(ctx context.Context) error {
+		var err error
+		msgs, _, _, err = b.api.GetConversationRepliesContext(ctx, &slack.GetConversationRepliesParameters{
+			ChannelID: channel, Timestamp: threadTS, Limit: 100,
+		})
+		return err
+	})
+	if err != nil {
+		b.log.Warn("thread history unavailable", "err", err)
+		return nil
+	}
+	self := b.selfUser.Load().(string)
+	var out []string
+	for _, m := range msgs {
+		if !tsBefore(m.Timestamp, before) || m.BotID != "" || m.SubType != "" || m.User == "" || m.User == self {
+			continue
+		}
+		if q := cleanQuestion(m.Text); q != "" {
+			out = append(out, q)
+		}
+	}
+	if len(out) > 5 {
+		out = out[len(out)-5:]
+	}
+	return out
+}
+
+// tsBefore compares two Slack timestamps ("1700000000.000100").
+func tsBefore(a, b string) bool {
+	as, af, _ := strings.Cut(a, ".")
+	bs, bf, _ := strings.Cut(b, ".")
+	if len(as) != len(bs) {
+		return len(as) < len(bs)
+	}
+	if as != bs {
+		return as < bs
+	}
+	return af < bf
+}
+
+var markupRe = regexp.MustCompile(`<([^<>]*)>`)
+
+// cleanQuestion turns a Slack message's text into the plain question:
+// mentions and special pings out, links to their labels, entities decoded.
+func cleanQuestion(text string) string {
+	text = markupRe.ReplaceAllStringFunc(text, func(m string) string {
+		inner := m[1 : len(m)-1]
+		target, lbl, hasLabel := strings.Cut(inner, "|")
+		switch {
+		case strings.HasPrefix(inner, "@"), strings.HasPrefix(inner, "!"):
+			return " "
+		case strings.HasPrefix(inner, "#"):
+			if hasLabel {
+				return "#" + lbl
+			}
+			return " "
+		case hasLabel:
+			return lbl
+		}
+		return target
+	})
+	text = strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&").Replace(text)
+	return strings.Join(strings.Fields(text), " ")
+}
+
+// react adds a progress reaction; failure is only logged.
+func (b *Bot) react(ctx context.Context, channel, ts, name string) {
+	err := b.callSlack(ctx, "reactions.add", channel, func(ctx context.Context) error {
+		return b.api.AddReactionContext(ctx, name, slack.NewRefToMessage(channel, ts))
+	})
+	if err != nil && !strings.Contains(err.Error(), "already_reacted") {
+		b.log.Warn("reaction failed", "err", err)
+	}
+}
+
+// post sends a message with chat.postMessage, in a thread when threadTS is
+// set, with link and media unfurling off.
+func (b *Bot) post(ctx context.Context, channel, threadTS string, m Message) (string, error) {
+	opts := []slack.MsgOption{
+		slack.MsgOptionText(m.Text, false),
+		slack.MsgOptionDisableLinkUnfurl(),
+		slack.MsgOptionDisableMediaUnfurl(),
+	}
+	if len(m.Blocks) > 0 {
+		opts = append(opts, slack.MsgOptionBlocks(m.Blocks...))
+	}
+	if threadTS != "" {
+		opts = append(opts, slack.MsgOptionTS(threadTS))
+	}
+	var ts string
+	err := b.callSlack(ctx, "chat.postMessage", channel, func(ctx context.Context) error {
+		var err error
+		_, ts, err = b.api.PostMessageContext(ctx, channel, opts...)
+		return err
+	})
+	if err != nil {
+		b.log.Error("posting to slack failed", "channel", channel, "err", err)
+	}
+	return ts, err
+}
+
+// maxRateLimitRetries bounds the retries of one call after 429s.
+const maxRateLimitRetries = 3
+
+// callSlack runs one Web API call, waiting out any Retry-After the channel
+// is under and retrying after a 429 (Slack did not act on a rate-limited
+// call, so retrying cannot post twice). Other failures, connection errors
+// above all, are not retried: a post may have gone through.
+func (b *Bot) callSlack(ctx context.Context, method, channel string, f func(ctx context.Context) error) error {
+	for attempt := 0; ; attempt++ {
+		if err := b.gate.wait(ctx, channel); err != nil {
+			return err
+		}
+		err := f(ctx)
+		var rl *slack.RateLimitedError
+		if errors.As(err, &rl) {
+			b.metrics.SlackRateLimited.WithLabelValues(method).Inc()
+			b.gate.block(channel, rl.RetryAfter)
+			if attempt < maxRateLimitRetries {
+				continue
+			}
+		}
+		if err != nil {
+			b.metrics.SlackErrors.WithLabelValues(method).Inc()
+		}
+		return err
+	}
+}
+
+// respond posts to a response_url (slash commands, buttons): privately
+// unless public, replacing or deleting the original message if asked.
+func (b *Bot) respond(ctx context.Context, responseURL string, m Message, public, replace, del bool) error {
+	f := false
+	wm := &slack.WebhookMessage{
+		Text:            m.Text,
+		ResponseType:    slack.ResponseTypeEphemeral,
+		ReplaceOriginal: replace,
+		DeleteOriginal:  del,
+		UnfurlLinks:     &f,
+		UnfurlMedia:     &f,
+	}
+	if public {
+		wm.ResponseType = slack.ResponseTypeInChannel
+	}
+	if len(m.Blocks) > 0 {
+		wm.Blocks = &slack.Blocks{BlockSet: m.Blocks}
+	}
+	err := b.callSlack(ctx, "response_url", "response_url:"+responseURL, func(ctx context.Context) error {
+		return slack.PostWebhookCustomHTTPContext(ctx, responseURL, b.http, wm)
+	})
+	if err != nil {
+		b.log.Error("response_url post failed", "err", err)
+	}
+	return err
+}
+
+const helpText = "*storybot* answers questions from the newsroom's ingested articles, cites every claim, " +
+	"and says plainly what the sources do not cover.\n" +
+	"• Mention me in a channel, or DM me: `@storybot who replaced the CISO?` Ask follow-ups in the thread.\n" +
+	"• `/story QUESTION` — a private answer, with a button to share it to the channel\n" +
+	"• `/story sources [terms]` — the articles this channel can see\n" +
+	"• `/story add URL` — fetch and ingest an article (editors only)\n" +
+	"• `/story digest` — preview the daily digest\n" +
+	"• `/story help` — this message"
+
+func rateLimitText(wait time.Duration) string {
+	secs := int(wait.Round(time.Second) / time.Second)
+	if secs < 1 {
+		secs = 1
+	}
+	return fmt.Sprintf(":hourglass: You're asking faster than I can keep up. Please try again in %d seconds.", secs)
+}
+
+// failureText is the user-facing wording of every failure to answer.
+func failureText(err error) string {
+	switch {
+	case errors.Is(err, handlers.ErrEmptyQuestion):
+		return helpText
+	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
+		return ":warning: Sorry, finding an answer took too long. Please try again, perhaps with a narrower question."
+	}
+	return ":warning: Sorry, something went wrong while answering. Please try again in a minute."
+}

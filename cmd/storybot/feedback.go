@@ -1,0 +1,38 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/handlers"
+)
+
+// cmdFeedback prints the feedback readers gave in Slack as JSON Lines. It
+// reads the feedback file directly, so it runs beside a serving bot.
+func cmdFeedback(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("feedback", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs)
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &exitError{code: 2}
+	}
+	if len(rest) > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("feedback: unexpected argument %q", rest[0])}
+	}
+	env := func(k string) string {
+		if k == "STORYBOT_DATA" && cf.data != "" {
+			return cf.data
+		}
+		return getenv(k)
+	}
+	cfg, err := config.Load(env, cf.configFile)
+	if err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	return handlers.NewFileFeedback(cfg.DataDir).Export(ctx, stdout)
+}

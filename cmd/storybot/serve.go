@@ -1,0 +1,95 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/handlers"
+	"github.com/storybot/storybot/retrieval"
+)
+
+// cmdServe runs the Slack bot: Socket Mode when SLACK_APP_TOKEN is set,
+// HTTP mode otherwise, with /healthz, /readyz and /metrics on --addr.
+func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, getenv func(string) string) error {
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	var cf commonFlags
+	cf.register(fs)
+	addr := fs.String("addr", "", "HTTP listen address (STORYBOT_ADDR, default :8080)")
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
+		return &exitError{code: 2}
+	}
+	if len(rest) > 0 {
+		return &exitError{code: 2, err: fmt.Errorf("serve: unexpected argument %q", rest[0])}
+	}
+	env := func(k string) string {
+		if k == "STORYBOT_ADDR" && *addr != "" {
+			return *addr
+		}
+		return getenv(k)
+	}
+	a, err := openApp(ctx, cf, stderr, env)
+	if err != nil {
+		return err
+	}
+	defer a.close()
+	if err := a.cfg.ValidateServe(); err != nil {
+		return &exitError{code: 2, err: err}
+	}
+	b, err := newBot(a)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", a.cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("STORYBOT_ADDR: %w", err)
+	}
+	if err := b.Run(ctx, ln, a.cfg.ShutdownTimeout); err != nil {
+		if errors.Is(err, bot.ErrAuth) {
+			return &exitError{code: 1, err: err}
+		}
+		return err
+	}
+	return nil
+}
+
+// newBot wires the bot to the app's index, store and settings.
+func newBot(a *app) (*bot.Bot, error) {
+	cfg := a.cfg
+	sources := &handlers.Sources{
+		Index:    a.index,
+		Ingester: &retrieval.Ingester{Store: a.store, Index: a.index},
+	}
+	opt := bot.Options{
+		BotToken:      cfg.Slack.BotToken.Reveal(),
+		AppToken:      cfg.Slack.AppToken.Reveal(),
+		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
+		APIURL:        cfg.Slack.APIURL,
+		Asker:         a.service(),
+		Sources:       sources,
+		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(cfg.DataDir), Index: a.index},
+		Access:        cfg.Access,
+		Log:           a.log,
+		Ready: map[string]func(context.Context) error{
+			"index": func(context.Context) error { return nil }, // loaded before serving starts
+			"store": func(ctx context.Context) error {
+				_, err := a.store.Get(ctx, "storybot-readyz-probe")
+				if err == nil || errors.Is(err, retrieval.ErrNotFound) {
+					return nil
+				}
+				return errors.New("unreachable")
+			},
+		},
+	}
+	// A shared store with SetNX (Redis) dedups events across replicas.
+	if kv, ok := a.store.(bot.SetNXer); ok {
+		opt.Claimer = bot.StoreClaimer{Store: kv}
+	}
+	return bot.New(opt)
+}

@@ -1,0 +1,170 @@
+package handlers
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/retrieval"
+)
+
+// FeedbackRecord is one reader's verdict on one answer, with everything
+// needed to judge it later. It is one line of `storybot feedback`.
+type FeedbackRecord struct {
+	Time       time.Time          `json:"time"`
+	Helpful    bool               `json:"helpful"`
+	User       string             `json:"user"`
+	Channel    string             `json:"channel"`
+	AnswerID   string             `json:"answer_id"`
+	Question   string             `json:"question"`
+	Status     answer.Status      `json:"status"`
+	Answer     string             `json:"answer"`
+	Citations  []answer.Citation  `json:"citations"`
+	NotCovered []string           `json:"not_covered,omitempty"`
+}
+
+// FeedbackStore keeps feedback records.
+type FeedbackStore interface {
+	Add(ctx context.Context, r FeedbackRecord) error
+	// Export writes every record as JSON Lines, oldest first.
+	Export(ctx context.Context, w io.Writer) error
+}
+
+// Feedback records readers' verdicts on answers.
+type Feedback struct {
+	Store FeedbackStore
+	// Index, when set, is used to drop any citation of an article outside
+	// the request's collections (or no longer indexed) before storing.
+	Index *retrieval.Index
+	// Now stamps records; nil means time.Now.
+	Now func() time.Time
+}
+
+// FeedbackRequest is one click on "Helpful" or "Not helpful".
+type FeedbackRequest struct {
+	Helpful  bool
+	User     string
+	Channel  string
+	AnswerID string
+	Answer   *answer.Answer
+	// Collections the channel may see; empty means the default collection.
+	Collections []string
+}
+
+// Record stores one verdict. A stored record never cites an article
+// outside the request's collections.
+func (f *Feedback) Record(ctx context.Context, req FeedbackRequest) error {
+	if req.Answer == nil {
+		return errors.New("feedback: no answer")
+	}
+	now := time.Now
+	if f.Now != nil {
+		now = f.Now
+	}
+	allowed := req.Collections
+	if len(allowed) == 0 {
+		allowed = []string{retrieval.DefaultCollection}
+	}
+	cites := make([]answer.Citation, 0, len(req.Answer.Citations))
+	for _, c := range req.Answer.Citations {
+		if f.Index != nil {
+			a := f.Index.Get(c.ArticleID)
+			if a == nil || !slices.Contains(allowed, a.Collection) {
+				continue
+			}
+		}
+		cites = append(cites, c)
+	}
+	rec := FeedbackRecord{
+		Time:       now().UTC(),
+		Helpful:    req.Helpful,
+		User:       req.User,
+		Channel:    req.Channel,
+		AnswerID:   req.AnswerID,
+		Question:   req.Answer.Question,
+		Status:     req.Answer.Status,
+		Answer:     req.Answer.Answer,
+		Citations:  cites,
+		NotCovered: req.Answer.NotCovered,
+	}
+	if err := f.Store.Add(ctx, rec); err != nil {
+		return fmt.Errorf("feedback: %w", err)
+	}
+	return nil
+}
+
+// FeedbackFileName is the file FileFeedback keeps in the data folder.
+const FeedbackFileName = "feedback.jsonl"
+
+// FileFeedback is a FeedbackStore in a JSON Lines file, for the embedded
+// setup: one process appends, `storybot feedback` reads.
+type FileFeedback struct {
+	Path string
+	mu   sync.Mutex
+}
+
+// NewFileFeedback returns a store in dir/feedback.jsonl.
+func NewFileFeedback(dir string) *FileFeedback {
+	return &FileFeedback{Path: filepath.Join(dir, FeedbackFileName)}
+}
+
+// Add implements FeedbackStore by appending one line.
+func (s *FileFeedback) Add(_ context.Context, r FeedbackRecord) error {
+	line, err := json.Marshal(r)
+	if err != nil {
+		return err
+	}
+	line = append(line, '\n')
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if err := os.MkdirAll(filepath.Dir(s.Path), 0o700); err != nil {
+		return err
+	}
+	f, err := os.OpenFile(s.Path, os.O_APPEND|os.O_CREATE|os.O_WRONLY, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := f.Write(line); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// Export implements FeedbackStore. A missing file is no feedback yet; a
+// torn last line (a crash mid-append) is skipped.
+func (s *FileFeedback) Export(ctx context.Context, w io.Writer) error {
+	f, err := os.Open(s.Path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	sc.Buffer(make([]byte, 64<<10), 16<<20)
+	for sc.Scan() {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		line := sc.Bytes()
+		if !json.Valid(line) {
+			continue
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return err
+		}
+	}
+	return sc.Err()
+}
