@@ -389,8 +389,11 @@ func Compose(q Question, hits []retrieval.Hit, d Draft, th *retrieval.Thesaurus)
 			extra = append(extra, s)
 		}
 	}
-	for i := range q.Parts {
-		if !covered[i] && (len(q.Parts) > 1 || len(kept) == 0 || droppedParts[i]) {
+	for i, p := range q.Parts {
+		// A part with nothing to map a claim by ("and what happened to
+		// him?") counts as answered by whatever survived.
+		unmappable := len(p.Concepts)+len(p.Context) == 0
+		if !covered[i] && (len(kept) == 0 || droppedParts[i] || (len(q.Parts) > 1 && !unmappable)) {
 			open[i] = true
 		}
 	}
@@ -524,6 +527,11 @@ func partsOf(q Question, text string) []int {
 	for i, p := range q.Parts {
 		n := 0
 		for _, c := range p.Concepts {
+			if conceptIn(c, terms) {
+				n++
+			}
+		}
+		for _, c := range p.Context {
 			if conceptIn(c, terms) {
 				n++
 			}
