@@ -249,11 +249,11 @@ func descriptionStrength(p Part, text string, toks []retrieval.Token) int {
 			if !matchAt(toks, i, c) {
 				continue
 			}
-			end := i
+			end := i + 1
 			for end < len(toks) && toks[end].Capital {
 				end++
 			}
-			after := strings.ToLower(text[toks[min(end, len(toks))-1].End:])
+			after := strings.ToLower(text[toks[end-1].End:])
 			for _, pat := range []string{", who ", ", a ", ", an ", ", the ", " is a ", " was a ", " is the ", " was the ", " served as ", " works as ", " worked as ", ", former ", ", chief "} {
 				if strings.HasPrefix(after, pat) {
 					return 2
