@@ -635,14 +635,14 @@ func firstOf(m map[string]string, keys ...string) string {
 var (
 	rxMDImage    = regexp.MustCompile(`!\[[^\]]*\]\([^)]*\)`)
 	rxMDLink     = regexp.MustCompile(`\[([^\]]+)\](\([^)]*\)|\[[^\]]*\])`)
-	rxMDLinkDef  = regexp.MustCompile(`(?m)^\s{0,3}\[[^\]]+\]:\s+\S+.*$`)
+	rxMDLinkDef  = regexp.MustCompile(`(?m)^[ \t]{0,3}\[[^\]]+\]:[ \t]+\S+.*$`)
 	rxMDBold     = regexp.MustCompile(`\*\*([^*\n]+)\*\*|__([^_\n]+)__`)
-	rxMDItalic   = regexp.MustCompile(`(^|[\s(])\*([^*\s][^*\n]*?)\*`)
+	rxMDItalic   = regexp.MustCompile(`(^|[ \t(])\*([^*\s][^*\n]*?)\*`)
 	rxMDCode     = regexp.MustCompile("`([^`\n]+)`")
-	rxMDRule     = regexp.MustCompile(`(?m)^\s{0,3}([-*_=])(\s*([-*_=]))\s*[-*_=\s]*$`)
-	rxMDQuote    = regexp.MustCompile(`(?m)^\s{0,3}>\s?`)
+	rxMDRule     = regexp.MustCompile(`(?m)^[ \t]{0,3}([-*_=][ \t]*){3,}$`)
+	rxMDQuote    = regexp.MustCompile(`(?m)^[ \t]{0,3}>[ \t]?`)
 	rxMDComment  = regexp.MustCompile(`(?s)<!--.*?-->`)
-	rxMDHeadings = regexp.MustCompile(`(?m)^\s{0,3}#{1,6}\s+(.*?)(\s+#+)?\s*$`)
+	rxMDHeadings = regexp.MustCompile(`(?m)^[ \t]{0,3}#{1,6}[ \t]+(.*?)([ \t]+#+)?[ \t]*$`)
 )
 
 // stripMarkdown removes markdown syntax, keeping the words: headings,
@@ -682,11 +682,14 @@ func parseHTML(src source, data []byte) (Document, error) {
 			return Document{}, &InputError{Source: src.name, Reason: "cannot render article text: " + err.Error(), Err: err}
 		}
 	}
-	if !hasAlnum(body.String()) {
+	title := cmpOr(collapseSpaces(strings.TrimSpace(normalizeSpaces(art.Title()))), meta.title)
+	// A page whose extracted text is all chrome ("Home", "Menu") or only
+	// repeats the title has no article.
+	if Clean(body.String(), CleanOptions{Title: title}) == "" {
 		return Document{}, &InputError{Source: src.name, Reason: "no extractable article text", Err: ErrNoArticleText}
 	}
 	d := Document{Source: src.name, Key: src.key, Text: strings.TrimSpace(body.String())}
-	d.Title = cmpOr(collapseSpaces(strings.TrimSpace(normalizeSpaces(art.Title()))), meta.title)
+	d.Title = title
 	d.Outlet = cmpOr(strings.TrimSpace(art.SiteName()), meta.siteName)
 	d.Author = cmpOr(cleanByline(art.Byline()), meta.author)
 	if t, err := art.PublishedTime(); err == nil && !t.IsZero() {
@@ -1199,7 +1202,7 @@ func loadURL(ctx context.Context, raw string, opt LoadOptions) ([]Document, []er
 		return fail(fetchReason(ctx, err), err)
 	}
 	if int64(len(body)) > limit {
-		return nil, []error{tooLarge(raw, "response", int64(len(body)), limit)}
+		return fail(fmt.Sprintf("response is over the %s limit", humanSize(limit)), ErrInputTooLarge)
 	}
 	if f == "" {
 		mt, _, _ = mime.ParseMediaType(http.DetectContentType(body))
