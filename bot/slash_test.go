@@ -1,0 +1,208 @@
+package bot_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/handlers"
+)
+
+// A slash command is acknowledged while the answer is still being worked
+// out; the answer arrives later, privately, through the response_url, with
+// a button that shares it to the channel.
+func TestSlashAckedBeforeAnswerThenShared(t *testing.T) {
+	h := newHarness(t)
+	h.asker.gate = make(chan struct{})
+	h.asker.started = make(chan struct{}, 1)
+	start := time.Now()
+	ack := h.slash(chanPublished, "UALICE", "When did Mick Baccio leave?", "q1")
+	ackTime := time.Since(start)
+	if !strings.Contains(ack, "Searching") {
+		t.Errorf("ack %q", ack)
+	}
+	<-h.asker.started // the answer is being worked out after the ack
+	if n := len(h.responses("q1")); n != 0 {
+		t.Fatalf("answer arrived before the ack was taken: %d responses", n)
+	}
+	close(h.asker.gate)
+	resp := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
+	t.Logf("ack in %s", ackTime)
+	if resp.Param("response_type") != "ephemeral" {
+		t.Errorf("answer response_type %q, want ephemeral", resp.Param("response_type"))
+	}
+	if !strings.Contains(resp.Text(), "left the campaign in March") || !strings.Contains(resp.Text(), "When did Mick Baccio leave?") {
+		t.Errorf("private answer: %s", resp.Text())
+	}
+	if n := len(h.slack.Calls("chat.postMessage")); n != 0 {
+		t.Fatalf("private answer posted publicly")
+	}
+
+	id := buttonValue(t, resp, bot.ActionShare)
+	h.click(chanPublished, "UALICE", bot.ActionShare, id, "share1")
+	post := h.slack.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+	if post.Param("channel") != chanPublished || post.Param("thread_ts") != "" {
+		t.Errorf("shared to %q thread %q", post.Param("channel"), post.Param("thread_ts"))
+	}
+	if !strings.Contains(post.Text(), "left the campaign in March") || !strings.Contains(post.Text(), "shared by <@UALICE>") {
+		t.Errorf("shared answer: %s", post.Text())
+	}
+	if strings.Contains(post.Blocks(), bot.ActionShare) {
+		t.Errorf("shared answer still has a share button")
+	}
+	del := h.slack.Wait(t, "respond", 2, 10*time.Second)[1]
+	if del.Param("delete_original") != "true" {
+		t.Errorf("private copy not deleted: %+v", del.JSON)
+	}
+}
+
+func TestSlashSubcommands(t *testing.T) {
+	h := newHarness(t)
+	if ack := h.slash(chanPublished, "UALICE", "help", "h"); !strings.Contains(ack, "/story sources") {
+		t.Errorf("help: %q", ack)
+	}
+	if ack := h.slash(chanPublished, "UALICE", "", "h"); !strings.Contains(ack, "/story add") {
+		t.Errorf("empty: %q", ack)
+	}
+	if ack := h.slash(chanPublished, "UALICE", "digest", "d"); !strings.Contains(ack, "later release") {
+		t.Errorf("digest without composer: %q", ack)
+	}
+
+	h.slash(chanPublished, "UALICE", "sources bridge", "s1")
+	r := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
+	if !strings.Contains(r.Text(), "<https://example.com/bridge|Gazette — River bridge reopens after repairs> · 2024-04-01") {
+		t.Errorf("sources: %s", r.Text())
+	}
+	if strings.Contains(r.Text(), "Baccio") {
+		t.Errorf("sources bridge lists unrelated article: %s", r.Text())
+	}
+
+	if ack := h.slash(chanPublished, "UALICE", "add https://example.com/x", "a0"); !strings.Contains(ack, "can't add") {
+		t.Errorf("add by a user without rights: %q", ack)
+	}
+	h.slash(chanPublished, "UEDITOR", "add notaurl", "a1")
+	h.slack.Wait(t, "respond", 2, 10*time.Second)
+	if r := h.responses("a1"); len(r) != 1 || !strings.Contains(r[0].Text(), "not a web address") {
+		t.Errorf("add bad URL: %+v", r)
+	}
+
+	page := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/missing" {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Write([]byte(`<html><head><title>Harbour dredging to start in June</title></head><body><article><h1>Harbour dredging to start in June</h1>
+<p>Dredging of the harbour will start in June, the port authority said on Tuesday, after years of delay caused by funding disputes between the city and the state.</p>
+<p>The work is expected to take four months and cost about 30 million dollars, according to the authority's published budget for the coming year.</p></article></body></html>`))
+	}))
+	defer page.Close()
+	h.slash(chanPublished, "UEDITOR", "add "+page.URL+"/missing", "a2")
+	h.slack.Wait(t, "respond", 3, 10*time.Second)
+	if r := h.responses("a2"); len(r) != 1 || !strings.Contains(r[0].Text(), "could not read") {
+		t.Errorf("add of a missing page: %+v", r)
+	}
+	h.slash(chanPublished, "UEDITOR", "add "+page.URL+"/harbour", "a3")
+	h.slack.Wait(t, "respond", 4, 10*time.Second)
+	if r := h.responses("a3"); len(r) != 1 || !strings.Contains(r[0].Text(), "Added") {
+		t.Fatalf("add: %+v", r)
+	}
+	h.slash(chanPublished, "UALICE", "When will the harbour dredging start?", "q2")
+	h.slack.Wait(t, "respond", 5, 10*time.Second)
+	if r := h.responses("q2"); len(r) != 1 || !strings.Contains(r[0].Text(), "June") {
+		t.Errorf("added article not answerable: %+v", r)
+	}
+}
+
+// The channel-to-collection matrix: an embargoed article appears in
+// answers, sources and feedback only in a channel that may see it.
+func TestCollectionMatrix(t *testing.T) {
+	const q = "Why is Mayor Quimby resigning over the zeppelin contract?"
+	// What only the embargoed article holds: its URL, title and text.
+	secretBits := []string{"secret-mayor", "Mayor Quimby to resign", "resign on Friday"}
+	cases := []struct {
+		channel string
+		visible bool
+	}{
+		{chanPublished, false},
+		{chanDM, false},
+		{"COTHER", false},
+		{chanEmbargo, true},
+	}
+	for _, tc := range cases {
+		t.Run(tc.channel, func(t *testing.T) {
+			h := newHarness(t)
+			check := func(what, text string) {
+				t.Helper()
+				if tc.visible {
+					if !strings.Contains(text, "secret-mayor") {
+						t.Errorf("%s in %s lacks the embargoed article:\n%s", what, tc.channel, text)
+					}
+					return
+				}
+				for _, s := range secretBits {
+					if strings.Contains(text, s) {
+						t.Errorf("%s in %s leaks %q:\n%s", what, tc.channel, s, text)
+					}
+				}
+			}
+			// Mention (DMs are asked by message).
+			if tc.channel == chanDM {
+				h.sendEvent("EvM", dm("UALICE", q, "1700000000.000020"))
+			} else {
+				h.sendEvent("EvM", mention(tc.channel, "UALICE", q, "1700000000.000020", ""))
+			}
+			post := h.slack.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+			check("answer", post.Text())
+			if !tc.visible && !strings.Contains(post.Text(), "Not covered") {
+				t.Errorf("answer without the embargoed article should say it is not covered:\n%s", post.Text())
+			}
+			// Slash answer and sources.
+			h.slash(tc.channel, "UALICE", q, "q")
+			h.slash(tc.channel, "UALICE", "sources zeppelin mayor", "s")
+			h.slash(tc.channel, "UALICE", "sources", "s-all")
+			h.slack.Wait(t, "respond", 3, 10*time.Second)
+			check("slash answer", h.responses("q")[0].Text())
+			check("sources", h.responses("s")[0].Text())
+			check("all sources", h.responses("s-all")[0].Text())
+			// Feedback on the answer.
+			h.click(tc.channel, "UALICE", bot.ActionHelpful, buttonValue(t, post, bot.ActionHelpful), "fb")
+			h.slack.Wait(t, "respond", 4, 10*time.Second)
+			fb, err := os.ReadFile(h.feedback)
+			if err != nil {
+				t.Fatal(err)
+			}
+			check("feedback", string(fb))
+			var rec handlers.FeedbackRecord
+			if err := json.Unmarshal(fb, &rec); err != nil || !rec.Helpful || rec.User != "UALICE" || rec.Channel != tc.channel || rec.Question != q {
+				t.Errorf("feedback record %+v (%v)", rec, err)
+			}
+		})
+	}
+	// A click that carries an answer of another channel is refused.
+	t.Run("cross-channel click", func(t *testing.T) {
+		h := newHarness(t)
+		h.sendEvent("EvE", mention(chanEmbargo, "UALICE", q, "1700000000.000030", ""))
+		post := h.slack.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+		id := buttonValue(t, post, bot.ActionHelpful)
+		h.click(chanPublished, "UALICE", bot.ActionShare, id, "x1")
+		h.click(chanPublished, "UALICE", bot.ActionHelpful, id, "x2")
+		h.drain()
+		if n := len(h.slack.Calls("chat.postMessage")); n != 1 {
+			t.Errorf("embargoed answer shared to another channel")
+		}
+		if _, err := os.Stat(h.feedback); err == nil {
+			t.Errorf("feedback stored for a cross-channel click")
+		}
+		for _, r := range append(h.responses("x1"), h.responses("x2")...) {
+			if !strings.Contains(r.Text(), "expired") {
+				t.Errorf("cross-channel click reply: %s", r.Text())
+			}
+		}
+	})
+}
