@@ -205,3 +205,31 @@ func TestCompose(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCompose feeds arbitrary drafts to Compose: it must never panic, and
+// what it builds must pass answer.Check and show no link or mention.
+func FuzzCompose(f *testing.F) {
+	f.Add("Mick Baccio resigned on Tuesday.", 1, 2, "who replaced him")
+	f.Add("Visit https://x.test [9]. @here", 9, -1, "<!channel>")
+	f.Add("", 0, 0, "")
+	ix := retrieval.NewIndex()
+	var hits []retrieval.Hit
+	for _, a := range verifyArticles {
+		art := &retrieval.Article{ID: a.id, Key: a.id, Title: a.title, Collection: retrieval.DefaultCollection,
+			Text: a.text, Passages: paragraphs(a.text)}
+		ix.Put(art)
+		hits = append(hits, retrieval.Hit{Article: art, Passage: art.PassageAt(0)}, retrieval.Hit{Article: art, Passage: art.PassageAt(1)})
+	}
+	q := answer.Analyze("When did Mick Baccio resign, and who replaced him?", nil)
+	f.Fuzz(func(t *testing.T, text string, p1, p2 int, note string) {
+		d := answer.Draft{Claims: []answer.Claim{{Text: text, Passages: []int{p1, p2}}, {Text: text, Passages: []int{p1}}}, NotCovered: []string{note}}
+		a, _ := answer.Compose(q, hits, d, nil)
+		if err := answer.Check(a, ix.Get); err != nil {
+			t.Fatalf("Check: %v\n%s", err, a.Answer)
+		}
+		shown := a.Answer + strings.Join(a.NotCovered, " ")
+		if strings.Contains(shown, "://") || strings.Contains(shown, "@here") || strings.Contains(shown, "<!") {
+			t.Fatalf("unsafe text shown: %q", shown)
+		}
+	})
+}

@@ -297,7 +297,18 @@ func (a *Answerer) draft(ctx context.Context, q answer.Question, hits []retrieva
 			return nil, nil, fmt.Errorf("after one repair: %w", err)
 		}
 	}
-	ans, verdicts := answer.Compose(q, hits, d, a.opt.Thesaurus)
+	return compose(q, hits, d, a.opt.Thesaurus)
+}
+
+// compose runs answer.Compose, turning a panic on some unforeseen model
+// output into an error, so the question still gets the fallback answer.
+func compose(q answer.Question, hits []retrieval.Hit, d answer.Draft, th *retrieval.Thesaurus) (ans *answer.Answer, verdicts []answer.Verdict, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			ans, verdicts, err = nil, nil, fmt.Errorf("compose answer: panic: %v", r)
+		}
+	}()
+	ans, verdicts = answer.Compose(q, hits, d, th)
 	return ans, verdicts, nil
 }
 
