@@ -379,8 +379,18 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 			continue
 		}
 		for i := range toks {
-			if matchAt(toks, i, c) && i+2 < len(toks) && lower(toks[i+1]) == "to" && !toks[i+2].Capital {
-				return 2
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			// A purpose clause soon after the action: "hired … last summer
+			// to help protect", "leaving to spend".
+			for k := i + 1; k+1 < len(toks) && k <= i+7; k++ {
+				if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
+					break
+				}
+				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number {
+					return 2
+				}
 			}
 		}
 	}

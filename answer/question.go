@@ -248,6 +248,12 @@ func kindWord(k Kind) string {
 
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	p := Part{Text: plain(text), Kind: k, Focus: -1}
+	if k == YesNo {
+		// "did the campaign name a successor" → "whether the campaign name…".
+		if f := strings.Fields(p.Text); len(f) > 1 {
+			p.Text = "whether " + strings.Join(f[1:], " ")
+		}
+	}
 	toks := retrieval.Tokens(text)
 	terms := make([]string, len(toks))
 	for i, t := range toks {

@@ -25,7 +25,7 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Why did the senator resign?", []Kind{Why}, []string{"why did the senator resign"}},
 		{"What did the governor say about the vote?", []Kind{Say}, []string{"what did the governor say about the vote"}},
 		{"How did the union respond?", []Kind{Say}, []string{"how did the union respond"}},
-		{"Did the company apologise?", []Kind{YesNo}, []string{"did the company apologise"}},
+		{"Did the company apologise?", []Kind{YesNo}, []string{"whether the company apologise"}},
 		{"What is the budget for schools?", []Kind{What}, []string{"what is the budget for schools"}},
 		{"Who replaced Baker, and why did he resign?", []Kind{Who, Why}, []string{"who replaced Baker", "why did he resign"}},
 		{"Who won the race; how many votes did she get?", []Kind{Who, HowMany}, []string{"who won the race", "how many votes did she get"}},
