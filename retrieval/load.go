@@ -211,6 +211,10 @@ func loadDir(ctx context.Context, root string, opt LoadOptions) ([]Document, []e
 	var docs []Document
 	var errs []error
 	opt.URL = "" // one URL cannot name every file of a folder
+	if fi, err := os.Lstat(root); err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+		// WalkDir does not follow a linked root; a trailing separator makes it.
+		root += string(filepath.Separator)
+	}
 	walkErr := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		if err != nil {
 			if path == root {
@@ -545,7 +549,7 @@ func parseText(src source, text string) (Document, error) {
 		text = stripMarkdown(text)
 	}
 	title, body := SplitTitle(text)
-	if strings.TrimSpace(body) == "" {
+	if !hasAlnum(body) {
 		return Document{}, &InputError{Source: src.name, Reason: "has a title but no article text", Err: ErrNoArticleText}
 	}
 	d.Title = cmpOr(d.Title, title)
@@ -685,7 +689,7 @@ func parseHTML(src source, data []byte) (Document, error) {
 	title := cmpOr(collapseSpaces(strings.TrimSpace(normalizeSpaces(art.Title()))), meta.title)
 	// A page whose extracted text is all chrome ("Home", "Menu") or only
 	// repeats the title has no article.
-	if Clean(body.String(), CleanOptions{Title: title}) == "" {
+	if !hasAlnum(Clean(body.String(), CleanOptions{Title: title})) {
 		return Document{}, &InputError{Source: src.name, Reason: "no extractable article text", Err: ErrNoArticleText}
 	}
 	d := Document{Source: src.name, Key: src.key, Text: strings.TrimSpace(body.String())}

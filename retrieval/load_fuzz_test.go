@@ -64,6 +64,7 @@ func inputErrorList(err error) []*InputError {
 func FuzzParseText(f *testing.F) {
 	addFiles(f, "clean/seeds/*.txt", "clean/*/in.txt", "load/*.txt", "load/*.md")
 	f.Add([]byte("---\ntitle: x\ndate: 2020-01-01\n---\n# H\n\n**b** [l](u)"))
+	f.Add([]byte("Title\n\n!!!"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		for _, name := range []string{"f.txt", "f.md"} {
 			docs, err := Parse(name, data, LoadOptions{})
@@ -76,6 +77,7 @@ func FuzzParseHTML(f *testing.F) {
 	addFiles(f, "load/*.html")
 	f.Add([]byte(`<html><head><link rel="canonical" href="//x/y"><meta property="og:url" content="http://a b"></head><body><p>Hi there.</p></body></html>`))
 	f.Add([]byte(`<meta charset="shift_jis"><p>` + "\x82\xa0" + `</p>`))
+	f.Add([]byte("! "))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		docs, err := Parse("f.html", data, LoadOptions{})
 		checkParsed(t, docs, err)

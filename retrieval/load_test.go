@@ -528,6 +528,19 @@ func TestLoadFileErrors(t *testing.T) {
 		}
 	})
 
+	t.Run("linked folder", func(t *testing.T) {
+		inner := t.TempDir()
+		writeFiles(t, inner, map[string][]byte{"a.txt": []byte("Title\n\nBody.")})
+		link := filepath.Join(t.TempDir(), "link")
+		if err := os.Symlink(inner, link); err != nil {
+			t.Skip("no symlinks:", err)
+		}
+		docs, errs := Load(context.Background(), link, LoadOptions{})
+		if len(errs) != 0 || len(docs) != 1 || docs[0].Source != filepath.Join(link, "a.txt") {
+			t.Errorf("docs %+v, errors %v; want %s", docs, errs, filepath.Join(link, "a.txt"))
+		}
+	})
+
 	t.Run("canceled", func(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		cancel()
