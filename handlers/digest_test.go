@@ -15,7 +15,7 @@ import (
 
 var (
 	day0 = time.Date(2031, 3, 14, 8, 0, 0, 0, time.UTC) // previous digest
-	day1 = day0.Add(24 * time.Hour)                      // this digest
+	day1 = day0.Add(24 * time.Hour)                     // this digest
 )
 
 type testArticle struct {
@@ -177,7 +177,7 @@ func TestComposeAccess(t *testing.T) {
 	// original never.
 	arts = append(arts,
 		testArticle{key: "https://ledger.example/budget", title: "EMBARGOED budget figures", outlet: "Coast Ledger", coll: "embargoed",
-			text: "The council will propose a 4 percent rise in the harbour levy when it publishes its budget next week.\nOfficials said the rise would fund dredging.",
+			text:  "The council will propose a 4 percent rise in the harbour levy when it publishes its budget next week.\nOfficials said the rise would fund dredging.",
 			story: "https://ledger.example/budget", published: day0.Add(8 * time.Hour), ingested: day0.Add(8 * time.Hour)},
 		testArticle{key: "https://reprint.example/budget", title: "Harbour levy to rise", outlet: "Wire Reprint",
 			text:  "The council will propose a 4 percent rise in the harbour levy when it publishes its budget next week.\nOfficials said the rise would fund dredging.",

@@ -94,11 +94,11 @@ type Outcome string
 
 // Outcomes of a Tick.
 const (
-	NotDue  Outcome = "not_due" // before today's digest time
-	Done    Outcome = "done"    // already posted today
-	Busy    Outcome = "busy"    // another replica holds the lease
-	Posted  Outcome = "posted"  // this call posted it
-	Failed  Outcome = "failed"  // the post or the store failed; retried later
+	NotDue Outcome = "not_due" // before today's digest time
+	Done   Outcome = "done"    // already posted today
+	Busy   Outcome = "busy"    // another replica holds the lease
+	Posted Outcome = "posted"  // this call posted it
+	Failed Outcome = "failed"  // the post or the store failed; retried later
 )
 
 // Result is what a Tick did for one channel.
