@@ -503,3 +503,22 @@ func FuzzParseDraft(f *testing.F) {
 		parseDraft(s) // must not panic
 	})
 }
+
+func TestAzure(t *testing.T) {
+	srv := openaitest.New(t)
+	srv.QueueChat(claims(answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: []int{1}}))
+	f := newFixture(t, Options{}) // for its hits; its own server stays unused
+	a := New(Options{BaseURL: strings.TrimSuffix(srv.URL(), "/v1"), APIKey: testKey, APIType: "azure",
+		APIVersion: "2024-10-21", Model: "my-deployment", Fallback: answer.Extractive{}})
+	ans, _ := a.Answer(context.Background(), answer.Analyze("When did Mick Baccio resign?", nil), f.hits)
+	if isFallback(ans) {
+		t.Fatalf("fell back: %s", ans.Answer)
+	}
+	r := srv.Requests()[0]
+	if r.URL != "/openai/deployments/my-deployment/chat/completions?api-version=2024-10-21" {
+		t.Errorf("URL = %s", r.URL)
+	}
+	if r.Header.Get("api-key") != testKey || r.Header.Get("Authorization") != "" {
+		t.Errorf("Azure auth headers: api-key set %v, Authorization %q", r.Header.Get("api-key") != "", r.Header.Get("Authorization"))
+	}
+}

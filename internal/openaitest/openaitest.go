@@ -76,7 +76,10 @@ func Hang() Reply { return Reply{Hang: true} }
 // Request is one request the server received.
 type Request struct {
 	Method string
+	// Path is ChatPath or EmbedPath (an Azure deployment path is mapped to
+	// them); URL is the request URL as sent.
 	Path   string
+	URL    string
 	Header http.Header
 	Body   []byte
 }
@@ -224,7 +227,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		path = EmbedPath
 	}
 	s.mu.Lock()
-	s.requests = append(s.requests, Request{Method: r.Method, Path: path, Header: r.Header.Clone(), Body: body})
+	s.requests = append(s.requests, Request{Method: r.Method, Path: path, URL: r.URL.String(), Header: r.Header.Clone(), Body: body})
 	var reply Reply
 	var scripted bool
 	switch path {
