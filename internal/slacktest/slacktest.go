@@ -149,6 +149,8 @@ type Server struct {
 // New starts a fake Slack, closed when the test ends.
 func New(t testing.TB) *Server {
 	s := &Server{failures: map[string]*failure{}, threads: map[string][]Message{}, nextTS: 1}
+	// slack-go dials with Origin https://api.slack.com.
+	s.upgrader.CheckOrigin = func(*http.Request) bool { return true }
 	s.changed = sync.NewCond(&s.mu)
 	s.srv = httptest.NewServer(http.HandlerFunc(s.serve))
 	s.URL = s.srv.URL

@@ -114,7 +114,7 @@ func TestEmbedFailures(t *testing.T) {
 		{"500 then ok", []openaitest.Reply{openaitest.Error(500, "down")}, 2, 2, true},
 		{"429 then ok", []openaitest.Reply{openaitest.RateLimited("0")}, 1, 2, true},
 		{"500s past retries", []openaitest.Reply{openaitest.Error(500, "a"), openaitest.Error(502, "b"), openaitest.Error(503, "c")}, 2, 3, false},
-		{"401 is not retried", []openaitest.Reply{openaitest.Error(401, "bad key " + testKey)}, 3, 1, false},
+		{"401 is not retried", []openaitest.Reply{openaitest.Error(401, "bad key "+testKey)}, 3, 1, false},
 		{"wrong count", []openaitest.Reply{{Body: `{"object":"list","data":[],"model":"m"}`}, {Body: `{"object":"list","data":[],"model":"m"}`}}, 1, 2, false},
 	}
 	for _, tc := range tests {

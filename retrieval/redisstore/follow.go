@@ -161,10 +161,15 @@ func (f *follower) load(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	dropped := 0
 	for id := range f.known {
 		if !seen[id] {
 			f.ix.Remove(id)
+			dropped++
 		}
+	}
+	if dropped > 0 && dropped >= len(f.known)/2 {
+		f.s.log.Warn("redis follow: reload dropped most of the index; did redis lose its data?", "dropped", dropped, "kept", len(seen))
 	}
 	f.known, f.lastV, f.lastID = seen, v, id
 	f.s.log.Debug("redis follow: index loaded", "articles", len(seen), "version", v)
@@ -210,6 +215,7 @@ func (f *follower) poll(ctx context.Context) error {
 		return err
 	}
 	var changes []change
+	var lastID string
 	for _, st := range res {
 		for _, m := range st.Messages {
 			ch := change{op: str(m.Values["op"]), id: str(m.Values["id"])}
@@ -218,7 +224,7 @@ func (f *follower) poll(ctx context.Context) error {
 				return fmt.Errorf("%w: expected version %d, stream has %d", errBehind, f.lastV+int64(len(changes))+1, ch.v)
 			}
 			changes = append(changes, ch)
-			defer func(id string) { f.lastID = id }(m.ID)
+			lastID = m.ID
 		}
 	}
 	if len(changes) == 0 {
@@ -227,7 +233,7 @@ func (f *follower) poll(ctx context.Context) error {
 	if err := f.apply(ctx, changes); err != nil {
 		return err
 	}
-	f.lastV = changes[len(changes)-1].v
+	f.lastV, f.lastID = changes[len(changes)-1].v, lastID
 	return nil
 }
 

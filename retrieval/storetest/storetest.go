@@ -179,8 +179,7 @@ func testPutUnchanged(t *testing.T, s retrieval.Store) {
 	if diff := cmp.Diff([]*retrieval.Article{a}, list(t, s)); diff != "" {
 		t.Errorf("List after unchanged re-put (-want +got):\n%s", diff)
 	}
-	// Same text, changed metadata that is not part of the hash: the store
-	// may keep either, but must keep exactly one whole article.
+	// Changed text (and so hash): the new version replaces the old.
 	b := NewArticle("u1", "Changed text.")
 	put(t, s, b)
 	if diff := cmp.Diff(b, get(t, s, "u1")); diff != "" {
