@@ -1,0 +1,160 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/internal/slacktest"
+)
+
+// storybot runs the CLI with exactly the given environment.
+func storybot(ctx context.Context, t *testing.T, env map[string]string, args ...string) (stdout, stderr string, code int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	getenv := func(k string) string {
+		if k == "HOME" {
+			if v, ok := env[k]; ok {
+				return v
+			}
+			return t.TempDir()
+		}
+		return env[k]
+	}
+	err := run(ctx, args, &out, &errb, getenv)
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+		}
+		errb.WriteString(err.Error())
+	}
+	return out.String(), errb.String(), code
+}
+
+func freeAddr(t *testing.T) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+func TestServeSettings(t *testing.T) {
+	fake := slacktest.New(t)
+	base := map[string]string{"STORYBOT_DATA": t.TempDir(), "SLACK_API_URL": fake.APIURL()}
+	with := func(kv ...string) map[string]string {
+		m := map[string]string{}
+		for k, v := range base {
+			m[k] = v
+		}
+		for i := 0; i < len(kv); i += 2 {
+			m[kv[i]] = kv[i+1]
+		}
+		return m
+	}
+	t.Run("no bot token", func(t *testing.T) {
+		_, errs, code := storybot(context.Background(), t, with("SLACK_SIGNING_SECRET", "s"), "serve")
+		if code != 2 || !strings.Contains(errs, "SLACK_BOT_TOKEN") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+	t.Run("http mode without signing secret", func(t *testing.T) {
+		_, errs, code := storybot(context.Background(), t, with("SLACK_BOT_TOKEN", "xoxb-1"), "serve")
+		if code != 2 || !strings.Contains(errs, "SLACK_SIGNING_SECRET") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+	})
+	t.Run("rejected token", func(t *testing.T) {
+		fake.SetAuthError("invalid_auth")
+		defer fake.SetAuthError("")
+		_, errs, code := storybot(context.Background(), t,
+			with("SLACK_BOT_TOKEN", "xoxb-very-secret-value", "SLACK_SIGNING_SECRET", "s", "STORYBOT_ADDR", freeAddr(t)), "serve")
+		if code == 0 || !strings.Contains(errs, "SLACK_BOT_TOKEN") || !strings.Contains(errs, "invalid_auth") {
+			t.Fatalf("exit %d: %s", code, errs)
+		}
+		if strings.Contains(errs, "very-secret") {
+			t.Fatalf("token in the error: %s", errs)
+		}
+	})
+}
+
+// serve answers a signed mention from the ingested store, then stops
+// cleanly when its context ends (SIGTERM in main).
+func TestServeHTTPModeEndToEnd(t *testing.T) {
+	fake := slacktest.New(t)
+	data := t.TempDir()
+	env := map[string]string{"STORYBOT_DATA": data}
+	if _, errs, code := storybot(context.Background(), t, env, "ingest", "../../testdata/seeds"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	addr := freeAddr(t)
+	env = map[string]string{"STORYBOT_DATA": data, "SLACK_API_URL": fake.APIURL(), "SLACK_BOT_TOKEN": "xoxb-1",
+		"SLACK_SIGNING_SECRET": "sekrit", "STORYBOT_ADDR": addr}
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	type result struct {
+		errs string
+		code int
+	}
+	done := make(chan result, 1)
+	go func() {
+		_, errs, code := storybot(ctx, t, env, "serve")
+		done <- result{errs, code}
+	}()
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		resp, err := http.Get("http://" + addr + "/readyz")
+		if err == nil {
+			resp.Body.Close()
+			if resp.StatusCode == 200 {
+				break
+			}
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("never ready (%v)", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	body := []byte(`{"type":"event_callback","event_id":"Ev1","event":{"type":"app_mention","channel":"C1","user":"U1","text":"<@UBOT> Who was the campaign's CISO?","ts":"1700000000.000001"}}`)
+	req, _ := http.NewRequest(http.MethodPost, "http://"+addr+"/slack/events", bytes.NewReader(body))
+	slacktest.Sign(req, "sekrit", body, time.Now())
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		t.Fatalf("event: %v %v", resp, err)
+	}
+	resp.Body.Close()
+	post := fake.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+	if !strings.Contains(post.Text(), "[1]") {
+		t.Errorf("answer: %s", post.Text())
+	}
+	// /story sources reaches the index through handlers.Sources.
+	form := url.Values{"command": {"/story"}, "text": {"sources"}, "channel_id": {"C1"}, "user_id": {"U1"}, "response_url": {fake.ResponseURL("s")}}
+	fb := []byte(form.Encode())
+	req, _ = http.NewRequest(http.MethodPost, "http://"+addr+"/slack/commands", bytes.NewReader(fb))
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	slacktest.Sign(req, "sekrit", fb, time.Now())
+	if resp, err := http.DefaultClient.Do(req); err != nil || resp.StatusCode != 200 {
+		t.Fatalf("slash: %v %v", resp, err)
+	}
+	if r := fake.Wait(t, "respond", 1, 10*time.Second)[0]; !strings.Contains(r.Text(), "•") {
+		t.Errorf("sources: %s", r.Text())
+	}
+	cancel()
+	select {
+	case r := <-done:
+		if r.code != 0 {
+			t.Fatalf("serve exit %d: %s", r.code, r.errs)
+		}
+	case <-time.After(15 * time.Second):
+		t.Fatal("serve did not stop")
+	}
+}
