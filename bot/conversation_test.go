@@ -62,14 +62,14 @@ func TestOwnAndBotMessagesIgnored(t *testing.T) {
 	h := newHarness(t)
 	q := "When did Mick Baccio leave?"
 	events := map[string]map[string]any{
-		"own bot_id":       {"type": "message", "channel": chanDM, "channel_type": "im", "user": slacktest.BotUserID, "bot_id": slacktest.BotID, "text": q, "ts": "1.1"},
-		"own user":         {"type": "message", "channel": chanDM, "channel_type": "im", "user": slacktest.BotUserID, "text": q, "ts": "1.2"},
-		"bot_message":      {"type": "message", "subtype": "bot_message", "channel": chanDM, "channel_type": "im", "bot_id": "BOTHER", "text": q, "ts": "1.3"},
-		"other bot":        {"type": "app_mention", "channel": chanPublished, "user": "UOTHERBOT", "bot_id": "BOTHER", "text": "<@UBOT> " + q, "ts": "1.4"},
-		"edit":             {"type": "message", "subtype": "message_changed", "channel": chanDM, "channel_type": "im", "text": q, "ts": "1.5", "message": map[string]any{"user": "UALICE", "text": q, "ts": "1.0"}},
-		"join":             {"type": "message", "subtype": "channel_join", "channel": chanPublished, "channel_type": "channel", "user": "UALICE", "text": "<@UALICE> has joined", "ts": "1.6"},
-		"channel chatter":  {"type": "message", "channel": chanPublished, "channel_type": "channel", "user": "UALICE", "text": q, "ts": "1.7"},
-		"edited mention":   {"type": "app_mention", "channel": chanPublished, "user": "UALICE", "text": "<@UBOT> " + q, "ts": "1.8", "edited": map[string]any{"user": "UALICE", "ts": "1.9"}},
+		"own bot_id":      {"type": "message", "channel": chanDM, "channel_type": "im", "user": slacktest.BotUserID, "bot_id": slacktest.BotID, "text": q, "ts": "1.1"},
+		"own user":        {"type": "message", "channel": chanDM, "channel_type": "im", "user": slacktest.BotUserID, "text": q, "ts": "1.2"},
+		"bot_message":     {"type": "message", "subtype": "bot_message", "channel": chanDM, "channel_type": "im", "bot_id": "BOTHER", "text": q, "ts": "1.3"},
+		"other bot":       {"type": "app_mention", "channel": chanPublished, "user": "UOTHERBOT", "bot_id": "BOTHER", "text": "<@UBOT> " + q, "ts": "1.4"},
+		"edit":            {"type": "message", "subtype": "message_changed", "channel": chanDM, "channel_type": "im", "text": q, "ts": "1.5", "message": map[string]any{"user": "UALICE", "text": q, "ts": "1.0"}},
+		"join":            {"type": "message", "subtype": "channel_join", "channel": chanPublished, "channel_type": "channel", "user": "UALICE", "text": "<@UALICE> has joined", "ts": "1.6"},
+		"channel chatter": {"type": "message", "channel": chanPublished, "channel_type": "channel", "user": "UALICE", "text": q, "ts": "1.7"},
+		"edited mention":  {"type": "app_mention", "channel": chanPublished, "user": "UALICE", "text": "<@UBOT> " + q, "ts": "1.8", "edited": map[string]any{"user": "UALICE", "ts": "1.9"}},
 	}
 	for name, ev := range events {
 		h.sendEvent("Ev-"+name, ev)

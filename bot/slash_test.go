@@ -1,6 +1,7 @@
 package bot_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -205,4 +206,30 @@ func TestCollectionMatrix(t *testing.T) {
 			}
 		}
 	})
+}
+
+type digestStub struct {
+	channel string
+	colls   []string
+}
+
+func (d *digestStub) PreviewDigest(_ context.Context, channel string, colls []string) (string, error) {
+	d.channel, d.colls = channel, colls
+	return "Today: 1 story <!channel> @here\n1. Bridge reopens [1]", nil
+}
+
+func TestSlashDigestPreview(t *testing.T) {
+	stub := &digestStub{}
+	h := newHarness(t, func(o *bot.Options) { o.Digest = stub })
+	if ack := h.slash(chanEmbargo, "UALICE", "digest", "dg"); strings.Contains(ack, "later release") {
+		t.Fatalf("ack %q with a composer", ack)
+	}
+	r := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
+	if r.Param("response_type") != "ephemeral" || !strings.Contains(r.Text(), "Bridge reopens [1]") ||
+		strings.Contains(r.Text(), "<!channel>") || strings.Contains(r.Text(), "@here") {
+		t.Errorf("digest preview: %s", r.Text())
+	}
+	if stub.channel != chanEmbargo || strings.Join(stub.colls, ",") != "published,embargoed" {
+		t.Errorf("previewed for %s %v", stub.channel, stub.colls)
+	}
 }

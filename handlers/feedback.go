@@ -21,16 +21,16 @@ import (
 // FeedbackRecord is one reader's verdict on one answer, with everything
 // needed to judge it later. It is one line of `storybot feedback`.
 type FeedbackRecord struct {
-	Time       time.Time          `json:"time"`
-	Helpful    bool               `json:"helpful"`
-	User       string             `json:"user"`
-	Channel    string             `json:"channel"`
-	AnswerID   string             `json:"answer_id"`
-	Question   string             `json:"question"`
-	Status     answer.Status      `json:"status"`
-	Answer     string             `json:"answer"`
-	Citations  []answer.Citation  `json:"citations"`
-	NotCovered []string           `json:"not_covered,omitempty"`
+	Time       time.Time         `json:"time"`
+	Helpful    bool              `json:"helpful"`
+	User       string            `json:"user"`
+	Channel    string            `json:"channel"`
+	AnswerID   string            `json:"answer_id"`
+	Question   string            `json:"question"`
+	Status     answer.Status     `json:"status"`
+	Answer     string            `json:"answer"`
+	Citations  []answer.Citation `json:"citations"`
+	NotCovered []string          `json:"not_covered,omitempty"`
 }
 
 // FeedbackStore keeps feedback records.

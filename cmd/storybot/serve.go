@@ -74,6 +74,7 @@ func newBot(a *app) (*bot.Bot, error) {
 		Asker:         a.service(),
 		Sources:       sources,
 		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(cfg.DataDir), Index: a.index},
+		Digest:        &handlers.Digester{Index: a.index, Location: cfg.Digest.Location, MaxStories: cfg.Digest.MaxStories},
 		Access:        cfg.Access,
 		Log:           a.log,
 		Ready: map[string]func(context.Context) error{
