@@ -35,6 +35,10 @@ type Service struct {
 	Answerer Answerer
 	// Passages is how many passages are retrieved per question (default 12).
 	Passages int
+	// Search, when set, retrieves passages instead of the lexical index
+	// alone (hybrid lexical and vector search); it must honour
+	// q.Collections.
+	Search func(ctx context.Context, q retrieval.Query, text string) []retrieval.Hit
 	// Stale, when set, reports why the index may be out of date (its store
 	// is unreachable); answers then carry that note.
 	Stale func() string
@@ -73,7 +77,14 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	if n <= 0 {
 		n = 12
 	}
-	hits := s.Index.Search(retrieval.Query{Terms: q.Terms(), Collections: req.Collections, Limit: n})
+	query := retrieval.Query{Terms: q.Terms(), Collections: req.Collections, Limit: n}
+	var hits []retrieval.Hit
+	if s.Search != nil {
+		hits = s.Search(ctx, query, text)
+	} else {
+		hits = s.Index.Search(query)
+	}
+	ctx = WithCollections(ctx, req.Collections)
 	ans, err := s.answerer().Answer(ctx, q, hits)
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", text, err)
