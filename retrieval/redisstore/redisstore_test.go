@@ -4,11 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/redis/go-redis/v9"
 
 	"github.com/storybot/storybot/internal/redistest"
 	"github.com/storybot/storybot/retrieval"
@@ -30,8 +33,37 @@ func open(t testing.TB, url, prefix string, mods ...func(*Options)) *Store {
 	if err != nil {
 		t.Fatalf("Open: %v", err)
 	}
-	t.Cleanup(func() { s.Close() })
+	t.Cleanup(func() {
+		if url == os.Getenv("REDIS_URL") {
+			dropPrefix(t, s)
+		}
+		s.Close()
+	})
 	return s
+}
+
+// dropPrefix deletes the test's keys (and only those) from a shared Redis.
+func dropPrefix(t testing.TB, s *Store) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	scan := func(ctx context.Context, c redis.Cmdable) error {
+		iter := c.Scan(ctx, 0, s.prefix+":*", 1000).Iterator()
+		for iter.Next(ctx) {
+			if err := c.Del(ctx, iter.Val()).Err(); err != nil {
+				return err
+			}
+		}
+		return iter.Err()
+	}
+	var err error
+	if cc, ok := s.rdb.(*redis.ClusterClient); ok {
+		err = cc.ForEachMaster(ctx, func(ctx context.Context, c *redis.Client) error { return scan(ctx, c) })
+	} else {
+		err = scan(ctx, s.rdb)
+	}
+	if err != nil {
+		t.Errorf("drop test keys %s:*: %v", s.prefix, err)
+	}
 }
 
 func clusterURL(addrs []string) string {
