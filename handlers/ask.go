@@ -89,6 +89,13 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	if err != nil {
 		return nil, fmt.Errorf("answer %q: %w", text, err)
 	}
+	// The JSON contract has arrays, never null.
+	if ans.Citations == nil {
+		ans.Citations = []answer.Citation{}
+	}
+	if ans.NotCovered == nil {
+		ans.NotCovered = []string{}
+	}
 	if err := answer.Check(ans, s.Index.Get); err != nil {
 		return nil, fmt.Errorf("answer failed verification: %w", err)
 	}

@@ -24,6 +24,7 @@ type app struct {
 	index     *retrieval.Index
 	thesaurus *retrieval.Thesaurus
 	log       *slog.Logger
+	models    models
 }
 
 // commonFlags are the flags every command takes.
@@ -91,6 +92,10 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 		store.Close()
 		return nil, err
 	}
+	if err := a.setupModels(ctx); err != nil {
+		store.Close()
+		return nil, err
+	}
 	return a, nil
 }
 
@@ -116,7 +121,9 @@ func (a *app) load(ctx context.Context) error {
 func (a *app) close() { a.store.Close() }
 
 func (a *app) service() *handlers.Service {
-	return &handlers.Service{Index: a.index, Thesaurus: a.thesaurus}
+	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus}
+	a.models.configure(s)
+	return s
 }
 
 func splitList(s string) []string {

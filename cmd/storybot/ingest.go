@@ -51,9 +51,16 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		}
 	}
 	ing := &retrieval.Ingester{Store: a.store, Index: a.index}
+	var fresh []*retrieval.Article
 	for _, r := range ing.Ingest(ctx, docs).Results {
 		sum.Add(r)
+		if r.Outcome == retrieval.New || r.Outcome == retrieval.Updated || r.Outcome == retrieval.Duplicate {
+			if art := a.index.Get(r.ArticleID); art != nil {
+				fresh = append(fresh, art)
+			}
+		}
 	}
+	a.embedArticles(ctx, fresh)
 	for _, r := range sum.Results {
 		switch r.Outcome {
 		case retrieval.Failed:

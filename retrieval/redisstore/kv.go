@@ -25,6 +25,12 @@ func (s *Store) SetNX(ctx context.Context, key string, val []byte, ttl time.Dura
 	return s.setNX(ctx, key, append(token, val...), ttl)
 }
 
+// Claim is SetNX with no value: it reports whether this caller is the first
+// to claim key within ttl, with the same signature as the embedded store's.
+func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
+	return s.SetNX(ctx, key, nil, ttl)
+}
+
 func (s *Store) setNX(ctx context.Context, key string, tv []byte, ttl time.Duration) (bool, error) {
 	op := "redis claim " + key
 	if err := ctx.Err(); err != nil {

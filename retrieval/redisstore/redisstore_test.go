@@ -516,6 +516,11 @@ func TestSetNXConcurrent(t *testing.T) {
 	if wins.Load() != 1 {
 		t.Fatalf("%d goroutines won the claim, want exactly 1", wins.Load())
 	}
+	for i, want := range []bool{true, false} {
+		if ok, err := s.Claim(t.Context(), "event:Ev124", time.Minute); err != nil || ok != want {
+			t.Fatalf("Claim #%d = %v, %v; want %v", i, ok, err, want)
+		}
+	}
 }
 
 // TestSetNXRetry replays a claim whose first reply was lost: the retry
