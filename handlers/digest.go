@@ -51,7 +51,8 @@ type Digester struct {
 // DigestRequest asks for one channel's digest.
 type DigestRequest struct {
 	Channel string
-	// Collections the channel may see; empty means the default collection.
+	// Collections the channel may see; nil means the default collection,
+	// and an empty list (config.Access for a channel mapped to []) none.
 	Collections []string
 	// Since and Now bound the ingest times of the stories included: after
 	// Since, not after Now.
@@ -151,8 +152,10 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		loc = time.UTC
 	}
 	req.Now, req.Since = req.Now.In(loc), req.Since.In(loc)
+	// nil means the default collection; an empty, non-nil list (a channel
+	// configured to see nothing) means no article at all.
 	allowed := req.Collections
-	if len(allowed) == 0 {
+	if allowed == nil {
 		allowed = []string{retrieval.DefaultCollection}
 	}
 	visible := func(a *retrieval.Article) bool { return a != nil && slices.Contains(allowed, a.Collection) }

@@ -191,6 +191,7 @@ func TestComposeAccess(t *testing.T) {
 		wantMayor   bool
 	}{
 		{"default", nil, false},
+		{"nothing", []string{}, false},
 		{"published", []string{"published"}, false},
 		{"both", []string{"published", "embargoed"}, true},
 	}
@@ -198,6 +199,9 @@ func TestComposeAccess(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			dg := compose(t, &Digester{Index: ix}, DigestRequest{Channel: "C1", Collections: tt.collections, Since: day0, Now: day1})
 			text := dg.Text()
+			if tt.collections != nil && len(tt.collections) == 0 && !dg.Empty() {
+				t.Errorf("a channel that may see nothing got %d stories", len(dg.Stories))
+			}
 			if got := strings.Contains(text, "Whitlock"); got != tt.wantMayor {
 				t.Errorf("embargoed story shown: %v, want %v:\n%s", got, tt.wantMayor, text)
 			}

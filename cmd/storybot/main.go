@@ -24,6 +24,7 @@ Usage:
   storybot eval [--data DIR] [--collections a,b] FILE.jsonl
   storybot serve [--data DIR] [--addr HOST:PORT]   (Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP)
   storybot feedback [--data DIR]                    (Slack feedback as JSON Lines)
+  storybot digest [--data DIR] [--since DURATION] [--channel C]   (print the digest, do not post)
 
 Common flags:
   --data DIR      the embedded store's folder (STORYBOT_DATA; default: per-user data folder)
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 		return cmdServe(ctx, rest, stdout, stderr, getenv)
 	case "feedback":
 		return cmdFeedback(ctx, rest, stdout, stderr, getenv)
+	case "digest":
+		return cmdDigest(ctx, rest, stdout, stderr, getenv)
 	}
 	fmt.Fprint(stderr, usage)
 	return &exitError{code: 2, err: fmt.Errorf("unknown command %q", cmd)}
