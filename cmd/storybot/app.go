@@ -25,12 +25,17 @@ type app struct {
 	thesaurus *retrieval.Thesaurus
 	log       *slog.Logger
 	models    models
+	// following is set while the index follows a shared store's changes.
+	following follower
 }
 
 // commonFlags are the flags every command takes.
 type commonFlags struct {
 	data       string
 	configFile string
+	// follow keeps the index in step with a shared store (serve), instead
+	// of loading it once.
+	follow bool
 }
 
 func (c *commonFlags) register(fs *flag.FlagSet) {
@@ -88,7 +93,11 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 		return nil, err
 	}
 	a := &app{cfg: cfg, store: store, index: retrieval.NewIndex(), thesaurus: th, log: log}
-	if err := a.load(ctx); err != nil {
+	load := a.load
+	if cf.follow {
+		load = a.follow
+	}
+	if err := load(ctx); err != nil {
 		store.Close()
 		return nil, err
 	}
@@ -121,7 +130,7 @@ func (a *app) load(ctx context.Context) error {
 func (a *app) close() { a.store.Close() }
 
 func (a *app) service() *handlers.Service {
-	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus}
+	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale}
 	a.models.configure(s)
 	return s
 }

@@ -2,12 +2,70 @@ package main
 
 import (
 	"context"
-	"errors"
+	"fmt"
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/redisstore"
 )
 
+// openRedis opens the Redis store REDIS_URL names: one server, a Sentinel
+// group or a Cluster.
 func openRedis(ctx context.Context, cfg *config.Config) (retrieval.Store, error) {
-	return nil, errors.New("REDIS_URL: the Redis store is not wired into this build yet")
+	r := cfg.Redis
+	s, err := redisstore.Open(ctx, redisstore.Options{
+		Addrs:      r.Addrs,
+		Username:   r.Username,
+		Password:   r.Password.Reveal(),
+		DB:         r.DB,
+		TLS:        r.TLS,
+		MasterName: r.MasterName,
+		Cluster:    r.Cluster,
+		Prefix:     r.Prefix,
+		Timeout:    r.Timeout,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("REDIS_URL (%s): %w", r.Mode(), err)
+	}
+	return s, nil
+}
+
+// follower is a store that keeps an index in step with changes made by
+// other processes (the Redis store).
+type follower interface {
+	Follow(ctx context.Context, ix *retrieval.Index, ready func()) error
+	Healthy() bool
+	LastError() error
+}
+
+// follow loads the index from the store and keeps it in step in the
+// background until ctx ends; it returns once the index is loaded. Stores
+// that cannot follow are loaded once.
+func (a *app) follow(ctx context.Context) error {
+	f, ok := a.store.(follower)
+	if !ok {
+		return a.load(ctx)
+	}
+	ready := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- f.Follow(ctx, a.index, func() { close(ready) })
+	}()
+	select {
+	case <-ready:
+		a.following = f
+		return nil
+	case err := <-done:
+		return fmt.Errorf("load index from Redis: %w", err)
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// stale says why the index in memory may be out of date, or "".
+func (a *app) stale() string {
+	if a.following == nil || a.following.Healthy() {
+		return ""
+	}
+	return fmt.Sprintf("Redis is unreachable (%v); answering from the index held in memory", a.following.LastError())
 }

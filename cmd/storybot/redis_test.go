@@ -1,0 +1,73 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/internal/redistest"
+)
+
+// runEnv runs the CLI with the given settings.
+func runEnv(t *testing.T, env map[string]string, args ...string) (string, string, int) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(context.Background(), args, &out, &errb, func(k string) string { return env[k] })
+	code := 0
+	if err != nil {
+		code = 1
+		var ee *exitError
+		if errors.As(err, &ee) {
+			code = ee.code
+			if ee.err != nil {
+				errb.WriteString(ee.err.Error())
+			}
+		} else {
+			errb.WriteString(err.Error())
+		}
+	}
+	return out.String(), errb.String(), code
+}
+
+// ingest, ask and eval give the same output with Redis as the store as
+// with the embedded store.
+func TestCLIRedisMatchesEmbedded(t *testing.T) {
+	url, _, _ := redistest.Start(t)
+	embeddedEnv := map[string]string{"STORYBOT_DATA": t.TempDir()}
+	redisEnv := map[string]string{"STORYBOT_DATA": t.TempDir(), "REDIS_URL": url, "STORYBOT_REDIS_PREFIX": redistest.Prefix(t)}
+	steps := [][]string{
+		{"ingest", "../../testdata/seeds", "../../testdata/articles"},
+		{"ingest", "../../testdata/seeds"},
+		{"ask", "--json", "Who was the campaign's CISO?"},
+		{"ask", "Who replaced the CISO?"},
+		{"ask", "--json", "Who will succeed Tomas Lindqvist, and how many employees does the company have?"},
+		{"eval", "../../testdata/eval/dev_questions.jsonl"},
+	}
+	for _, step := range steps {
+		eo, ee, ec := runEnv(t, embeddedEnv, step...)
+		ro, re, rc := runEnv(t, redisEnv, step...)
+		if ec != 0 || rc != 0 {
+			t.Fatalf("%v: exit embedded %d (%s), redis %d (%s)", step, ec, ee, rc, re)
+		}
+		if eo != ro {
+			t.Errorf("%v: output differs\nembedded:\n%s\nredis:\n%s", step, eo, ro)
+		}
+	}
+	// The data folder was not used with Redis as the store.
+	if out, _, _ := runEnv(t, map[string]string{"STORYBOT_DATA": redisEnv["STORYBOT_DATA"]}, "ask", "--json", "Who is Mick Baccio?"); !strings.Contains(out, `"not_covered"`) || strings.Contains(out, `"answered"`) {
+		t.Errorf("the embedded store got articles ingested into Redis: %s", out)
+	}
+}
+
+func TestCLIRedisDownIsAClearError(t *testing.T) {
+	env := map[string]string{"STORYBOT_DATA": t.TempDir(), "REDIS_URL": "redis://:hunter2secret@127.0.0.1:1/0", "STORYBOT_REDIS_TIMEOUT": "200ms"}
+	_, errs, code := runEnv(t, env, "ask", "Who is Mick Baccio?")
+	if code == 0 || !strings.Contains(errs, "REDIS_URL") || !strings.Contains(errs, "refused") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+	if strings.Contains(errs, "hunter2secret") {
+		t.Errorf("the Redis password reached the error: %s", errs)
+	}
+}
