@@ -9,6 +9,10 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/handlers"
 )
 
 // cli runs the real storybot command line with a private data folder and
@@ -177,5 +181,21 @@ func TestCLIConcurrentIngest(t *testing.T) {
 	out, _, _ := cli(t, data, "ingest", "../../testdata/seeds", "../../testdata/articles")
 	if !strings.Contains(out, "0 new, 0 updated, 6 unchanged") {
 		t.Errorf("after concurrent runs: %s", out)
+	}
+}
+
+type answerT = answer.Answer
+
+func askReq(q string) handlers.AskRequest { return handlers.AskRequest{Question: q} }
+
+// waitFor polls cond for up to 10 seconds.
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met within 10s")
+		}
+		time.Sleep(50 * time.Millisecond)
 	}
 }

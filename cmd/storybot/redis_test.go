@@ -71,3 +71,51 @@ func TestCLIRedisDownIsAClearError(t *testing.T) {
 		t.Errorf("the Redis password reached the error: %s", errs)
 	}
 }
+
+// A serving replica follows Redis: what another process ingests becomes
+// answerable without a restart; when Redis goes away it keeps answering
+// from memory and says the index may be stale; when Redis comes back it
+// recovers by itself.
+func TestReplicaFollowsRedis(t *testing.T) {
+	srv := redistest.StartServer(t, redistest.Options{AppendOnly: true, Private: true})
+	env := map[string]string{"STORYBOT_DATA": t.TempDir(), "REDIS_URL": srv.URL, "STORYBOT_REDIS_TIMEOUT": "300ms"}
+	getenv := func(k string) string { return env[k] }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs bytes.Buffer
+	replica, err := openApp(ctx, commonFlags{follow: true}, &logs, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer replica.close()
+	svc := replica.service()
+	ask := func(q string) *answerT {
+		t.Helper()
+		a, err := svc.Ask(ctx, askReq(q))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return a
+	}
+	if a := ask("Who will succeed Tomas Lindqvist?"); a.Status != "not_covered" {
+		t.Fatalf("empty index answered: %s", a.Answer)
+	}
+	// Another process ingests.
+	if _, errs, code := runEnv(t, env, "ingest", "../../testdata/articles"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	waitFor(t, func() bool { return ask("Who will succeed Tomas Lindqvist?").Status == "answered" })
+
+	srv.Stop()
+	waitFor(t, func() bool { return replica.stale() != "" })
+	a := ask("Who will succeed Tomas Lindqvist?")
+	if a.Status != "answered" || len(a.Notes) == 0 || !strings.Contains(a.Notes[0], "stale") {
+		t.Errorf("answer while Redis is down: %s %v", a.Status, a.Notes)
+	}
+	srv.Restart()
+	waitFor(t, func() bool { return replica.stale() == "" })
+	if _, errs, code := runEnv(t, env, "ingest", "../../testdata/seeds"); code != 0 {
+		t.Fatalf("ingest after restart: %s", errs)
+	}
+	waitFor(t, func() bool { return ask("Who is Mick Baccio?").Status == "answered" })
+}
