@@ -205,8 +205,10 @@ func (x item) document(ctx context.Context, feedURL string, opt retrieval.LoadOp
 	opt.URL = ""
 	if x.link != "" {
 		docs, errs := load(ctx, x.link, opt)
+		// The feed's headline is the publisher's own, free of the " | Site"
+		// tails page titles carry.
 		for i := range docs {
-			if docs[i].Title == "" {
+			if x.title != "" {
 				docs[i].Title = x.title
 			}
 		}

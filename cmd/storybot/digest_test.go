@@ -2,7 +2,11 @@ package main
 
 import (
 	"context"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -110,5 +114,95 @@ func TestDigestLeadsAndLastPosted(t *testing.T) {
 	}
 	if _, ok := d.LastPosted(ctx, "CDESK"); ok {
 		t.Errorf("a last digest before any was posted")
+	}
+}
+
+// TestStartBackground runs what serve starts: the feed poller ingests a
+// feed's item, and the scheduler posts the digest it holds (00:00 has
+// always passed, so it is a missed digest posted on start) exactly once.
+func TestStartBackground(t *testing.T) {
+	page := `<!doctype html><html><head><title>Ferry</title></head><body><article><h1>Ferry service resumes</h1>` +
+		`<p>The Brackton ferry resumed sailings on Wednesday after a three-week repair to its landing ramp, the harbour company said in a statement.</p>` +
+		`<p>Services will run every forty minutes until the summer timetable begins, and season tickets have been extended by three weeks to make up for the closure.</p>` +
+		`<p>The company did not say how much the repair had cost or who would pay for it, and passengers had been using a bus link around the estuary since the closure.</p>` +
+		`</article></body></html>`
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/feed.xml":
+			w.Header().Set("Content-Type", "application/rss+xml")
+			fmt.Fprintf(w, `<rss version="2.0"><channel><title>Estuary Post</title><item><title>Ferry service resumes</title><link>http://%s/ferry</link><guid>ep-1</guid></item></channel></rss>`, r.Host)
+		case "/ferry":
+			w.Header().Set("Content-Type", "text/html")
+			fmt.Fprint(w, page)
+		default:
+			http.NotFound(w, r)
+		}
+	}))
+	defer srv.Close()
+	data := t.TempDir()
+	env := func(k string) string {
+		return map[string]string{
+			"STORYBOT_DATA": data, "STORYBOT_FEEDS": srv.URL + "/feed.xml", "STORYBOT_FEED_INTERVAL": "1h",
+			"STORYBOT_DIGEST_CHANNELS": "C0DIGEST", "STORYBOT_DIGEST_TIME": "00:00", "STORYBOT_DIGEST_TZ": "UTC",
+		}[k]
+	}
+	var stderr strings.Builder
+	a, err := openApp(context.Background(), commonFlags{}, &stderr, env)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	// Feeds only (no poster): the poller ingests the item.
+	ctx, cancel := context.WithCancel(context.Background())
+	wait := a.startBackground(ctx, nil)
+	deadline := time.Now().Add(10 * time.Second)
+	for a.index.Len() == 0 && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	cancel()
+	wait()
+	if a.index.Len() != 1 {
+		t.Fatalf("feed not ingested: %s", stderr.String())
+	}
+	var mu sync.Mutex
+	var posts []string
+	post := func(ctx context.Context, channel string, d *handlers.Digest) error {
+		mu.Lock()
+		defer mu.Unlock()
+		posts = append(posts, channel+": "+d.Text())
+		return nil
+	}
+	ctx, cancel = context.WithCancel(context.Background())
+	wait = a.startBackground(ctx, post)
+	for time.Now().Before(deadline) {
+		mu.Lock()
+		n := len(posts)
+		mu.Unlock()
+		if n > 0 {
+			break
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(50 * time.Millisecond)
+	cancel()
+	wait()
+	if len(posts) != 1 {
+		t.Fatalf("%d posts, want 1: %q\n%s", len(posts), posts, stderr.String())
+	}
+	if !strings.Contains(posts[0], "C0DIGEST: ") || !strings.Contains(posts[0], "Ferry service resumes") {
+		t.Errorf("post: %s", posts[0])
+	}
+	// A restart the same day does not post again.
+	var again []string
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	wait = a.startBackground(ctx2, func(ctx context.Context, channel string, d *handlers.Digest) error {
+		again = append(again, channel)
+		return nil
+	})
+	time.Sleep(200 * time.Millisecond)
+	cancel2()
+	wait()
+	if len(again) != 0 {
+		t.Errorf("posted again after a restart: %q", again)
 	}
 }
