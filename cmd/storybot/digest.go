@@ -12,7 +12,14 @@ import (
 	"github.com/storybot/storybot/feeds"
 	"github.com/storybot/storybot/handlers"
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/redisstore"
 	"github.com/storybot/storybot/schedule"
+)
+
+// The Redis store coordinates digests and feed items across replicas.
+var (
+	_ schedule.Store = (*redisstore.Store)(nil)
+	_ feeds.SetNXer  = (*redisstore.Store)(nil)
 )
 
 // cmdDigest prints the digest a channel would get, without posting it.
