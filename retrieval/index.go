@@ -250,7 +250,8 @@ type Query struct {
 	Terms []WeightedTerm
 	Text  string
 	// Collections the asker may see; a passage of any other collection is
-	// never returned. Empty means DefaultCollection only.
+	// never returned. Nil means DefaultCollection only; an empty, non-nil
+	// list means nothing at all (a channel configured to see nothing).
 	Collections []string
 	// Limit is the number of hits wanted (default 10).
 	Limit int
@@ -306,8 +307,10 @@ func (ix *Index) Search(q Query) []Hit {
 		limit = 10
 	}
 	allowed := q.Collections
-	if len(allowed) == 0 {
+	if allowed == nil {
 		allowed = []string{DefaultCollection}
+	} else if len(allowed) == 0 {
+		return nil // the asker may see nothing
 	}
 
 	ix.mu.RLock()

@@ -274,3 +274,15 @@ func TestThesaurusExpandsQueries(t *testing.T) {
 		t.Errorf("bad thesaurus line: %v", err)
 	}
 }
+
+func TestSearchWithNoCollectionsFindsNothing(t *testing.T) {
+	ix := retrieval.NewIndex()
+	tx := "The merger talks collapsed on Friday."
+	ix.Put(&retrieval.Article{ID: "pub", Text: tx, Collection: retrieval.DefaultCollection, Passages: retrieval.Chunk(tx)})
+	if hits := ix.Search(retrieval.Query{Text: "merger", Collections: []string{}}); len(hits) != 0 {
+		t.Errorf("a channel that may see nothing found %d passages", len(hits))
+	}
+	if hits := ix.Search(retrieval.Query{Text: "merger"}); len(hits) != 1 {
+		t.Errorf("default collections found %d passages", len(hits))
+	}
+}

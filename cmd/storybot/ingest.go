@@ -7,6 +7,7 @@ import (
 	"io"
 	"time"
 
+	"github.com/storybot/storybot/feeds"
 	"github.com/storybot/storybot/retrieval"
 )
 
@@ -44,7 +45,7 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	sum := &retrieval.Summary{}
 	var docs []retrieval.Document
 	for _, in := range inputs {
-		ds, errs := retrieval.Load(ctx, in, opt)
+		ds, errs := feeds.Load(ctx, in, opt)
 		docs = append(docs, ds...)
 		for _, e := range errs {
 			sum.Add(retrieval.Result{Source: in, Outcome: retrieval.Failed, Err: e})
