@@ -1,9 +1,13 @@
 package retrieval
 
 import (
+	"hash/maphash"
+	"slices"
 	"strings"
+	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/kljensen/snowball/english"
 )
@@ -24,51 +28,170 @@ type Token struct {
 // the word; a trailing possessive ’s is dropped from Term. Hyphenated words
 // are split into their parts.
 func Tokens(text string) []Token {
+	if len(text) < memoMinLen {
+		return tokens(text)
+	}
+	// Whole articles are tokenised again and again while answering; a
+	// text seen recently is recognised by its address (the memo keeps the
+	// string alive, so the address cannot be reused for other content) and
+	// its tokens are copied, not recomputed.
+	p := unsafe.StringData(text)
+	slot := &tokensMemo[(uint64(uintptr(unsafe.Pointer(p)))*0x9E3779B97F4A7C15)>>(64-tokensMemoBits)]
+	if e := slot.Load(); e != nil && len(e.text) == len(text) && unsafe.StringData(e.text) == p {
+		return slices.Clone(e.toks)
+	}
+	toks := tokens(text)
+	slot.Store(&tokensEntry{text: text, toks: slices.Clone(toks)})
+	return toks
+}
+
+// The tokens memo: a direct-mapped cache of the tokens of recent long texts.
+const (
+	memoMinLen     = 1024
+	tokensMemoBits = 6
+)
+
+var tokensMemo [1 << tokensMemoBits]atomic.Pointer[tokensEntry]
+
+type tokensEntry struct {
+	text string
+	toks []Token
+}
+
+func tokens(text string) []Token {
 	var out []Token
-	i := 0
-	for i < len(text) {
-		r, w := utf8.DecodeRuneInString(text[i:])
-		if !isWordRune(r) {
-			i += w
-			continue
-		}
-		start := i
-		j := i
-		for j < len(text) {
-			r, w := utf8.DecodeRuneInString(text[j:])
-			if isWordRune(r) {
-				j += w
-				continue
-			}
-			if (r == '\'' || r == '’') && j+w < len(text) {
-				nr, _ := utf8.DecodeRuneInString(text[j+w:])
-				if unicode.IsLetter(nr) {
-					j += w
-					continue
-				}
-			}
-			if (r == '.' || r == ',') && j+w < len(text) && j > start {
-				// Decimal numbers and thousands: 1.5, 76,000.
-				pr, _ := utf8.DecodeLastRuneInString(text[start:j])
-				nr, _ := utf8.DecodeRuneInString(text[j+w:])
-				if unicode.IsDigit(pr) && unicode.IsDigit(nr) {
-					j += w
-					continue
-				}
-			}
+	for i := 0; i < len(text); {
+		start, end := nextWord(text, i)
+		if start == end {
 			break
 		}
-		out = append(out, makeToken(text, start, j))
-		i = j
+		if out == nil {
+			out = make([]Token, 0, (len(text)-start)/6+1)
+		}
+		out = append(out, makeToken(text, start, end))
+		i = end
 	}
 	return out
 }
 
+// nextWord returns the byte span of the first word at or after i; start ==
+// end when there is none.
+func nextWord(text string, i int) (start, end int) {
+	for i < len(text) {
+		if c := text[i]; c < utf8.RuneSelf {
+			if asciiWord[c] {
+				break
+			}
+			i++
+			continue
+		}
+		r, w := utf8.DecodeRuneInString(text[i:])
+		if isWordRune(r) {
+			break
+		}
+		i += w
+	}
+	if i >= len(text) {
+		return len(text), len(text)
+	}
+	start = i
+	j := i
+	for j < len(text) {
+		c := text[j]
+		if c < utf8.RuneSelf && asciiWord[c] {
+			j++
+			continue
+		}
+		r, w := rune(c), 1
+		if c >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(text[j:])
+		}
+		if isWordRune(r) {
+			j += w
+			continue
+		}
+		if (r == '\'' || r == '’') && j+w < len(text) {
+			nr, _ := utf8.DecodeRuneInString(text[j+w:])
+			if unicode.IsLetter(nr) {
+				j += w
+				continue
+			}
+		}
+		if (r == '.' || r == ',') && j+w < len(text) && j > start {
+			// Decimal numbers and thousands: 1.5, 76,000.
+			pr, _ := utf8.DecodeLastRuneInString(text[start:j])
+			nr, _ := utf8.DecodeRuneInString(text[j+w:])
+			if unicode.IsDigit(pr) && unicode.IsDigit(nr) {
+				j += w
+				continue
+			}
+		}
+		break
+	}
+	return start, j
+}
+
+// asciiWord marks the ASCII letters and digits.
+var asciiWord = func() (t [utf8.RuneSelf]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isWordRune(rune(c))
+	}
+	return t
+}()
+
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
 func makeToken(text string, start, end int) Token {
-	surface := text[start:end]
-	surface = strings.ReplaceAll(surface, "’", "'")
+	w := analyseWord(text[start:end])
+	return Token{
+		Start:   start,
+		End:     end,
+		Surface: w.surface,
+		Term:    w.term,
+		Stop:    w.stop,
+		Capital: w.capital,
+		Number:  w.number,
+	}
+}
+
+// wordInfo is everything a token takes from its word alone.
+type wordInfo struct {
+	word    string // the word as written: the cache key
+	surface string
+	term    string
+	stop    bool
+	capital bool
+	number  bool
+}
+
+// wordCache remembers the analysis of recently seen words. Stemming is the
+// costly part of tokenising, and news text repeats a small vocabulary, so
+// a small direct-mapped cache (a slot per hash, the newest word wins)
+// answers most words without stemming and without locks. Its strings are
+// copies, so it never keeps an analysed text alive.
+var (
+	wordCache     [1 << 16]atomic.Pointer[wordInfo]
+	wordCacheSeed = maphash.MakeSeed()
+)
+
+// maxCachedWord bounds the words worth caching; longer ones are rare.
+const maxCachedWord = 24
+
+func analyseWord(word string) *wordInfo {
+	if len(word) > maxCachedWord {
+		return newWordInfo(word)
+	}
+	slot := &wordCache[maphash.String(wordCacheSeed, word)&(uint64(len(wordCache))-1)]
+	if w := slot.Load(); w != nil && w.word == word {
+		return w
+	}
+	w := newWordInfo(strings.Clone(word))
+	slot.Store(w)
+	return w
+}
+
+func newWordInfo(word string) *wordInfo {
+	surface := strings.ReplaceAll(word, "’", "'")
 	lower := strings.ToLower(surface)
 	for _, suf := range []string{"'s", "'"} {
 		if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+1 {
@@ -78,16 +201,14 @@ func makeToken(text string, start, end int) Token {
 		}
 	}
 	first, _ := utf8.DecodeRuneInString(surface)
-	t := Token{
-		Start:   start,
-		End:     end,
-		Surface: surface,
-		Capital: unicode.IsUpper(first),
-		Number:  unicode.IsDigit(first),
+	return &wordInfo{
+		word:    word,
+		surface: surface,
+		term:    Term(lower),
+		stop:    IsStopword(lower),
+		capital: unicode.IsUpper(first),
+		number:  unicode.IsDigit(first),
 	}
-	t.Stop = IsStopword(lower)
-	t.Term = Term(lower)
-	return t
 }
 
 // Term returns the index term of one lowercase word: irregular forms are

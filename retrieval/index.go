@@ -1,6 +1,8 @@
 package retrieval
 
 import (
+	"bytes"
+	"encoding/binary"
 	"hash/maphash"
 	"math"
 	"slices"
@@ -22,12 +24,22 @@ const boilerplateMin = 3
 // Index holds every article in memory with the lexical postings that search
 // needs. It is safe for concurrent use: searches share a read lock, Put and
 // Remove take the write lock.
+//
+// Terms are interned to int32 IDs. Each term's postings are one byte slice
+// of (doc delta, tf) varint pairs in ascending passage order, with a live
+// document frequency kept beside them, so IDF costs a map lookup and a
+// search reads postings sequentially from compact memory. Each passage keeps
+// its non-stopword term IDs in order (varint), so reranking needs no
+// re-tokenising.
 type Index struct {
 	mu        sync.RWMutex
 	articles  map[string]*Article
 	docs      []doc              // passages; a removed one is dead until compaction
+	lens      []int32            // per passage: non-stopword length, -1 once dead
 	byArticle map[string][]int32 // live doc numbers of each article
-	postings  map[string][]posting
+	termIDs   map[string]int32
+	terms     []termInfo // by term ID
+	counts    []int32    // scratch per term ID, all zero between calls
 	live      int
 	dead      int
 	totalLen  int64
@@ -37,17 +49,25 @@ type Index struct {
 	version   uint64
 }
 
-type doc struct {
+// entry is an article as the index holds it.
+type entry struct {
 	article *Article
-	index   int // passage number in the article
-	length  int32
-	textKey uint64
-	live    bool
+	title   []int32 // distinct non-stopword title term IDs, in title order
 }
 
-type posting struct {
-	doc int32
-	tf  uint16
+type doc struct {
+	e       *entry // nil once dead
+	seq     []byte // uvarint term IDs of the non-stopword tokens, in order
+	textKey uint64
+	index   int32 // passage number in the article
+}
+
+// termInfo is one term's postings: uvarint pairs (doc - previous doc, tf),
+// docs ascending from 0.
+type termInfo struct {
+	post []byte
+	last int32 // doc of the last posting (0 when none)
+	df   int32 // live passages holding the term
 }
 
 var textSeed = maphash.MakeSeed()
@@ -57,52 +77,93 @@ func NewIndex() *Index {
 	return &Index{
 		articles:  make(map[string]*Article),
 		byArticle: make(map[string][]int32),
-		postings:  make(map[string][]posting),
+		termIDs:   make(map[string]int32),
 		textCount: make(map[uint64]int32),
 		paraCount: make(map[uint64]int32),
 		collCount: make(map[string]int),
 	}
 }
 
+// analysed is one passage's analysis, done before taking the lock: its
+// non-stopword terms, terms[from:to] of the article's, and its text key.
+type analysed struct {
+	from, to int
+	key      uint64
+}
+
+// analyse appends the non-stopword terms of text to terms, in order, and
+// returns them with the text key, a hash of all its terms (stopwords
+// included) that equal passages share.
+func analyse(text string, terms []string) ([]string, uint64) {
+	var h maphash.Hash
+	h.SetSeed(textSeed)
+	for i := 0; i < len(text); {
+		start, end := nextWord(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		w := analyseWord(text[start:end])
+		h.WriteString(w.term)
+		h.WriteByte(' ')
+		if !w.stop {
+			terms = append(terms, w.term)
+		}
+	}
+	return terms, h.Sum64()
+}
+
 // Put adds a, replacing any article with the same ID and all its passages.
 func (ix *Index) Put(a *Article) {
 	// Analyse outside the lock: it is the expensive part.
-	type analysed struct {
-		tfs    map[string]int
-		length int
-		key    uint64
-	}
 	parts := make([]analysed, len(a.Passages))
+	terms := make([]string, 0, len(a.Text)/6+8)
 	for i, sp := range a.Passages {
-		text := a.Text[sp.Start:sp.End]
-		tfs := make(map[string]int)
-		n := 0
-		var h maphash.Hash
-		h.SetSeed(textSeed)
-		for _, t := range Tokens(text) {
-			h.WriteString(t.Term)
-			h.WriteByte(' ')
-			if t.Stop {
-				continue
-			}
-			tfs[t.Term]++
-			n++
-		}
-		parts[i] = analysed{tfs, n, h.Sum64()}
+		from := len(terms)
+		var key uint64
+		terms, key = analyse(a.Text[sp.Start:sp.End], terms)
+		parts[i] = analysed{from, len(terms), key}
 	}
+	title, _ := analyse(a.Title, nil)
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(a.ID)
 	ix.articles[a.ID] = a
+	e := &entry{article: a}
+	for _, t := range title {
+		id := ix.internLocked(t)
+		if !slices.Contains(e.title, id) {
+			e.title = append(e.title, id)
+		}
+	}
+	e.title = slices.Clip(e.title)
 	nums := make([]int32, len(parts))
+	var seq []byte
+	var distinct []int32
 	for i, p := range parts {
 		n := int32(len(ix.docs))
-		ix.docs = append(ix.docs, doc{article: a, index: i, length: int32(p.length), textKey: p.key, live: true})
-		for term, tf := range p.tfs {
-			ix.postings[term] = append(ix.postings[term], posting{doc: n, tf: uint16(min(tf, math.MaxUint16))})
+		seq = seq[:0]
+		distinct = distinct[:0]
+		for _, t := range terms[p.from:p.to] {
+			id := ix.internLocked(t)
+			seq = binary.AppendUvarint(seq, uint64(id))
+			if ix.counts[id] == 0 {
+				distinct = append(distinct, id)
+			}
+			ix.counts[id]++
 		}
-		ix.totalLen += int64(p.length)
+		for _, id := range distinct {
+			t := &ix.terms[id]
+			t.post = binary.AppendUvarint(t.post, uint64(n-t.last))
+			t.post = binary.AppendUvarint(t.post, uint64(min(ix.counts[id], math.MaxUint16)))
+			t.last = n
+			t.df++
+			ix.counts[id] = 0
+		}
+		ix.docs = append(ix.docs, doc{e: e, seq: bytes.Clone(seq), textKey: p.key, index: int32(i)})
+		ix.lens = append(ix.lens, int32(p.to-p.from))
+		ix.totalLen += int64(p.to - p.from)
 		ix.live++
 		if a.DuplicateOf == "" {
 			ix.textCount[p.key]++
@@ -119,6 +180,18 @@ func (ix *Index) Put(a *Article) {
 	ix.version++
 }
 
+// internLocked returns the ID of term, adding it to the vocabulary when new.
+func (ix *Index) internLocked(term string) int32 {
+	if id, ok := ix.termIDs[term]; ok {
+		return id
+	}
+	id := int32(len(ix.terms))
+	ix.termIDs[term] = id
+	ix.terms = append(ix.terms, termInfo{})
+	ix.counts = append(ix.counts, 0)
+	return id
+}
+
 // Remove drops the article and its passages; a missing ID is ignored.
 func (ix *Index) Remove(id string) {
 	ix.mu.Lock()
@@ -133,10 +206,11 @@ func (ix *Index) removeLocked(id string) bool {
 	if !ok {
 		return false
 	}
+	var distinct []int32
 	for _, n := range ix.byArticle[id] {
 		d := &ix.docs[n]
-		d.live = false
-		ix.totalLen -= int64(d.length)
+		ix.totalLen -= int64(ix.lens[n])
+		ix.lens[n] = -1
 		ix.live--
 		ix.dead++
 		if a.DuplicateOf == "" {
@@ -144,7 +218,22 @@ func (ix *Index) removeLocked(id string) bool {
 				delete(ix.textCount, d.textKey)
 			}
 		}
-		d.article = nil
+		// The passage no longer counts towards its terms' frequencies.
+		distinct = distinct[:0]
+		for i := 0; i < len(d.seq); {
+			var t uint64
+			t, i = readUvarint(d.seq, i)
+			if ix.counts[t] == 0 {
+				ix.counts[t] = 1
+				distinct = append(distinct, int32(t))
+			}
+		}
+		for _, t := range distinct {
+			ix.terms[t].df--
+			ix.counts[t] = 0
+		}
+		d.e = nil
+		d.seq = nil
 	}
 	delete(ix.byArticle, id)
 	delete(ix.articles, id)
@@ -164,30 +253,42 @@ func (ix *Index) removeLocked(id string) bool {
 	return true
 }
 
-// compactLocked drops dead passages and renumbers the rest.
+// compactLocked drops dead passages and renumbers the rest. The vocabulary
+// keeps its terms (title term IDs refer to it), postings lose dead docs.
 func (ix *Index) compactLocked() {
 	renum := make([]int32, len(ix.docs))
 	docs := make([]doc, 0, ix.live)
+	lens := make([]int32, 0, ix.live)
 	for i, d := range ix.docs {
-		if !d.live {
+		if ix.lens[i] < 0 {
 			renum[i] = -1
 			continue
 		}
 		renum[i] = int32(len(docs))
 		docs = append(docs, d)
+		lens = append(lens, ix.lens[i])
 	}
-	for term, ps := range ix.postings {
-		out := ps[:0]
-		for _, p := range ps {
-			if n := renum[p.doc]; n >= 0 {
-				out = append(out, posting{doc: n, tf: p.tf})
-			}
-		}
-		if len(out) == 0 {
-			delete(ix.postings, term)
+	var out []byte
+	for ti := range ix.terms {
+		t := &ix.terms[ti]
+		if len(t.post) == 0 {
 			continue
 		}
-		ix.postings[term] = slices.Clip(out)
+		out = out[:0]
+		var doc, last int32
+		for i := 0; i < len(t.post); {
+			var delta, tf uint64
+			delta, i = readUvarint(t.post, i)
+			tf, i = readUvarint(t.post, i)
+			doc += int32(delta)
+			if n := renum[doc]; n >= 0 {
+				out = binary.AppendUvarint(out, uint64(n-last))
+				out = binary.AppendUvarint(out, tf)
+				last = n
+			}
+		}
+		t.post = bytes.Clone(out)
+		t.last = last
 	}
 	for id, nums := range ix.byArticle {
 		for i, n := range nums {
@@ -196,7 +297,25 @@ func (ix *Index) compactLocked() {
 		ix.byArticle[id] = nums
 	}
 	ix.docs = docs
+	ix.lens = lens
 	ix.dead = 0
+}
+
+// readUvarint decodes the uvarint at p[i:] and returns it with the offset
+// after it; the one-byte case is inlined into the callers' loops.
+func readUvarint(p []byte, i int) (uint64, int) {
+	if b := p[i]; b < 0x80 {
+		return uint64(b), i + 1
+	}
+	return readUvarintSlow(p, i)
+}
+
+func readUvarintSlow(p []byte, i int) (uint64, int) {
+	v, n := binary.Uvarint(p[i:])
+	if n <= 0 {
+		panic("retrieval: corrupt varint in index")
+	}
+	return v, i + n
 }
 
 // Get returns the article with the given ID, or nil.
@@ -273,10 +392,8 @@ func (ix *Index) IDF(term string) float64 {
 
 func (ix *Index) idfLocked(term string) float64 {
 	df := 0
-	for _, p := range ix.postings[term] {
-		if ix.docs[p.doc].live {
-			df++
-		}
+	if id, ok := ix.termIDs[term]; ok {
+		df = int(ix.terms[id].df)
 	}
 	return bm25IDF(ix.live, df)
 }
@@ -287,9 +404,23 @@ func bm25IDF(n, df int) float64 {
 
 var scorePool = sync.Pool{New: func() any { return new(scoreBuf) }}
 
+// scoreBuf is one search's scratch memory, reused across searches.
 type scoreBuf struct {
 	scores  []float64
 	touched []int32
+	head    []cand
+	pos     []int32
+}
+
+// cand is a passage in the running for the results.
+type cand struct {
+	doc   int32
+	score float64
+}
+
+// better orders candidates best first: higher score, then earlier passage.
+func better(a, b cand) bool {
+	return a.score > b.score || a.score == b.score && a.doc < b.doc
 }
 
 // Search returns the passages that best match q, best first: BM25 over the
@@ -325,115 +456,200 @@ func (ix *Index) Search(q Query) []Hit {
 	}
 	scores := buf.scores[:len(ix.docs)]
 	touched := buf.touched[:0]
+	lens := ix.lens[:len(ix.docs)]
 	avgLen := float64(ix.totalLen) / float64(ix.live)
-	for _, wt := range terms {
-		ps := ix.postings[wt.Term]
-		if len(ps) == 0 {
+	ids := make([]int32, len(terms)) // -1: not in the vocabulary
+	for i, wt := range terms {
+		ids[i] = -1
+		id, ok := ix.termIDs[wt.Term]
+		if !ok {
 			continue
 		}
-		idf := ix.idfLocked(wt.Term) * wt.Weight
-		for _, p := range ps {
-			d := &ix.docs[p.doc]
-			if !d.live {
+		ids[i] = id
+		t := &ix.terms[id]
+		if len(t.post) == 0 {
+			continue
+		}
+		idf := bm25IDF(ix.live, int(t.df)) * wt.Weight
+		post := t.post
+		doc := 0
+		for j := 0; j < len(post); {
+			var delta, f uint64
+			delta, j = readUvarint(post, j)
+			f, j = readUvarint(post, j)
+			doc += int(delta)
+			length := lens[doc]
+			if length < 0 {
 				continue
 			}
-			tf := float64(p.tf)
-			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(d.length)/avgLen))
-			if scores[p.doc] == 0 {
-				touched = append(touched, p.doc)
+			tf := float64(f)
+			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(length)/avgLen))
+			if scores[doc] == 0 {
+				touched = append(touched, int32(doc))
 			}
-			scores[p.doc] += idf * norm
+			scores[doc] += idf * norm
 		}
-	}
-	type cand struct {
-		doc   int32
-		score float64
-	}
-	cands := make([]cand, 0, len(touched))
-	for _, n := range touched {
-		s := scores[n]
-		scores[n] = 0
-		d := &ix.docs[n]
-		if !slices.Contains(allowed, d.article.Collection) || ix.textCount[d.textKey] >= boilerplateMin {
-			continue
-		}
-		cands = append(cands, cand{n, s})
 	}
 	buf.touched = touched
-	sort.Slice(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
+
+	// Keep the best candidates for reranking in a heap whose root is the
+	// worst of them; most candidates lose to the root without a look at
+	// their collection or boilerplate status.
+	size := max(limit*5, 50)
+	head := buf.head[:0]
+	for _, n := range touched {
+		c := cand{n, scores[n]}
+		scores[n] = 0
+		if len(head) == size && !better(c, head[0]) {
+			continue
+		}
+		d := &ix.docs[n]
+		if !slices.Contains(allowed, d.e.article.Collection) || ix.textCount[d.textKey] >= boilerplateMin {
+			continue
+		}
+		if len(head) < size {
+			head = append(head, c)
+			siftUp(head, len(head)-1)
+		} else {
+			head[0] = c
+			siftDown(head, 0)
+		}
+	}
+	buf.head = head
+	slices.SortFunc(head, func(a, b cand) int {
+		if better(a, b) {
+			return -1
+		}
+		return 1
+	})
 	// Rerank the head with title, lead and proximity credit.
-	head := min(len(cands), max(limit*5, 50))
-	cands = cands[:head]
-	for i := range cands {
-		d := &ix.docs[cands[i].doc]
-		cands[i].score *= 1 + rerankBoost(d.article, d.index, terms)
+	rr := ix.newReranker(terms, ids)
+	for i := range head {
+		head[i].score *= 1 + rr.boost(&ix.docs[head[i].doc], buf)
 	}
-	sort.SliceStable(cands, func(i, j int) bool { return cands[i].score > cands[j].score })
-	if len(cands) > limit {
-		cands = cands[:limit]
-	}
-	hits := make([]Hit, len(cands))
-	for i, c := range cands {
+	slices.SortStableFunc(head, func(a, b cand) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return 0
+	})
+	head = head[:min(len(head), limit)]
+	hits := make([]Hit, len(head))
+	for i, c := range head {
 		d := &ix.docs[c.doc]
-		hits[i] = Hit{Article: d.article, Passage: d.article.PassageAt(d.index), Score: c.score}
+		hits[i] = Hit{Article: d.e.article, Passage: d.e.article.PassageAt(int(d.index)), Score: c.score}
 	}
 	return hits
 }
 
-// rerankBoost gives extra credit, as a fraction of the BM25 score, for query
+// siftUp and siftDown keep h a heap with the worst candidate at the root.
+func siftUp(h []cand, i int) {
+	for i > 0 {
+		p := (i - 1) / 2
+		if !better(h[p], h[i]) {
+			break
+		}
+		h[p], h[i] = h[i], h[p]
+		i = p
+	}
+}
+
+func siftDown(h []cand, i int) {
+	for {
+		w := i
+		if l := 2*i + 1; l < len(h) && better(h[w], h[l]) {
+			w = l
+		}
+		if r := 2*i + 2; r < len(h) && better(h[w], h[r]) {
+			w = r
+		}
+		if w == i {
+			return
+		}
+		h[w], h[i] = h[i], h[w]
+		i = w
+	}
+}
+
+// reranker gives extra credit, as a fraction of the BM25 score, for query
 // terms in the title, for the lead passage and for query terms that stand
 // next to each other in the passage as they do in the query.
-func rerankBoost(a *Article, idx int, terms []WeightedTerm) float64 {
+type reranker struct {
+	want  []wantTerm // distinct query terms at their highest weight
+	total float64
+	pairs [][2]int32 // adjacent full-weight query terms, by ID (-1: absent)
+}
+
+type wantTerm struct {
+	id int32
+	w  float64
+}
+
+func (ix *Index) newReranker(terms []WeightedTerm, ids []int32) reranker {
+	var rr reranker
+	seen := make([]string, 0, len(terms))
+	for i, t := range terms {
+		if j := slices.Index(seen, t.Term); j >= 0 {
+			rr.want[j].w = max(rr.want[j].w, t.Weight)
+			continue
+		}
+		seen = append(seen, t.Term)
+		rr.want = append(rr.want, wantTerm{id: ids[i], w: t.Weight})
+	}
+	for _, w := range rr.want {
+		rr.total += w.w
+	}
+	// Proximity: adjacent non-stopword query terms found within 3 words.
+	for i := 0; i+1 < len(terms); i++ {
+		if terms[i].Weight < 1 || terms[i+1].Weight < 1 || terms[i].Term == terms[i+1].Term {
+			continue
+		}
+		rr.pairs = append(rr.pairs, [2]int32{ids[i], ids[i+1]})
+	}
+	return rr
+}
+
+func (rr *reranker) boost(d *doc, buf *scoreBuf) float64 {
 	boost := 0.0
-	if idx == 0 {
+	if d.index == 0 {
 		boost += 0.05
 	}
-	want := make(map[string]float64, len(terms))
-	for _, t := range terms {
-		want[t.Term] = max(want[t.Term], t.Weight)
-	}
-	var total float64
-	for _, w := range want {
-		total += w
-	}
-	if total == 0 {
+	if rr.total == 0 {
 		return boost
 	}
 	inTitle := 0.0
-	seen := map[string]bool{}
-	for _, t := range Tokens(a.Title) {
-		if w, ok := want[t.Term]; ok && !seen[t.Term] && !t.Stop {
-			seen[t.Term] = true
-			inTitle += w
+	for _, id := range d.e.title {
+		for _, w := range rr.want {
+			if w.id == id {
+				inTitle += w.w
+				break
+			}
 		}
 	}
-	boost += 0.2 * inTitle / total
-	// Proximity: adjacent non-stopword query terms found within 3 words.
-	sp := a.Passages[idx]
-	var pos []string
-	for _, t := range Tokens(a.Text[sp.Start:sp.End]) {
-		if !t.Stop {
-			pos = append(pos, t.Term)
-		}
+	boost += 0.2 * inTitle / rr.total
+	if len(rr.pairs) == 0 {
+		return boost
 	}
-	pairs, near := 0, 0
-	for i := 0; i+1 < len(terms); i++ {
-		x, y := terms[i].Term, terms[i+1].Term
-		if terms[i].Weight < 1 || terms[i+1].Weight < 1 || x == y {
-			continue
-		}
-		pairs++
-		if within(pos, x, y, 3) {
+	pos := buf.pos[:0]
+	for i := 0; i < len(d.seq); {
+		var t uint64
+		t, i = readUvarint(d.seq, i)
+		pos = append(pos, int32(t))
+	}
+	buf.pos = pos
+	near := 0
+	for _, p := range rr.pairs {
+		if p[0] >= 0 && p[1] >= 0 && within(pos, p[0], p[1], 3) {
 			near++
 		}
 	}
-	if pairs > 0 {
-		boost += 0.3 * float64(near) / float64(pairs)
-	}
-	return boost
+	return boost + 0.3*float64(near)/float64(len(rr.pairs))
 }
 
-func within(pos []string, x, y string, k int) bool {
+func within(pos []int32, x, y int32, k int) bool {
 	last := -1000
 	for i, t := range pos {
 		if t == x {
