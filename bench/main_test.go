@@ -1,0 +1,269 @@
+package bench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"runtime"
+	"slices"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Seeds fix every generated corpus, query set and vector set.
+const (
+	corpusSeed = 20260101
+	querySeed  = 7
+	vectorSeed = 384
+)
+
+// Sizes of the benchmark corpora, in passages.
+const (
+	smallPassages = 20_000
+	midPassages   = 200_000
+	largePassages = 1_000_000
+)
+
+// knownItems is how many known-item queries a quality run and a query
+// benchmark use.
+const knownItems = 1000
+
+// large reports whether the 1M-passage benchmarks are wanted; they take
+// several minutes and gigabytes, so they run only on request.
+func large() bool { return os.Getenv("STORYBOT_BENCH_LARGE") == "1" }
+
+// perQuery records every run of every query. A query's latency is the
+// median of its runs, which filters out most of the scheduling noise of a
+// shared machine; p50 and p99 are then taken over the queries, so p99 is
+// the cost of the slowest 1% of queries, not of the unluckiest 1% of runs.
+// The raw p99 over all runs is reported beside it.
+type perQuery struct{ runs [][]float64 }
+
+func newPerQuery(queries int) *perQuery { return &perQuery{runs: make([][]float64, queries)} }
+
+func (p *perQuery) add(query int, d time.Duration) {
+	p.runs[query] = append(p.runs[query], float64(d.Nanoseconds()))
+}
+
+// percentile returns the p-th percentile (0-100) of s, nearest rank.
+func percentile(s []float64, p float64) float64 {
+	if len(s) == 0 {
+		return 0
+	}
+	s = slices.Clone(s)
+	slices.Sort(s)
+	i := int(float64(len(s))*p/100+0.5) - 1
+	return s[min(max(i, 0), len(s)-1)]
+}
+
+// report adds p50 and p99 latencies to the benchmark's results.
+func (p *perQuery) report(b *testing.B) {
+	b.Helper()
+	var medians, all []float64
+	for _, r := range p.runs {
+		if len(r) > 0 {
+			medians = append(medians, percentile(r, 50))
+			all = append(all, r...)
+		}
+	}
+	b.ReportMetric(percentile(medians, 50), "p50-ns")
+	b.ReportMetric(percentile(medians, 99), "p99-ns")
+	b.ReportMetric(percentile(all, 99), "raw-p99-ns")
+}
+
+// heapInuse returns the live heap after a full collection.
+func heapInuse() uint64 {
+	var ms runtime.MemStats
+	runtime.GC()
+	runtime.GC()
+	runtime.ReadMemStats(&ms)
+	return ms.HeapInuse
+}
+
+// fixture is one corpus with the engines built over it, kept across
+// benchmarks of the same run so each is built once.
+type fixture struct {
+	name      string
+	docs      []retrieval.Document // nil once dropped to measure heap
+	items     []KnownItem
+	ix        *retrieval.Index
+	passages  []Passage
+	textBytes int
+	ixHeap    uint64 // storybot index heap, measured while building
+	bl        *Bleve
+	blHeap    uint64
+}
+
+var (
+	fixturesMu sync.Mutex
+	fixtures   = map[string]*fixture{}
+	samplesMu  sync.Mutex
+	samples    []string
+)
+
+// vocabulary returns the texts whose words head the synthetic vocabulary:
+// the Reuters corpus when present (the real corpus's vocabulary), else the
+// repository's seed articles.
+func vocabulary(b *testing.B) []string {
+	b.Helper()
+	samplesMu.Lock()
+	defer samplesMu.Unlock()
+	if samples != nil {
+		return samples
+	}
+	if docs, err := LoadReuters(context.Background(), ReutersDir()); err == nil {
+		for _, d := range docs[:min(len(docs), 3000)] {
+			samples = append(samples, d.Title+"\n\n"+d.Text)
+		}
+		return samples
+	}
+	s, err := SampleTexts("..")
+	if err != nil {
+		b.Fatal(err)
+	}
+	samples = s
+	return samples
+}
+
+// reuters returns the Reuters corpus, skipping the benchmark when absent.
+func reuters(b *testing.B) []retrieval.Document {
+	b.Helper()
+	docs, err := LoadReuters(context.Background(), ReutersDir())
+	if errors.Is(err, ErrNoCorpus) {
+		b.Skipf("Reuters-21578 not found at %s (set STORYBOT_REUTERS): %v", ReutersDir(), err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return docs
+}
+
+// qualityCorpus names the corpus the lexical comparison runs on: Reuters
+// when present, else the 20k-passage synthetic corpus.
+func qualityCorpus() string {
+	if _, err := os.Stat(ReutersDir()); err == nil {
+		return "reuters"
+	}
+	return "synthetic-20k"
+}
+
+// corpus returns the named corpus's fixture with storybot's index built:
+// "reuters", or "synthetic-N" for N passages ("20k", "200k", "1M").
+func corpus(b *testing.B, name string) *fixture {
+	b.Helper()
+	fixturesMu.Lock()
+	defer fixturesMu.Unlock()
+	if f, ok := fixtures[name]; ok {
+		return f
+	}
+	f := &fixture{name: name}
+	before := heapInuse()
+	switch name {
+	case "reuters":
+		f.docs = reuters(b)
+	default:
+		n, ok := map[string]int{"synthetic-20k": smallPassages, "synthetic-200k": midPassages, "synthetic-1M": largePassages}[name]
+		if !ok {
+			b.Fatalf("unknown corpus %s", name)
+		}
+		f.docs = NewGenerator(vocabulary(b), corpusSeed).Documents(n)
+	}
+	f.items = KnownItems(f.docs, knownItems, querySeed)
+	f.ix = BuildStorybot(f.docs)
+	f.docs = nil
+	f.ixHeap = heapInuse() - before
+	for _, a := range f.ix.Articles() {
+		f.textBytes += len(a.Text)
+	}
+	f.passages = Passages(f.ix)
+	fixtures[name] = f
+	return f
+}
+
+// documents regenerates or reloads the corpus's raw documents, for the
+// build benchmarks.
+func documents(b *testing.B, name string) []retrieval.Document {
+	b.Helper()
+	if name == "reuters" {
+		return reuters(b)
+	}
+	n := map[string]int{"synthetic-20k": smallPassages, "synthetic-200k": midPassages, "synthetic-1M": largePassages}[name]
+	return NewGenerator(vocabulary(b), corpusSeed).Documents(n)
+}
+
+// bleveIndex returns the fixture's bleve index, building it on first use.
+func (f *fixture) bleveIndex(b *testing.B) *Bleve {
+	b.Helper()
+	fixturesMu.Lock()
+	defer fixturesMu.Unlock()
+	if f.bl != nil {
+		return f.bl
+	}
+	before := heapInuse()
+	bl, err := NewBleve()
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := bl.Add(f.passages, bleveBatch); err != nil {
+		b.Fatal(err)
+	}
+	f.bl = bl
+	f.blHeap = heapInuse() - before
+	return bl
+}
+
+// bleveBatch is the batch size bleve indexes with (its documentation
+// recommends batches for bulk loads).
+const bleveBatch = 1000
+
+// engines are the lexical engines compared.
+var engines = []string{"storybot", "bleve"}
+
+// searcher returns the engine's top-k search over the fixture.
+func (f *fixture) searcher(b *testing.B, engine string) func(q string) ([]string, error) {
+	b.Helper()
+	switch engine {
+	case "storybot":
+		return func(q string) ([]string, error) { return StorybotSearch(f.ix, q, 10), nil }
+	case "bleve":
+		bl := f.bleveIndex(b)
+		ctx := context.Background()
+		return func(q string) ([]string, error) { return bl.Search(ctx, q, 10) }
+	}
+	b.Fatalf("unknown engine %s", engine)
+	return nil
+}
+
+// runQueries times the queries of the fixture's known-item set in turn,
+// round after round, and reports p50 and p99 (run it for a multiple of
+// knownItems iterations, e.g. -benchtime 5000x, to give every query the
+// same number of runs).
+func runQueries(b *testing.B, f *fixture, engine string) {
+	b.Helper()
+	search := f.searcher(b, engine)
+	lat := newPerQuery(len(f.items))
+	for i := 0; b.Loop(); i++ {
+		q := i % len(f.items)
+		t := time.Now()
+		if _, err := search(f.items[q].Query); err != nil {
+			b.Fatal(err)
+		}
+		lat.add(q, time.Since(t))
+	}
+	lat.report(b)
+	b.ReportMetric(float64(f.ix.Passages()), "passages")
+}
+
+func sizeName(n int) string {
+	switch {
+	case n >= 1_000_000:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n >= 1000:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return fmt.Sprint(n)
+}
