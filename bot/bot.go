@@ -347,7 +347,9 @@ func (b *Bot) ask(ctx context.Context, question string, colls, history []string)
 	if err != nil {
 		if !errors.Is(err, handlers.ErrEmptyQuestion) {
 			b.metrics.Questions.WithLabelValues("error").Inc()
-			b.log.Error("answering failed", "err", err)
+			// The innermost error only: the outer ones quote the question,
+			// and message text stays out of logs.
+			b.log.Error("answering failed", "err", innermost(err))
 		}
 		return nil, err
 	}
@@ -540,4 +542,15 @@ func failureText(err error) string {
 		return ":warning: Sorry, finding an answer took too long. Please try again, perhaps with a narrower question."
 	}
 	return ":warning: Sorry, something went wrong while answering. Please try again in a minute."
+}
+
+// innermost returns the error at the bottom of a chain of wrapped errors.
+func innermost(err error) error {
+	for {
+		next := errors.Unwrap(err)
+		if next == nil {
+			return err
+		}
+		err = next
+	}
 }

@@ -187,6 +187,10 @@ func (h *harness) drain() {
 	}
 }
 
+// ackClient bounds the wait for any acknowledgement, so a handler that
+// works before acknowledging fails rather than hangs (Slack gives 3 s).
+var ackClient = &http.Client{Timeout: 10 * time.Second}
+
 // post sends a request signed at time at (zero: now) with the given secret.
 func (h *harness) postSigned(path, contentType string, body []byte, sec string, at time.Time) (*http.Response, string) {
 	h.t.Helper()
@@ -199,7 +203,7 @@ func (h *harness) postSigned(path, contentType string, body []byte, sec string, 
 	}
 	req.Header.Set("Content-Type", contentType)
 	slacktest.Sign(req, sec, body, at)
-	resp, err := http.DefaultClient.Do(req)
+	resp, err := ackClient.Do(req)
 	if err != nil {
 		h.t.Fatal(err)
 	}

@@ -41,6 +41,7 @@ func (b *Bot) Run(ctx context.Context, ln net.Listener, shutdownTimeout time.Dur
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	if b.opt.AppToken != "" {
+		b.slackOK.Store(false) // ready once the socket is connected
 		go func() { errc <- b.runSocketMode(runCtx) }()
 		b.log.Info("serving", "mode", "socket", "addr", ln.Addr().String())
 	} else {

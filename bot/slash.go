@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/slack-go/slack"
 
@@ -76,6 +77,7 @@ func (b *Bot) onSlash(cmd command) string {
 }
 
 func (b *Bot) slashAsk(ctx context.Context, cmd command) {
+	start := time.Now()
 	question := cleanQuestion(cmd.text)
 	ans, err := b.ask(ctx, question, b.opt.Access.Collections(cmd.channel), nil)
 	if err != nil {
@@ -89,6 +91,7 @@ func (b *Bot) slashAsk(ctx context.Context, cmd command) {
 			return
 		}
 	}
+	b.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
 }
 
 func (b *Bot) slashSources(ctx context.Context, cmd command, terms string) {
