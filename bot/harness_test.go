@@ -30,6 +30,7 @@ const (
 	chanPublished = "CPUB"  // default: published only
 	chanEmbargo   = "CEMB"  // published and embargoed
 	chanDM        = "DUSER" // a DM
+	chanNone      = "CNONE" // configured to see no collection
 )
 
 // corpus is the test index: two published stories, one embargoed, and one
@@ -150,7 +151,7 @@ func newHarnessWith(t testing.TB, fake *slacktest.Server, svc *handlers.Service,
 		Sources:       &handlers.Sources{Index: svc.Index, Ingester: ing},
 		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(fbDir), Index: svc.Index},
 		Access: config.Access{
-			Channels:           map[string][]string{chanEmbargo: {"published", "embargoed"}},
+			Channels:           map[string][]string{chanEmbargo: {"published", "embargoed"}, chanNone: {}},
 			DefaultCollections: []string{"published"},
 			AddUsers:           []string{"UEDITOR"},
 		},

@@ -105,10 +105,11 @@ func (b *Bot) slashAdd(ctx context.Context, cmd command, arg string) {
 	url, coll, _ := strings.Cut(arg, " ")
 	coll = strings.TrimSpace(coll)
 	switch {
-	case coll == "" && len(colls) > 0:
-		coll = colls[0]
+	case len(colls) == 0:
+		_ = b.respond(ctx, cmd.responseURL, textMessage(":no_entry: This channel can't see any collection, so it can't add articles."), false, false, false)
+		return
 	case coll == "":
-		coll = retrieval.DefaultCollection
+		coll = colls[0]
 	case !slices.Contains(colls, coll):
 		_ = b.respond(ctx, cmd.responseURL, textMessage(fmt.Sprintf(
 			":no_entry: This channel can't file articles under %s.", Escape(coll))), false, false, false)

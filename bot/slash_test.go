@@ -233,3 +233,18 @@ func TestSlashDigestPreview(t *testing.T) {
 		t.Errorf("previewed for %s %v", stub.channel, stub.colls)
 	}
 }
+
+// A channel configured with no collections sees nothing at all.
+func TestChannelWithNoCollections(t *testing.T) {
+	h := newHarness(t)
+	h.sendEvent("EvNone", mention(chanNone, "UALICE", "When did Mick Baccio leave?", "1700000000.000050", ""))
+	post := h.slack.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+	h.slash(chanNone, "UALICE", "sources", "none-s")
+	h.slash(chanNone, "UEDITOR", "add https://example.com/new", "none-a")
+	h.drain()
+	for what, text := range map[string]string{"answer": post.Text(), "sources": h.responses("none-s")[0].Text(), "add": h.responses("none-a")[0].Text()} {
+		if strings.Contains(text, "example.com/baccio") || strings.Contains(text, "left the campaign") || strings.Contains(text, "Added") {
+			t.Errorf("%s in a channel with no collections: %s", what, text)
+		}
+	}
+}

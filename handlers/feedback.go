@@ -57,7 +57,8 @@ type FeedbackRequest struct {
 	Channel  string
 	AnswerID string
 	Answer   *answer.Answer
-	// Collections the channel may see; empty means the default collection.
+	// Collections the channel may see; with an Index, citations of any
+	// other collection are dropped (empty: all of them).
 	Collections []string
 }
 
@@ -72,9 +73,6 @@ func (f *Feedback) Record(ctx context.Context, req FeedbackRequest) error {
 		now = f.Now
 	}
 	allowed := req.Collections
-	if len(allowed) == 0 {
-		allowed = []string{retrieval.DefaultCollection}
-	}
 	cites := make([]answer.Citation, 0, len(req.Answer.Citations))
 	for _, c := range req.Answer.Citations {
 		if f.Index != nil {

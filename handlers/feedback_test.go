@@ -22,7 +22,8 @@ func TestFeedbackRecordAndExport(t *testing.T) {
 	ans := &answer.Answer{Question: "bridge?", Status: answer.Answered, Answer: "It reopened [1]. It will be sold [2].",
 		Citations: []answer.Citation{{N: 1, ArticleID: pub.ID, Title: pub.Title}, {N: 2, ArticleID: emb.ID, Title: emb.Title}}}
 	ctx := context.Background()
-	if err := fb.Record(ctx, handlers.FeedbackRequest{Helpful: true, User: "U1", Channel: "CPUB", AnswerID: "x", Answer: ans}); err != nil {
+	if err := fb.Record(ctx, handlers.FeedbackRequest{Helpful: true, User: "U1", Channel: "CPUB", AnswerID: "x", Answer: ans,
+		Collections: []string{"published"}}); err != nil {
 		t.Fatal(err)
 	}
 	if err := fb.Record(ctx, handlers.FeedbackRequest{Helpful: false, User: "U2", Channel: "CEMB", AnswerID: "y", Answer: ans,

@@ -37,7 +37,7 @@ type SourceItem struct {
 type ListRequest struct {
 	// Terms filter the list; empty lists the newest articles.
 	Terms string
-	// Collections the asker may see; empty means the default collection.
+	// Collections the asker may see; empty means none, so nothing is listed.
 	Collections []string
 	// Limit bounds the list (default 10).
 	Limit int
@@ -54,7 +54,7 @@ func (s *Sources) List(_ context.Context, req ListRequest) []SourceItem {
 	}
 	allowed := req.Collections
 	if len(allowed) == 0 {
-		allowed = []string{retrieval.DefaultCollection}
+		return nil // a channel that may see no collection sees nothing
 	}
 	visible := func(a *retrieval.Article) bool { return a != nil && slices.Contains(allowed, a.Collection) }
 	var out []SourceItem

@@ -51,12 +51,14 @@ func TestSourcesListRespectsCollections(t *testing.T) {
 		colls []string
 		want  string
 	}{
-		{"", nil, "Council budget passes|Bridge reopens"},
+		{"", nil, ""},
+		{"bridge", []string{}, ""},
+		{"", []string{"published"}, "Council budget passes|Bridge reopens"},
 		{"", []string{"published", "embargoed"}, "Secret bridge sale|Council budget passes|Bridge reopens"},
 		{"", []string{"embargoed"}, "Secret bridge sale"},
-		{"bridge", nil, "Bridge reopens|Council budget passes"},
-		{"sell bridge private", nil, "Bridge reopens|Council budget passes"},
-		{"sell private owner", nil, ""},
+		{"bridge", []string{"published"}, "Bridge reopens|Council budget passes"},
+		{"sell bridge private", []string{"published"}, "Bridge reopens|Council budget passes"},
+		{"sell private owner", []string{"published"}, ""},
 		{"sell private owner", []string{"published", "embargoed"}, "Secret bridge sale"},
 	}
 	for _, tc := range cases {
