@@ -323,7 +323,7 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 		history = b.history(ctx, ev.channel, ev.threadTS, ev.ts)
 	}
 	colls := b.opt.Access.Collections(ev.channel)
-	ans, err := b.ask(ctx, question, colls, history)
+	ans, err := b.ask(ctx, ev.channel, ev.user, question, colls, history)
 	if err != nil {
 		reply(textMessage(failureText(err)))
 		return
@@ -342,8 +342,8 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 }
 
 // ask runs the use case and counts the outcome.
-func (b *Bot) ask(ctx context.Context, question string, colls, history []string) (*answer.Answer, error) {
-	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history})
+func (b *Bot) ask(ctx context.Context, channel, user, question string, colls, history []string) (*answer.Answer, error) {
+	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history, Channel: channel, User: user})
 	if err != nil {
 		if !errors.Is(err, handlers.ErrEmptyQuestion) {
 			b.metrics.Questions.WithLabelValues("error").Inc()

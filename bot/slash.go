@@ -79,7 +79,7 @@ func (b *Bot) onSlash(cmd command) string {
 func (b *Bot) slashAsk(ctx context.Context, cmd command) {
 	start := time.Now()
 	question := cleanQuestion(cmd.text)
-	ans, err := b.ask(ctx, question, b.opt.Access.Collections(cmd.channel), nil)
+	ans, err := b.ask(ctx, cmd.channel, cmd.user, question, b.opt.Access.Collections(cmd.channel), nil)
 	if err != nil {
 		_ = b.respond(ctx, cmd.responseURL, textMessage(failureText(err)), false, false, false)
 		return

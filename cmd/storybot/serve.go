@@ -50,6 +50,10 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return fmt.Errorf("STORYBOT_ADDR: %w", err)
 	}
+	// Feeds and scheduled digests run beside the bot and stop with it.
+	bgCtx, stopBackground := context.WithCancel(ctx)
+	wait := a.startBackground(bgCtx, b.PostDigest)
+	defer func() { stopBackground(); wait() }()
 	if err := b.Run(ctx, ln, a.cfg.ShutdownTimeout); err != nil {
 		if errors.Is(err, bot.ErrAuth) {
 			return &exitError{code: 1, err: err}
@@ -66,15 +70,19 @@ func newBot(a *app) (*bot.Bot, error) {
 		Index:    a.index,
 		Ingester: &retrieval.Ingester{Store: a.store, Index: a.index},
 	}
+	svc := a.service()
+	if ll := a.leadLog(); ll != nil {
+		svc.OnAnswer = ll.OnAnswer // not-covered questions become digest leads
+	}
 	opt := bot.Options{
 		BotToken:      cfg.Slack.BotToken.Reveal(),
 		AppToken:      cfg.Slack.AppToken.Reveal(),
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
 		APIURL:        cfg.Slack.APIURL,
-		Asker:         a.service(),
+		Asker:         svc,
 		Sources:       sources,
 		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(cfg.DataDir), Index: a.index},
-		Digest:        &handlers.Digester{Index: a.index, Location: cfg.Digest.Location, MaxStories: cfg.Digest.MaxStories},
+		Digest:        a.digester(),
 		Access:        cfg.Access,
 		Log:           a.log,
 		Ready: map[string]func(context.Context) error{
