@@ -78,7 +78,7 @@ func (a *app) setupModels(ctx context.Context) error {
 		}
 		a.models.embedder = embed.New(opt)
 		a.models.vectors = retrieval.NewVectorIndex(0)
-		a.models.hybrid = &embed.Hybrid{Index: a.index, Vectors: a.models.vectors, Embedder: a.models.embedder, Logger: a.log}
+		a.models.hybrid = &embed.Hybrid{Index: a.index, Vectors: a.models.vectors, Embedder: a.models.embedder, Logger: a.log, Stats: a.models.embedder.Stats()}
 		// Known text comes from the cache; only new text costs a call. A
 		// failing embedding server leaves search lexical, not broken.
 		if err := embed.IndexArticles(ctx, a.models.embedder, a.models.vectors, a.index.Articles()...); err != nil {

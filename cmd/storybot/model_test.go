@@ -8,6 +8,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/internal/openaitest"
 )
@@ -96,5 +97,37 @@ func TestCLIModelAnswersAreCached(t *testing.T) {
 	}
 	if strings.Contains(errb.String()+out.String(), "sk-test-secret-key") {
 		t.Error("the API key reached the output")
+	}
+}
+
+func TestModelMetricsAreExposed(t *testing.T) {
+	srv := openaitest.New(t)
+	env := map[string]string{"STORYBOT_DATA": t.TempDir(), "OPENAI_BASE_URL": srv.URL(), "OPENAI_API_KEY": "k",
+		"STORYBOT_CHAT_MODEL": "m", "STORYBOT_EMBED_MODEL": "e"}
+	var logs bytes.Buffer
+	a, err := openApp(context.Background(), commonFlags{}, &logs, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer a.close()
+	reg := prometheus.NewRegistry()
+	a.registerModelMetrics(reg)
+	a.models.answerer.Usage().PromptTokens.Add(42)
+	mfs, err := reg.Gather()
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, mf := range mfs {
+		if mf.GetName() == "storybot_model_tokens_total" {
+			for _, m := range mf.GetMetric() {
+				if m.GetCounter().GetValue() == 42 {
+					found = true
+				}
+			}
+		}
+	}
+	if !found {
+		t.Errorf("model tokens not on /metrics")
 	}
 }

@@ -34,6 +34,7 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		}
 		return getenv(k)
 	}
+	cf.follow = true // a shared store's changes reach this replica's index
 	a, err := openApp(ctx, cf, stderr, env)
 	if err != nil {
 		return err
@@ -74,7 +75,10 @@ func newBot(a *app) (*bot.Bot, error) {
 	if ll := a.leadLog(); ll != nil {
 		svc.OnAnswer = ll.OnAnswer // not-covered questions become digest leads
 	}
+	metrics := bot.NewMetrics()
+	a.registerModelMetrics(metrics.Registry())
 	opt := bot.Options{
+		Metrics:       metrics,
 		BotToken:      cfg.Slack.BotToken.Reveal(),
 		AppToken:      cfg.Slack.AppToken.Reveal(),
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),

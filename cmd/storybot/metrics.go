@@ -1,0 +1,38 @@
+package main
+
+import (
+	"sync/atomic"
+
+	"github.com/prometheus/client_golang/prometheus"
+)
+
+// registerModelMetrics exposes the model's and the embedder's counters on
+// /metrics: tokens, calls, retries, fallbacks, dropped claims, cache hits.
+func (a *app) registerModelMetrics(reg prometheus.Registerer) {
+	counter := func(name, help string, v *atomic.Int64, labels prometheus.Labels) {
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: name, Help: help, ConstLabels: labels,
+		}, func() float64 { return float64(v.Load()) }))
+	}
+	if m := a.models.answerer; m != nil {
+		u := m.Usage()
+		counter("storybot_model_tokens_total", "Tokens the chat model used.", &u.PromptTokens, prometheus.Labels{"kind": "prompt"})
+		counter("storybot_model_tokens_total", "Tokens the chat model used.", &u.CompletionTokens, prometheus.Labels{"kind": "completion"})
+		counter("storybot_model_calls_total", "Chat completion requests sent.", &u.Calls, nil)
+		counter("storybot_model_retries_total", "Chat requests retried after a transient failure.", &u.Retries, nil)
+		counter("storybot_model_fallbacks_total", "Answers written extractively because the model failed.", &u.Fallbacks, nil)
+		counter("storybot_model_dropped_claims_total", "Model claims dropped by verification.", &u.DroppedClaims, nil)
+	}
+	if c := a.models.cached; c != nil {
+		counter("storybot_answer_cache_hits_total", "Answers served from the cache.", &c.Stats.Hits, nil)
+	}
+	if e := a.models.embedder; e != nil {
+		s := e.Stats()
+		counter("storybot_embed_calls_total", "Embedding requests sent.", &s.Calls, nil)
+		counter("storybot_embed_cache_hits_total", "Texts whose vectors came from the cache.", &s.CacheHits, nil)
+		counter("storybot_embed_tokens_total", "Tokens the embedding model used.", &s.Tokens, nil)
+	}
+	if h := a.models.hybrid; h != nil && h.Stats != nil {
+		counter("storybot_search_lexical_fallbacks_total", "Searches that fell back to lexical only because embedding failed.", &h.Stats.Fallbacks, nil)
+	}
+}
