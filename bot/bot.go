@@ -52,6 +52,9 @@ type Options struct {
 
 	// Claimer dedups events across replicas; nil means this process only.
 	Claimer Claimer
+	// Shared keeps per-user rate limits and Slack 429 pauses across
+	// replicas; nil means this process only.
+	Shared  Shared
 	Metrics *Metrics
 	Log     *slog.Logger
 	// Ready holds extra readiness checks for /readyz (the index loaded, the
@@ -129,8 +132,8 @@ func New(opt Options) (*Bot, error) {
 		log:     opt.Log,
 		metrics: opt.Metrics,
 		local:   NewMemoryClaimer(),
-		users:   newUserLimiter(opt.Access.UserRate),
-		gate:    newChannelGate(),
+		users:   newUserLimiter(opt.Access.UserRate, opt.Shared),
+		gate:    newChannelGate(opt.Shared),
 		answers: newAnswerCache(10000, 24*time.Hour),
 	}
 	b.selfUser.Store("")
@@ -312,7 +315,7 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 		reply(textMessage(helpText))
 		return
 	}
-	if wait, ok := b.users.allow(ev.user); !ok {
+	if wait, ok := b.users.allow(ctx, ev.user); !ok {
 		b.metrics.Questions.WithLabelValues("rate_limited").Inc()
 		reply(textMessage(rateLimitText(wait)))
 		return
@@ -477,7 +480,7 @@ func (b *Bot) callSlack(ctx context.Context, method, channel string, f func(ctx 
 		var rl *slack.RateLimitedError
 		if errors.As(err, &rl) {
 			b.metrics.SlackRateLimited.WithLabelValues(method).Inc()
-			b.gate.block(channel, rl.RetryAfter)
+			b.gate.block(ctx, channel, rl.RetryAfter)
 			if attempt < maxRateLimitRetries {
 				continue
 			}

@@ -2,6 +2,9 @@ package bot
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"strconv"
 	"sync"
 	"time"
 
@@ -9,22 +12,50 @@ import (
 	"github.com/storybot/storybot/config"
 )
 
-// userLimiter allows each user Count questions in any window of Per.
-type userLimiter struct {
-	rate config.Rate
-	mu   sync.Mutex
-	seen map[string][]time.Time
+// Shared is state every replica sees (the Redis store): per-user question
+// counts and per-channel Slack rate-limit pauses.
+type Shared interface {
+	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
+	GetBytes(ctx context.Context, key string) ([]byte, bool, error)
+	SetBytes(ctx context.Context, key string, val []byte, ttl time.Duration) error
 }
 
-func newUserLimiter(r config.Rate) *userLimiter {
-	return &userLimiter{rate: r, seen: make(map[string][]time.Time)}
+// sharedTimeout bounds each call to the shared state; on failure the
+// process-local state decides.
+const sharedTimeout = 500 * time.Millisecond
+
+// userLimiter allows each user Count questions in any window of Per. With
+// shared state the count is kept across replicas in fixed windows of Per.
+type userLimiter struct {
+	rate   config.Rate
+	shared Shared
+	mu     sync.Mutex
+	seen   map[string][]time.Time
+}
+
+func newUserLimiter(r config.Rate, shared Shared) *userLimiter {
+	return &userLimiter{rate: r, shared: shared, seen: make(map[string][]time.Time)}
 }
 
 // allow records a question from user and reports whether it is within the
 // rate; when not, it says how long until the next one is.
-func (l *userLimiter) allow(user string) (time.Duration, bool) {
+func (l *userLimiter) allow(ctx context.Context, user string) (time.Duration, bool) {
 	if !l.rate.Limited() {
 		return 0, true
+	}
+	if l.shared != nil {
+		now := time.Now()
+		window := now.UnixNano() / int64(l.rate.Per)
+		ctx, cancel := context.WithTimeout(ctx, sharedTimeout)
+		n, err := l.shared.Incr(ctx, "slack:rate:"+user+":"+strconv.FormatInt(window, 10), l.rate.Per)
+		cancel()
+		if err == nil {
+			if n > int64(l.rate.Count) {
+				end := time.Unix(0, (window+1)*int64(l.rate.Per))
+				return end.Sub(now), false
+			}
+			return 0, true
+		}
 	}
 	now := time.Now()
 	l.mu.Lock()
@@ -52,24 +83,38 @@ func (l *userLimiter) allow(user string) (time.Duration, bool) {
 }
 
 // channelGate holds back calls to a channel that Slack rate-limited until
-// its Retry-After has passed.
+// its Retry-After has passed. With shared state, a 429 seen by one replica
+// pauses every replica's calls to that channel.
 type channelGate struct {
-	mu    sync.Mutex
-	until map[string]time.Time
+	shared Shared
+	mu     sync.Mutex
+	until  map[string]time.Time
 }
 
-func newChannelGate() *channelGate { return &channelGate{until: make(map[string]time.Time)} }
+func newChannelGate(shared Shared) *channelGate {
+	return &channelGate{shared: shared, until: make(map[string]time.Time)}
+}
 
-func (g *channelGate) block(channel string, d time.Duration) {
+func (g *channelGate) block(ctx context.Context, channel string, d time.Duration) {
 	if d <= 0 {
 		d = time.Second
 	}
 	t := time.Now().Add(d)
 	g.mu.Lock()
-	defer g.mu.Unlock()
 	if t.After(g.until[channel]) {
 		g.until[channel] = t
 	}
+	g.mu.Unlock()
+	if g.shared != nil {
+		ctx, cancel := context.WithTimeout(ctx, sharedTimeout)
+		defer cancel()
+		_ = g.shared.SetBytes(ctx, gateKey(channel), []byte(strconv.FormatInt(t.UnixNano(), 10)), d)
+	}
+}
+
+func gateKey(channel string) string {
+	sum := sha256.Sum256([]byte(channel)) // response_url "channels" are long URLs
+	return "slack:gate:" + hex.EncodeToString(sum[:12])
 }
 
 func (g *channelGate) wait(ctx context.Context, channel string) error {
@@ -80,6 +125,16 @@ func (g *channelGate) wait(ctx context.Context, channel string) error {
 		ok = false
 	}
 	g.mu.Unlock()
+	if !ok && g.shared != nil {
+		sctx, cancel := context.WithTimeout(ctx, sharedTimeout)
+		v, found, err := g.shared.GetBytes(sctx, gateKey(channel))
+		cancel()
+		if err == nil && found {
+			if ns, err := strconv.ParseInt(string(v), 10, 64); err == nil && time.Now().UnixNano() < ns {
+				t, ok = time.Unix(0, ns), true
+			}
+		}
+	}
 	if !ok {
 		return nil
 	}

@@ -62,7 +62,7 @@ func (b *Bot) onSlash(cmd command) string {
 		ack = ":newspaper: Preparing the digest…"
 		work = func(ctx context.Context) { b.slashDigest(ctx, cmd) }
 	default:
-		if wait, ok := b.users.allow(cmd.user); !ok {
+		if wait, ok := b.users.allow(context.Background(), cmd.user); !ok {
 			b.metrics.Questions.WithLabelValues("rate_limited").Inc()
 			return rateLimitText(wait)
 		}

@@ -104,5 +104,9 @@ func newBot(a *app) (*bot.Bot, error) {
 	if kv, ok := a.store.(bot.SetNXer); ok {
 		opt.Claimer = bot.StoreClaimer{Store: kv}
 	}
+	// It also shares user rate limits and Slack 429 pauses.
+	if sh, ok := a.store.(bot.Shared); ok {
+		opt.Shared = sh
+	}
 	return bot.New(opt)
 }

@@ -1,0 +1,79 @@
+package bot_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/storybot/storybot/bot"
+	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/internal/redistest"
+	"github.com/storybot/storybot/internal/slacktest"
+	"github.com/storybot/storybot/retrieval/redisstore"
+)
+
+// sharedStore opens a private Redis as the replicas' shared state.
+func sharedStore(t *testing.T) *redisstore.Store {
+	t.Helper()
+	url, _, _ := redistest.Start(t)
+	o, err := redisstore.ParseURL(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Prefix = redistest.Prefix(t)
+	s, err := redisstore.Open(context.Background(), o)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// A user's question rate counts across replicas.
+func TestUserRateLimitAcrossReplicas(t *testing.T) {
+	shared := sharedStore(t)
+	fake := slacktest.New(t)
+	opts := func(o *bot.Options) {
+		o.Access.UserRate = config.Rate{Count: 1, Per: time.Hour}
+		o.Shared = shared
+	}
+	svc, ing := newService(t)
+	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	a.sendEvent("EvA", mention(chanPublished, "UBOB", "When did Mick Baccio leave?", "1700000001.000001", ""))
+	fake.Wait(t, "chat.postMessage", 1, 10*time.Second)
+	b.sendEvent("EvB", mention(chanPublished, "UBOB", "When did the bridge reopen?", "1700000001.000002", ""))
+	posts := fake.Wait(t, "chat.postMessage", 2, 10*time.Second)
+	if !strings.Contains(posts[1].Text(), "try again in") {
+		t.Errorf("the other replica did not count the first question: %s", posts[1].Text())
+	}
+	if n := len(b.asker.requests()); n != 0 {
+		t.Errorf("replica b asked %d questions", n)
+	}
+}
+
+// A 429 that one replica gets pauses every replica's calls to that channel.
+func TestSlackRateLimitAcrossReplicas(t *testing.T) {
+	shared := sharedStore(t)
+	fake := slacktest.New(t)
+	opts := func(o *bot.Options) { o.Shared = shared }
+	svc, ing := newService(t)
+	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	fake.RateLimit("reactions.add", 1, 2)
+	a.sendEvent("EvR1", mention(chanPublished, "UALICE", "When did Mick Baccio leave?", "1700000002.000001", ""))
+	fake.Wait(t, "reactions.add", 1, 10*time.Second)
+	b.sendEvent("EvR2", mention(chanPublished, "UCAROL", "When did Mick Baccio leave?", "1700000002.000002", ""))
+	a.drain()
+	b.drain()
+	first := fake.Calls("reactions.add")[0].At
+	for _, c := range fake.Calls("chat.postMessage") {
+		if c.At.Sub(first) < 1800*time.Millisecond {
+			t.Errorf("a replica posted %s after another got a 2 s Retry-After for the channel", c.At.Sub(first))
+		}
+	}
+	if n := len(fake.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("%d answers posted, want 2", n)
+	}
+}
