@@ -95,6 +95,9 @@ func (a *app) leadStore() handlers.LeadStore {
 	if !a.cfg.Digest.Leads {
 		return nil
 	}
+	if kv, ok := a.store.(handlers.KV); ok {
+		return handlers.NewKVLeads(kv) // shared by every replica
+	}
 	s, _ := leadStores.LoadOrStore(a.cfg.DataDir, handlers.NewFileLeads(a.cfg.DataDir))
 	return s.(*handlers.FileLeads)
 }

@@ -34,5 +34,22 @@ func cmdFeedback(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
+	if cfg.RedisEnabled() {
+		store, err := openRedis(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer store.Close()
+		return feedbackStore(cfg, store).Export(ctx, stdout)
+	}
 	return handlers.NewFileFeedback(cfg.DataDir).Export(ctx, stdout)
+}
+
+// feedbackStore is where readers' verdicts go: the shared store when it
+// can hold them (Redis, for every replica), else a file in the data folder.
+func feedbackStore(cfg *config.Config, store any) handlers.FeedbackStore {
+	if kv, ok := store.(handlers.KV); ok {
+		return handlers.NewKVFeedback(kv)
+	}
+	return handlers.NewFileFeedback(cfg.DataDir)
 }

@@ -85,7 +85,7 @@ func newBot(a *app) (*bot.Bot, error) {
 		APIURL:        cfg.Slack.APIURL,
 		Asker:         svc,
 		Sources:       sources,
-		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(cfg.DataDir), Index: a.index},
+		Feedback:      &handlers.Feedback{Store: feedbackStore(cfg, a.store), Index: a.index},
 		Digest:        a.digester(),
 		Access:        cfg.Access,
 		Log:           a.log,
