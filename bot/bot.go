@@ -134,7 +134,7 @@ func New(opt Options) (*Bot, error) {
 		local:   NewMemoryClaimer(),
 		users:   newUserLimiter(opt.Access.UserRate, opt.Shared),
 		gate:    newChannelGate(opt.Shared),
-		answers: newAnswerCache(10000, 24*time.Hour),
+		answers: newAnswerCache(10000, 24*time.Hour, opt.Shared),
 	}
 	b.selfUser.Store("")
 	b.selfBot.Store("")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"strconv"
 	"sync"
 	"time"
@@ -157,39 +158,89 @@ type answerRecord struct {
 	at       time.Time
 }
 
-// answerCache keeps recent answers by ID, bounded in size and age.
+// answerCache keeps recent answers by ID, bounded in size and age, for
+// their buttons (share, feedback). With shared state the answers are also
+// kept there, so a click that reaches another replica, or comes after a
+// restart, still finds its answer.
 type answerCache struct {
-	mu    sync.Mutex
-	max   int
-	ttl   time.Duration
-	byID  map[string]*answerRecord
-	order []string
+	shared Shared
+	mu     sync.Mutex
+	max    int
+	ttl    time.Duration
+	byID   map[string]*answerRecord
+	order  []string
 }
 
-func newAnswerCache(max int, ttl time.Duration) *answerCache {
-	return &answerCache{max: max, ttl: ttl, byID: make(map[string]*answerRecord)}
+func newAnswerCache(max int, ttl time.Duration, shared Shared) *answerCache {
+	return &answerCache{shared: shared, max: max, ttl: ttl, byID: make(map[string]*answerRecord)}
+}
+
+// wireRecord is an answerRecord as the shared store keeps it: the answer's
+// JSON form plus the fields that JSON leaves out.
+type wireRecord struct {
+	Answer    *answer.Answer `json:"answer"`
+	Notes     []string       `json:"notes,omitempty"`
+	Published []string       `json:"published,omitempty"`
+	Question  string         `json:"question"`
+	Channel   string         `json:"channel"`
+	User      string         `json:"user"`
+	At        time.Time      `json:"at"`
 }
 
 func (c *answerCache) put(r *answerRecord) string {
 	id := newID()
 	r.at = time.Now()
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.byID[id] = r
 	c.order = append(c.order, id)
 	for len(c.order) > c.max {
 		delete(c.byID, c.order[0])
 		c.order = c.order[1:]
 	}
+	c.mu.Unlock()
+	if c.shared != nil {
+		w := wireRecord{Answer: r.answer, Notes: r.answer.Notes, Question: r.question, Channel: r.channel, User: r.user, At: r.at}
+		for _, cit := range r.answer.Citations {
+			w.Published = append(w.Published, cit.Published)
+		}
+		if b, err := json.Marshal(w); err == nil {
+			ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+			_ = c.shared.SetBytes(ctx, "slack:answer:"+id, b, c.ttl)
+			cancel()
+		}
+	}
 	return id
 }
 
 func (c *answerCache) get(id string) *answerRecord {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	r := c.byID[id]
+	c.mu.Unlock()
+	if r == nil && c.shared != nil {
+		r = c.fetch(id)
+	}
 	if r == nil || time.Since(r.at) > c.ttl {
 		return nil
 	}
 	return r
+}
+
+func (c *answerCache) fetch(id string) *answerRecord {
+	ctx, cancel := context.WithTimeout(context.Background(), sharedTimeout)
+	defer cancel()
+	b, ok, err := c.shared.GetBytes(ctx, "slack:answer:"+id)
+	if err != nil || !ok {
+		return nil
+	}
+	var w wireRecord
+	if json.Unmarshal(b, &w) != nil || w.Answer == nil {
+		return nil
+	}
+	w.Answer.Notes = w.Notes
+	for i := range w.Answer.Citations {
+		if i < len(w.Published) {
+			w.Answer.Citations[i].Published = w.Published[i]
+		}
+	}
+	return &answerRecord{answer: w.Answer, question: w.Question, channel: w.Channel, user: w.User, at: w.At}
 }

@@ -77,3 +77,22 @@ func TestSlackRateLimitAcrossReplicas(t *testing.T) {
 		t.Errorf("%d answers posted, want 2", n)
 	}
 }
+
+// Share clicked on another replica than the one that answered still works:
+// the answer is kept in the shared store.
+func TestShareOnAnotherReplica(t *testing.T) {
+	shared := sharedStore(t)
+	fake := slacktest.New(t)
+	opts := func(o *bot.Options) { o.Shared = shared }
+	svc, ing := newService(t)
+	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	a.slash(chanPublished, "UALICE", "When did Mick Baccio leave?", "q1")
+	resp := fake.Wait(t, "respond", 1, 10*time.Second)[0]
+	id := buttonValue(t, resp, bot.ActionShare)
+	b.click(chanPublished, "UALICE", bot.ActionShare, id, "share1")
+	post := fake.Wait(t, "chat.postMessage", 1, 10*time.Second)[0]
+	if !strings.Contains(post.Text(), "shared by <@UALICE>") || !strings.Contains(post.Text(), "Baccio") {
+		t.Errorf("shared answer: %s", post.Text())
+	}
+}
