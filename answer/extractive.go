@@ -99,14 +99,7 @@ func noneSay(sources int, open []Part) string {
 	for _, p := range open {
 		what = append(what, p.Text)
 	}
-	list := strings.Join(what, ", or ")
-	switch sources {
-	case 0:
-		return fmt.Sprintf("No ingested article bears on this question; nothing says %s.", list)
-	case 1:
-		return fmt.Sprintf("The one source found does not say %s.", list)
-	}
-	return fmt.Sprintf("None of the %d sources found says %s.", sources, list)
+	return noneFound(sources, what)
 }
 
 // countSources counts the independent articles among the hits: a copy

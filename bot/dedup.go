@@ -4,8 +4,9 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/hex"
-	"sync"
 	"time"
+
+	"github.com/storybot/storybot/internal/claim"
 )
 
 // Claimer records that a piece of work has been taken, so that Slack's
@@ -17,59 +18,19 @@ type Claimer interface {
 }
 
 // MemoryClaimer is a Claimer for one process.
-type MemoryClaimer struct {
-	mu   sync.Mutex
-	keys map[string]time.Time
-	last time.Time
-}
+type MemoryClaimer = claim.Memory
 
 // NewMemoryClaimer returns an empty MemoryClaimer.
-func NewMemoryClaimer() *MemoryClaimer {
-	return &MemoryClaimer{keys: make(map[string]time.Time)}
-}
+func NewMemoryClaimer() *MemoryClaimer { return &claim.Memory{} }
 
-// Claim implements Claimer.
-func (m *MemoryClaimer) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
-	now := time.Now()
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	if now.Sub(m.last) > time.Minute {
-		for k, exp := range m.keys {
-			if now.After(exp) {
-				delete(m.keys, k)
-			}
-		}
-		m.last = now
-	}
-	if exp, ok := m.keys[key]; ok && now.Before(exp) {
-		return false, nil
-	}
-	m.keys[key] = now.Add(ttl)
-	return true, nil
-}
-
-// SetNXer is a shared key-value store with set-if-absent, such as the Redis
-// store's SetNX, which stays correct when its client retries after a
+// SetNXer is a shared key-value store with set-if-absent, such as the
+// Redis store's SetNX, which stays correct when its client retries after a
 // timeout.
-type SetNXer interface {
-	SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
-}
+type SetNXer = claim.SetNXer
 
-// StoreClaimer is a Claimer over a shared store, for several replicas.
-type StoreClaimer struct {
-	Store SetNXer
-	// Prefix is put before every key (default "slack:claim:").
-	Prefix string
-}
-
-// Claim implements Claimer.
-func (s StoreClaimer) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	p := s.Prefix
-	if p == "" {
-		p = "slack:claim:"
-	}
-	return s.Store.SetNX(ctx, p+key, []byte("1"), ttl)
-}
+// StoreClaimer is a Claimer over a shared store, for several replicas; its
+// keys start "slack:claim:".
+func StoreClaimer(s SetNXer) claim.Store { return claim.Store{Store: s, Prefix: "slack:claim:"} }
 
 // newID returns a random identifier for an answer.
 func newID() string {

@@ -1,38 +1,19 @@
 package bot_test
 
 import (
-	"context"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/config"
-	"github.com/storybot/storybot/internal/redistest"
+	"github.com/storybot/storybot/internal/sharedredis"
 	"github.com/storybot/storybot/internal/slacktest"
-	"github.com/storybot/storybot/retrieval/redisstore"
 )
-
-// sharedStore opens a private Redis as the replicas' shared state.
-func sharedStore(t *testing.T) *redisstore.Store {
-	t.Helper()
-	url, _, _ := redistest.Start(t)
-	o, err := redisstore.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Prefix = redistest.Prefix(t)
-	s, err := redisstore.Open(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // A user's question rate counts across replicas.
 func TestUserRateLimitAcrossReplicas(t *testing.T) {
-	shared := sharedStore(t)
+	shared := sharedredis.Open(t)
 	fake := slacktest.New(t)
 	opts := func(o *bot.Options) {
 		o.Access.UserRate = config.Rate{Count: 1, Per: time.Hour}
@@ -55,7 +36,7 @@ func TestUserRateLimitAcrossReplicas(t *testing.T) {
 
 // A 429 that one replica gets pauses every replica's calls to that channel.
 func TestSlackRateLimitAcrossReplicas(t *testing.T) {
-	shared := sharedStore(t)
+	shared := sharedredis.Open(t)
 	fake := slacktest.New(t)
 	opts := func(o *bot.Options) { o.Shared = shared }
 	svc, ing := newService(t)
@@ -81,7 +62,7 @@ func TestSlackRateLimitAcrossReplicas(t *testing.T) {
 // Share clicked on another replica than the one that answered still works:
 // the answer is kept in the shared store.
 func TestShareOnAnotherReplica(t *testing.T) {
-	shared := sharedStore(t)
+	shared := sharedredis.Open(t)
 	fake := slacktest.New(t)
 	opts := func(o *bot.Options) { o.Shared = shared }
 	svc, ing := newService(t)

@@ -2,8 +2,9 @@ package feeds
 
 import (
 	"context"
-	"sync"
 	"time"
+
+	"github.com/storybot/storybot/internal/claim"
 )
 
 // Claimer gives a key to one caller for ttl: across replicas sharing it,
@@ -14,58 +15,12 @@ type Claimer interface {
 
 // MemClaimer is a Claimer for one process (and for tests, where several
 // pollers share one to play replicas).
-type MemClaimer struct {
-	// Now is the clock expiry follows; nil means time.Now.
-	Now func() time.Time
-	mu  sync.Mutex
-	m   map[string]time.Time
-}
-
-// Claim implements Claimer.
-func (c *MemClaimer) Claim(_ context.Context, key string, ttl time.Duration) (bool, error) {
-	now := time.Now
-	if c.Now != nil {
-		now = c.Now
-	}
-	t := now()
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if exp, ok := c.m[key]; ok && t.Before(exp) {
-		return false, nil
-	}
-	if c.m == nil {
-		c.m = map[string]time.Time{}
-	}
-	// Drop expired claims now and then so the map does not grow forever.
-	if len(c.m) > 4096 {
-		for k, exp := range c.m {
-			if !t.Before(exp) {
-				delete(c.m, k)
-			}
-		}
-	}
-	c.m[key] = t.Add(ttl)
-	return true, nil
-}
+type MemClaimer = claim.Memory
 
 // SetNXer is a shared store with set-if-absent and expiry, such as
 // *redisstore.Store.
-type SetNXer interface {
-	SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error)
-}
+type SetNXer = claim.SetNXer
 
-// StoreClaimer is a Claimer over a shared store, for several replicas.
-type StoreClaimer struct {
-	Store SetNXer
-	// Prefix is put before every key (default "feeds:claim:").
-	Prefix string
-}
-
-// Claim implements Claimer.
-func (s StoreClaimer) Claim(ctx context.Context, key string, ttl time.Duration) (bool, error) {
-	p := s.Prefix
-	if p == "" {
-		p = "feeds:claim:"
-	}
-	return s.Store.SetNX(ctx, p+key, []byte("1"), ttl)
-}
+// StoreClaimer is a Claimer over a shared store, for several replicas; its
+// keys start "feeds:claim:".
+func StoreClaimer(s SetNXer) claim.Store { return claim.Store{Store: s, Prefix: "feeds:claim:"} }

@@ -440,10 +440,10 @@ func TestIsFeed(t *testing.T) {
 
 func TestStoreClaimer(t *testing.T) {
 	var keys []string
-	s := StoreClaimer{Store: setNXFunc(func(_ context.Context, key string, _ []byte, ttl time.Duration) (bool, error) {
+	s := StoreClaimer(setNXFunc(func(_ context.Context, key string, _ []byte, ttl time.Duration) (bool, error) {
 		keys = append(keys, key)
 		return ttl == time.Minute, nil
-	})}
+	}))
 	ok, err := s.Claim(context.Background(), "item:x", time.Minute)
 	if !ok || err != nil || len(keys) != 1 || keys[0] != "feeds:claim:item:x" {
 		t.Errorf("claim: %v %v %q", ok, err, keys)

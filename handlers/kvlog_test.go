@@ -8,29 +8,13 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/handlers"
-	"github.com/storybot/storybot/internal/redistest"
-	"github.com/storybot/storybot/retrieval/redisstore"
+	"github.com/storybot/storybot/internal/sharedredis"
 )
 
-func redisKV(t *testing.T) *redisstore.Store {
-	t.Helper()
-	url, _, _ := redistest.Start(t)
-	o, err := redisstore.ParseURL(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	o.Prefix = redistest.Prefix(t)
-	s, err := redisstore.Open(context.Background(), o)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
 
 // Feedback and leads written through one replica are read through another.
 func TestKVLogsAreShared(t *testing.T) {
-	kv := redisKV(t)
+	kv := sharedredis.Open(t)
 	ctx := context.Background()
 	a, b := handlers.NewKVFeedback(kv), handlers.NewKVFeedback(kv)
 	a.Add(ctx, handlers.FeedbackRecord{Question: "first?"})

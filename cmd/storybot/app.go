@@ -43,6 +43,16 @@ func (c *commonFlags) register(fs *flag.FlagSet) {
 	fs.StringVar(&c.configFile, "config", "", "a JSON config file (STORYBOT_CONFIG)")
 }
 
+// env puts the flags over the environment: --data is STORYBOT_DATA.
+func (c *commonFlags) env(getenv func(string) string) func(string) string {
+	return func(k string) string {
+		if k == "STORYBOT_DATA" && c.data != "" {
+			return c.data
+		}
+		return getenv(k)
+	}
+}
+
 // parseInterspersed parses flags that may stand before or after the
 // positional arguments ("ask QUESTION --json").
 func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
@@ -65,13 +75,7 @@ func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
 
 // openApp reads the settings, opens the store and loads the index.
 func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(string) string) (*app, error) {
-	env := func(k string) string {
-		if k == "STORYBOT_DATA" && cf.data != "" {
-			return cf.data
-		}
-		return getenv(k)
-	}
-	cfg, err := config.Load(env, cf.configFile)
+	cfg, err := config.Load(cf.env(getenv), cf.configFile)
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
 	}

@@ -82,7 +82,7 @@ func (a *app) scheduleStore() schedule.Store {
 // can (Redis), else keeps them in this process.
 func (a *app) feedClaimer() feeds.Claimer {
 	if s, ok := a.store.(feeds.SetNXer); ok {
-		return feeds.StoreClaimer{Store: s}
+		return feeds.StoreClaimer(s)
 	}
 	return &feeds.MemClaimer{}
 }

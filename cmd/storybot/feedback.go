@@ -24,13 +24,7 @@ func cmdFeedback(ctx context.Context, args []string, stdout, stderr io.Writer, g
 	if len(rest) > 0 {
 		return &exitError{code: 2, err: fmt.Errorf("feedback: unexpected argument %q", rest[0])}
 	}
-	env := func(k string) string {
-		if k == "STORYBOT_DATA" && cf.data != "" {
-			return cf.data
-		}
-		return getenv(k)
-	}
-	cfg, err := config.Load(env, cf.configFile)
+	cfg, err := config.Load(cf.env(getenv), cf.configFile)
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -102,7 +102,7 @@ func newBot(a *app) (*bot.Bot, error) {
 	}
 	// A shared store with SetNX (Redis) dedups events across replicas.
 	if kv, ok := a.store.(bot.SetNXer); ok {
-		opt.Claimer = bot.StoreClaimer{Store: kv}
+		opt.Claimer = bot.StoreClaimer(kv)
 	}
 	// It also shares user rate limits and Slack 429 pauses.
 	if sh, ok := a.store.(bot.Shared); ok {
