@@ -4,10 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"net/url"
 	"slices"
 	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/storybot/storybot/retrieval"
@@ -19,6 +22,10 @@ type Sources struct {
 	Index *retrieval.Index
 	// Ingester stores added articles; nil means adding is turned off.
 	Ingester *retrieval.Ingester
+	// HTTPClient fetches the URLs users add; nil means the loader's own.
+	// storybot serve gives it AddClient, which refuses loopback and
+	// link-local addresses (cloud metadata endpoints).
+	HTTPClient *http.Client
 	// Load reads a URL into documents; nil means retrieval.Load.
 	Load func(ctx context.Context, input string, opt retrieval.LoadOptions) ([]retrieval.Document, []error)
 }
@@ -153,7 +160,7 @@ func (s *Sources) Add(ctx context.Context, req AddRequest, visible []string) (*A
 	if load == nil {
 		load = retrieval.Load
 	}
-	docs, errs := load(ctx, u.String(), retrieval.LoadOptions{Collection: coll})
+	docs, errs := load(ctx, u.String(), retrieval.LoadOptions{Collection: coll, HTTPClient: s.HTTPClient})
 	if len(errs) > 0 {
 		var ie *retrieval.InputError
 		if errors.As(errs[0], &ie) {
@@ -181,4 +188,43 @@ func (s *Sources) Add(ctx context.Context, req AddRequest, visible []string) (*A
 		}
 	}
 	return res, nil
+}
+
+// ErrForbiddenAddress is returned for a URL that resolves to a loopback,
+// link-local, multicast or unspecified address.
+var ErrForbiddenAddress = errors.New("that address is not allowed")
+
+// AddClient returns the HTTP client for URLs users add in Slack: it follows
+// at most five redirects and refuses to connect to loopback, link-local
+// (cloud metadata), multicast and unspecified addresses, checked on the
+// address actually dialled, so DNS tricks and redirects cannot reach them.
+func AddClient(timeout time.Duration) *http.Client {
+	dialer := &net.Dialer{
+		Timeout: 10 * time.Second,
+		Control: func(_, address string, _ syscall.RawConn) error {
+			host, _, err := net.SplitHostPort(address)
+			if err != nil {
+				return err
+			}
+			ip := net.ParseIP(host)
+			if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+				ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+				return ErrForbiddenAddress
+			}
+			return nil
+		},
+	}
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.DialContext = dialer.DialContext
+	tr.Proxy = nil // a proxy would dial on our behalf, past the check
+	return &http.Client{
+		Timeout:   timeout,
+		Transport: tr,
+		CheckRedirect: func(_ *http.Request, via []*http.Request) error {
+			if len(via) >= 5 {
+				return errors.New("too many redirects")
+			}
+			return nil
+		},
+	}
 }

@@ -3,6 +3,8 @@ package handlers_test
 import (
 	"context"
 	"errors"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 	"time"
@@ -137,5 +139,27 @@ func TestSourcesAdd(t *testing.T) {
 	s.Ingester = nil
 	if _, err := s.Add(ctx, handlers.AddRequest{URL: "https://example.com/z"}, nil); !errors.Is(err, handlers.ErrAddDisabled) {
 		t.Errorf("add without ingester: %v", err)
+	}
+}
+
+// URLs added from Slack cannot reach loopback or link-local addresses.
+func TestAddClientRefusesInternalAddresses(t *testing.T) {
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/html")
+		w.Write([]byte("<html><body><article><p>Internal page with enough words to count as an article body for the extractor to keep.</p></article></body></html>"))
+	}))
+	defer srv.Close()
+	c := handlers.AddClient(5 * time.Second)
+	for _, u := range []string{srv.URL, "http://169.254.169.254/latest/meta-data/", "http://[::1]:1/"} {
+		_, err := c.Get(u)
+		if err == nil || !errors.Is(err, handlers.ErrForbiddenAddress) {
+			t.Errorf("%s: err %v, want the address refused", u, err)
+		}
+	}
+	// The default client (tests, CLI) still reaches the local server.
+	if resp, err := http.Get(srv.URL); err != nil {
+		t.Fatal(err)
+	} else {
+		resp.Body.Close()
 	}
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"time"
 
 	"github.com/storybot/storybot/bot"
 	"github.com/storybot/storybot/handlers"
@@ -68,8 +69,9 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 func newBot(a *app) (*bot.Bot, error) {
 	cfg := a.cfg
 	sources := &handlers.Sources{
-		Index:    a.index,
-		Ingester: &retrieval.Ingester{Store: a.store, Index: a.index},
+		HTTPClient: handlers.AddClient(30 * time.Second),
+		Index:      a.index,
+		Ingester:   &retrieval.Ingester{Store: a.store, Index: a.index},
 	}
 	svc := a.service()
 	if ll := a.leadLog(); ll != nil {
