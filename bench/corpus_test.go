@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -171,5 +172,41 @@ func TestExactScanAgreesWithVectorIndex(t *testing.T) {
 	res, err := c.QueryEmbedding(context.Background(), qs[0], 10, nil, nil)
 	if err != nil || len(res) != 10 || res[0].ID != VectorID(scan.Search(qs[0], 1)[0].Row) {
 		t.Errorf("chromem: %v, %v", res, err)
+	}
+}
+
+// After most articles are removed (which compacts the index), search gives
+// what an index built from the remaining articles alone gives.
+func TestRemovalAndCompactionKeepResults(t *testing.T) {
+	docs := testGenerator(t).Documents(3000)
+	ix := BuildStorybot(docs)
+	var kept []retrieval.Document
+	for i, d := range docs {
+		if i%5 == 0 {
+			kept = append(kept, d)
+			continue
+		}
+		ix.Remove(retrieval.ArticleID(d.Key))
+	}
+	fresh := BuildStorybot(kept)
+	if ix.Passages() != fresh.Passages() {
+		t.Fatalf("%d passages after removal, %d fresh", ix.Passages(), fresh.Passages())
+	}
+	for _, it := range KnownItems(kept, 100, 5) {
+		got := ix.Search(retrieval.Query{Text: it.Query})
+		want := fresh.Search(retrieval.Query{Text: it.Query})
+		if len(got) != len(want) {
+			t.Fatalf("%q: %d hits, fresh index %d", it.Query, len(got), len(want))
+		}
+		for i := range want {
+			if got[i].Passage.ID != want[i].Passage.ID || math.Abs(got[i].Score-want[i].Score) > 1e-9 {
+				t.Errorf("%q rank %d: %s %.9f, fresh index %s %.9f", it.Query, i, got[i].Passage.ID, got[i].Score, want[i].Passage.ID, want[i].Score)
+			}
+		}
+		for _, term := range retrieval.Terms(it.Query) {
+			if a, b := ix.IDF(term), fresh.IDF(term); math.Abs(a-b) > 1e-12 {
+				t.Errorf("IDF(%s) = %v, fresh index %v", term, a, b)
+			}
+		}
 	}
 }

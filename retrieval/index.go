@@ -40,6 +40,7 @@ type Index struct {
 	termIDs   map[string]int32
 	terms     []termInfo // by term ID
 	counts    []int32    // scratch per term ID, all zero between calls
+	seqBlock  []byte     // the block passage term sequences are stored in
 	live      int
 	dead      int
 	totalLen  int64
@@ -161,7 +162,7 @@ func (ix *Index) Put(a *Article) {
 			t.df++
 			ix.counts[id] = 0
 		}
-		ix.docs = append(ix.docs, doc{e: e, seq: bytes.Clone(seq), textKey: p.key, index: int32(i)})
+		ix.docs = append(ix.docs, doc{e: e, seq: ix.storeSeqLocked(seq), textKey: p.key, index: int32(i)})
 		ix.lens = append(ix.lens, int32(p.to-p.from))
 		ix.totalLen += int64(p.to - p.from)
 		ix.live++
@@ -178,6 +179,21 @@ func (ix *Index) Put(a *Article) {
 		}
 	}
 	ix.version++
+}
+
+// seqBlockSize is the size of the blocks passage term sequences are packed
+// into: one allocation for thousands of passages keeps the heap from
+// fragmenting among the garbage that cleaning and analysis leave.
+const seqBlockSize = 256 << 10
+
+// storeSeqLocked copies a passage's term sequence into the current block.
+func (ix *Index) storeSeqLocked(seq []byte) []byte {
+	if len(ix.seqBlock)+len(seq) > cap(ix.seqBlock) {
+		ix.seqBlock = make([]byte, 0, max(seqBlockSize, len(seq)))
+	}
+	start := len(ix.seqBlock)
+	ix.seqBlock = append(ix.seqBlock, seq...)
+	return ix.seqBlock[start:len(ix.seqBlock):len(ix.seqBlock)]
 }
 
 // internLocked returns the ID of term, adding it to the vocabulary when new.
@@ -259,12 +275,14 @@ func (ix *Index) compactLocked() {
 	renum := make([]int32, len(ix.docs))
 	docs := make([]doc, 0, ix.live)
 	lens := make([]int32, 0, ix.live)
+	ix.seqBlock = nil // repack the live sequences, freeing the dead ones' blocks
 	for i, d := range ix.docs {
 		if ix.lens[i] < 0 {
 			renum[i] = -1
 			continue
 		}
 		renum[i] = int32(len(docs))
+		d.seq = ix.storeSeqLocked(d.seq)
 		docs = append(docs, d)
 		lens = append(lens, ix.lens[i])
 	}
