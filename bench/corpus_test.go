@@ -210,3 +210,28 @@ func TestRemovalAndCompactionKeepResults(t *testing.T) {
 		}
 	}
 }
+
+// A search large enough to be split among CPUs finds what the plain scan
+// finds, in the same order.
+func TestVectorIndexLargeSearchIsExact(t *testing.T) {
+	vecs := RandomVectors(6000, 384, 3)
+	scan := NewExactScan(vecs)
+	vx := retrieval.NewVectorIndex(384)
+	for i, v := range vecs {
+		if err := vx.Add(VectorID(i), v); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for _, q := range RandomVectors(10, 384, 4) {
+		want := scan.Search(q, 10)
+		got := vx.Search(q, 10)
+		if len(got) != len(want) {
+			t.Fatalf("%d hits, want %d", len(got), len(want))
+		}
+		for i := range want {
+			if got[i].ID != VectorID(want[i].Row) || math.Abs(float64(got[i].Score-want[i].Score)) > 1e-5 {
+				t.Errorf("rank %d: %s %v, scan says %s %v", i, got[i].ID, got[i].Score, VectorID(want[i].Row), want[i].Score)
+			}
+		}
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"runtime"
+	"slices"
 	"sort"
 	"sync"
 )
@@ -130,24 +132,84 @@ func (vx *VectorIndex) SearchFunc(vec []float32, k int, keep func(id string) boo
 	if len(q) != vx.dim {
 		return nil
 	}
-	h := make(minHeap, 0, k)
+	rows := len(vx.ids)
+	// A large unfiltered search is split among the CPUs, each keeping its
+	// own best k; keep, when given, is never called from more than one
+	// goroutine, so a filtered search stays on this one.
+	workers := 1
+	if keep == nil && rows*vx.dim >= parallelScanMin {
+		workers = min(runtime.GOMAXPROCS(0), rows*vx.dim/(parallelScanMin/2))
+	}
+	if workers <= 1 {
+		return vx.sortHits(vx.scan(q, k, 0, rows, keep))
+	}
+	parts := make([][]scored, workers)
+	var wg sync.WaitGroup
+	for w := range workers {
+		from, to := rows*w/workers, rows*(w+1)/workers
+		wg.Go(func() { parts[w] = vx.scan(q, k, from, to, nil) })
+	}
+	wg.Wait()
+	// Merge the shards' best as one scan would have kept them: higher
+	// score first, then the earlier row.
+	var all []scored
+	for _, p := range parts {
+		all = append(all, p...)
+	}
+	slices.SortFunc(all, func(a, b scored) int {
+		switch {
+		case a.score > b.score:
+			return -1
+		case a.score < b.score:
+			return 1
+		}
+		return a.row - b.row
+	})
+	return vx.sortHits(all[:min(k, len(all))])
+}
+
+// parallelScanMin is the number of vector components from which a search
+// is worth splitting among CPUs (about 5,000 rows of 384 dimensions).
+const parallelScanMin = 2 << 20
+
+// scored is a row and its similarity to the query.
+type scored struct {
+	row   int
+	score float32
+}
+
+// scan returns the best k rows in [from, to) that keep accepts (nil keeps
+// all), in no particular order; among equal scores the earlier rows win.
+func (vx *VectorIndex) scan(q []float32, k, from, to int, keep func(id string) bool) []scored {
+	h := make(scoredHeap, 0, k)
 	dim := vx.dim
-	for row := range vx.ids {
-		s := dot(q, vx.slab[row*dim:(row+1)*dim])
-		if len(h) == k && s <= h[0].Score {
+	slab := vx.slab[from*dim : to*dim]
+	for row := from; row < to; row++ {
+		v := slab[:dim:dim]
+		slab = slab[dim:]
+		s := dot(q, v)
+		if len(h) == k && s <= h[0].score {
 			continue
 		}
 		if keep != nil && !keep(vx.ids[row]) {
 			continue
 		}
 		if len(h) < k {
-			heap.Push(&h, VectorHit{ID: vx.ids[row], Score: s})
+			heap.Push(&h, scored{row, s})
 		} else {
-			h[0] = VectorHit{ID: vx.ids[row], Score: s}
+			h[0] = scored{row, s}
 			heap.Fix(&h, 0)
 		}
 	}
-	out := []VectorHit(h)
+	return h
+}
+
+// sortHits turns scored rows into hits, best first, equal scores by ID.
+func (vx *VectorIndex) sortHits(rows []scored) []VectorHit {
+	out := make([]VectorHit, len(rows))
+	for i, r := range rows {
+		out[i] = VectorHit{ID: vx.ids[r.row], Score: r.score}
+	}
 	sort.Slice(out, func(i, j int) bool {
 		if out[i].Score != out[j].Score {
 			return out[i].Score > out[j].Score
@@ -181,13 +243,14 @@ func norm(v []float32) float64 {
 	return math.Sqrt(s)
 }
 
-type minHeap []VectorHit
+// scoredHeap is a min-heap of scored rows: the root is the worst kept.
+type scoredHeap []scored
 
-func (h minHeap) Len() int           { return len(h) }
-func (h minHeap) Less(i, j int) bool { return h[i].Score < h[j].Score }
-func (h minHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
-func (h *minHeap) Push(x any)        { *h = append(*h, x.(VectorHit)) }
-func (h *minHeap) Pop() any {
+func (h scoredHeap) Len() int           { return len(h) }
+func (h scoredHeap) Less(i, j int) bool { return h[i].score < h[j].score }
+func (h scoredHeap) Swap(i, j int)      { h[i], h[j] = h[j], h[i] }
+func (h *scoredHeap) Push(x any)        { *h = append(*h, x.(scored)) }
+func (h *scoredHeap) Pop() any {
 	old := *h
 	x := old[len(old)-1]
 	*h = old[:len(old)-1]

@@ -94,7 +94,15 @@ func Write(w io.Writer, r Results) {
 	for n := range r {
 		names = append(names, n)
 	}
-	slices.Sort(names)
+	slices.SortFunc(names, func(a, b string) int {
+		if c := familyRank(a) - familyRank(b); c != 0 {
+			return c
+		}
+		if c := sizeOf(a) - sizeOf(b); c != 0 {
+			return c
+		}
+		return strings.Compare(a, b)
+	})
 	var rows []row
 	seen := map[string]bool{}
 	for _, n := range names {
@@ -146,6 +154,35 @@ func Write(w io.Writer, r Results) {
 	}
 }
 
+// families is the order the table reads in.
+var families = []string{"Build", "Query", "Quality", "Scale", "Vector", "Ask"}
+
+func familyRank(name string) int {
+	f, _, _ := strings.Cut(name, "/")
+	if i := slices.Index(families, f); i >= 0 {
+		return i
+	}
+	return len(families)
+}
+
+var sizeRe = regexp.MustCompile(`=(\d+)(k|M)?/`)
+
+// sizeOf returns the corpus size a benchmark name gives (20k, 1M), 0 if none.
+func sizeOf(name string) int {
+	m := sizeRe.FindStringSubmatch(name)
+	if m == nil {
+		return 0
+	}
+	n, _ := strconv.Atoi(m[1])
+	switch m[2] {
+	case "k":
+		n *= 1000
+	case "M":
+		n *= 1_000_000
+	}
+	return n
+}
+
 func yesNo(ok bool) string {
 	if ok {
 		return "yes"
@@ -189,7 +226,7 @@ func groupRows(r Results, family, key, val string) []row {
 			{what: "scale: query p50, " + at, unit: "p50-ns", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1000, show: "µs"},
 			{what: "scale: query p99, " + at, unit: "p99-ns", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1000, show: "µs"},
 			{what: "scale: heap per passage, " + at, unit: "heap-B/passage", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1, show: "B"},
-			{what: "scale: heap ÷ cleaned text, " + at, unit: "heap/text", storybot: base + "storybot", scale: 1},
+			{what: "scale: heap ÷ cleaned text, " + at, unit: "heap/text", storybot: base + "storybot", max: 2, scale: 1},
 		}
 	case "Ask":
 		limit := 10e6
