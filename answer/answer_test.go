@@ -71,6 +71,14 @@ func TestStatus(t *testing.T) {
 		{"What did the mayor say about the budget?", answer.Answered, "protects the services", 0},
 		{"How many cargo ships were stranded by the storm?", answer.Answered, "dozen", 0},
 		{"Who is Colm Brady?", answer.Answered, "harbor master", 0},
+		{"Why did the judge block the rate increase?", answer.Answered, "without proper public notice", 0},
+		{"What did the tenants' lawyer say?", answer.Answered, "a win for every family", 0},
+		{"How much profit did Northwind Air make?", answer.Answered, "$212 million", 0},
+		{"Who will the Harriers play in the final?", answer.Answered, "Marlow and Fenwick", 0},
+		{"How many pilots will Northwind hire?", answer.Answered, "1,500", 0},
+		{"Where is Northwind based?", answer.Answered, "Denver", 0},
+		{"Who is the Rovers manager?", answer.NotCovered, "", 1},
+		{"How much revenue will the delay cost the water authority?", answer.NotCovered, "did not say", 1},
 		// Not in the sources: the sources name no severance amount, no
 		// headcount and no replacement for the harbor master.
 		{"How much severance will Lindqvist receive?", answer.NotCovered, "", 1},

@@ -14,6 +14,16 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	switch p.Kind {
 	case Why:
 		return reasonStrength(p, w.text, w.toks)
+	case Who:
+		// A full name is strong; a lone capitalised word (a team, a
+		// company, a surname) is weaker.
+		switch {
+		case hasPerson(w.toks, inQ):
+			return 2
+		case hasLoneName(w.text, w.toks, inQ):
+			return 1
+		}
+		return 0
 	case Definition:
 		return descriptionStrength(p, w.text, w.toks)
 	case HowMany, HowMuch:
@@ -360,8 +370,11 @@ func hasDuration(toks []retrieval.Token) bool {
 // event in time ("after eight years").
 var (
 	strongReasons = []string{" because ", " due to ", " citing ", " cited ", " as a result ", " in order to ", " so that ",
-		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " caused by ", " to spend "}
-	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as "}
+		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " caused by ", " to spend ",
+		" on the grounds ", " in response to ", " failed to ", " for failing ", " violat", ", siding with ", " as required by ",
+		" credited ", " thanks to ", " driven by ", " fueled by ", " fuelled by "}
+	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as ", ", saying ", ", arguing ",
+		" argued ", ", claiming ", " without "}
 )
 
 // reasonStrength says whether a window gives a reason: 2 for a stated
@@ -464,4 +477,23 @@ func isUpperWord(s string) bool {
 		}
 	}
 	return s != ""
+}
+
+// hasLoneName looks for a capitalised word, not opening a sentence nor
+// following a place preposition, that the question does not use.
+func hasLoneName(text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		if i == 0 || !t.Capital || t.Stop || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
+			continue
+		}
+		if strings.ContainsAny(text[toks[i-1].End:t.Start], ".!?") {
+			continue
+		}
+		switch lower(toks[i-1]) {
+		case "in", "at", "from", "near":
+			continue
+		}
+		return true
+	}
+	return false
 }

@@ -179,7 +179,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && articleHas(w.hit.Article, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)):
+			case c.Name && articleHas(w.hit.Article, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && matches(w.toks, p.Concepts[i+1]) && compoundInArticle(w.hit.Article, c, p.Concepts[i+1]):
 				inCtx += weights[i]
 			default:
 				missing++
@@ -365,4 +366,22 @@ func pronounRef(w *window, c Concept) bool {
 	}
 	from := max(0, w.start-400)
 	return matches(retrieval.Tokens(w.hit.Article.Text[from:w.start]), c)
+}
+
+// compoundInArticle reports whether the article names the compound the
+// question uses ("cup final"), so that a window saying only "the final"
+// speaks of it.
+func compoundInArticle(a *retrieval.Article, mod, head Concept) bool {
+	toks := retrieval.Tokens(a.Text)
+	for i := range toks {
+		if !matchAt(toks, i, mod) {
+			continue
+		}
+		for k := i + 1; k <= i+len(mod.Alts[0])+1 && k < len(toks); k++ {
+			if matchAt(toks, k, head) {
+				return true
+			}
+		}
+	}
+	return false
 }

@@ -61,7 +61,14 @@ type Concept struct {
 	// Name marks proper names, which may be matched anywhere in the
 	// article (a later sentence says "he").
 	Name bool
+	// Start and End place the concept's words in the question's tokens.
+	Start, End int
 }
+
+// modifies reports whether c stands right before next in the question, as
+// the first noun of a compound ("cup final"): an article about the "cup
+// final" may later say just "the final".
+func (c Concept) modifies(next Concept) bool { return !c.Name && c.End == next.Start }
 
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
@@ -70,7 +77,7 @@ func init() {
 	for _, w := range strings.Fields(`who whom whose what when where why how which is are was were be been being
 	do does did done doing has have had can could will would should shall may might must happen happened occur
 	occurred know tell us me about anything something news story stories latest update report reported say
-	any there many much few`) {
+	any there many much few make made get got`) {
 		fillers[retrieval.Term(w)] = true
 	}
 }
@@ -277,7 +284,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			seq = append(seq, t.Term)
 			label = append(label, t.Surface)
 		}
-		c := Concept{Label: strings.Join(label, " "), Alts: [][]string{seq}, Name: true}
+		c := Concept{Label: strings.Join(label, " "), Alts: [][]string{seq}, Name: true, Start: i, End: j}
 		// An abbreviation in the thesaurus (CISO) is a title, not a name.
 		if th != nil && len(th.Match(seq)) > 0 && len(seq) == 1 {
 			i = j
@@ -303,7 +310,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			for _, t := range toks[m.Start:m.End] {
 				label = append(label, t.Surface)
 			}
-			p.Concepts = append(p.Concepts, Concept{Label: strings.Join(label, " "), Alts: m.Alts})
+			p.Concepts = append(p.Concepts, Concept{Label: strings.Join(label, " "), Alts: m.Alts, Start: m.Start, End: m.End})
 			for x := m.Start; x < m.End; x++ {
 				used[x] = true
 			}
@@ -314,7 +321,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		if used[i] || t.Stop || fillers[t.Term] || pronouns[strings.ToLower(t.Surface)] {
 			continue
 		}
-		p.Concepts = append(p.Concepts, Concept{Label: t.Surface, Alts: [][]string{{t.Term}}})
+		p.Concepts = append(p.Concepts, Concept{Label: t.Surface, Alts: [][]string{{t.Term}}, Start: i, End: i + 1})
 		used[i] = true
 	}
 	sortConcepts(p.Concepts, toks)
