@@ -11,7 +11,6 @@ import (
 	"github.com/storybot/storybot/internal/sharedredis"
 )
 
-
 // Feedback and leads written through one replica are read through another.
 func TestKVLogsAreShared(t *testing.T) {
 	kv := sharedredis.Open(t)
