@@ -143,7 +143,7 @@ func Write(w io.Writer, r Results) {
 				}
 			}
 		} else if rw.max > 0 {
-			target = fmt.Sprintf("< %s %s", format(rw.max/rw.scale), rw.show)
+			target = strings.TrimSpace(fmt.Sprintf("< %s %s", format(rw.max/rw.scale), rw.show))
 			met = yesNo(sv < rw.max)
 		}
 		what := rw.what
@@ -229,10 +229,7 @@ func groupRows(r Results, family, key, val string) []row {
 			{what: "scale: heap ÷ cleaned text, " + at, unit: "heap/text", storybot: base + "storybot", max: 2, scale: 1},
 		}
 	case "Ask":
-		limit := 10e6
-		if val == "1M" {
-			limit = 50e6
-		}
+		limit := map[string]float64{"20k": 10e6, "1M": 50e6}[val] // the targets
 		return []row{
 			{what: "question path p50 (no model), " + at, unit: "p50-ns", storybot: base + "storybot", scale: 1e6, show: "ms"},
 			{what: "question path p99 (no model), " + at, unit: "p99-ns", storybot: base + "storybot", max: limit, scale: 1e6, show: "ms"},
