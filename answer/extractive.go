@@ -28,6 +28,8 @@ type window struct {
 	pair  bool
 	// sents are the window's sentences, as offsets into text.
 	sents []retrieval.Span
+	// artToks are the tokens of the whole article, shared by its windows.
+	artToks []retrieval.Token
 }
 
 type candidate struct {
@@ -115,13 +117,19 @@ func countSources(hits []retrieval.Hit) int {
 // windows cuts every hit into sentence windows.
 func windows(hits []retrieval.Hit) []*window {
 	var out []*window
+	artToks := map[string][]retrieval.Token{}
 	for rank, h := range hits {
 		ss := retrieval.Sentences(h.Passage.Text)
 		base := h.Passage.Start
+		at, ok := artToks[h.Article.ID]
+		if !ok {
+			at = retrieval.Tokens(h.Article.Text)
+			artToks[h.Article.ID] = at
+		}
 		mk := func(s, e retrieval.Span, pair bool) *window {
 			start, end := base+s.Start, base+e.End
 			text := h.Article.Text[start:end]
-			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair}
+			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair, artToks: at}
 			w.sents = []retrieval.Span{{Start: 0, End: s.End - s.Start}}
 			if pair {
 				w.sents = append(w.sents, retrieval.Span{Start: e.Start - s.Start, End: e.End - s.Start})
@@ -179,8 +187,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && articleHas(w.hit.Article, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
-				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && matches(w.toks, p.Concepts[i+1]) && compoundInArticle(w.hit.Article, c, p.Concepts[i+1]):
+			case c.Name && matches(w.artToks, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && matches(w.toks, p.Concepts[i+1]) && compoundInArticle(w.artToks, c, p.Concepts[i+1]):
 				inCtx += weights[i]
 			default:
 				missing++
@@ -203,7 +211,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		allowed := missing == 0 || (missing == 1 && len(p.Concepts) >= 4 && !missFocusOrName && missW <= minWeight(weights))
 		ctxBonus := 0.0
 		for _, c := range p.Context {
-			if matches(w.toks, c) || articleHas(w.hit.Article, c) {
+			if matches(w.toks, c) || matches(w.artToks, c) {
 				ctxBonus += 0.5
 			}
 		}
@@ -236,9 +244,6 @@ func minWeight(ws []float64) float64 {
 	return m
 }
 
-func articleHas(a *retrieval.Article, c Concept) bool {
-	return matches(retrieval.Tokens(a.Text), c)
-}
 
 // pick returns the best qualifying window and, when another independent
 // article also answers, the best of that one too.
@@ -324,7 +329,7 @@ func namedNearby(w *window, c Concept) bool {
 		return false
 	}
 	text := w.hit.Article.Text
-	toks := retrieval.Tokens(text)
+	toks := w.artToks
 	isName := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].Capital && inWin[toks[k].Term] }
 	gap := func(a, b int) string { return strings.TrimSpace(text[toks[a].End:toks[b].Start]) }
 	for i := range toks {
@@ -365,14 +370,15 @@ func pronounRef(w *window, c Concept) bool {
 		return false
 	}
 	from := max(0, w.start-400)
-	return matches(retrieval.Tokens(w.hit.Article.Text[from:w.start]), c)
+	lo := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].Start >= from })
+	hi := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].End > w.start })
+	return matches(w.artToks[lo:hi], c)
 }
 
 // compoundInArticle reports whether the article names the compound the
 // question uses ("cup final"), so that a window saying only "the final"
 // speaks of it.
-func compoundInArticle(a *retrieval.Article, mod, head Concept) bool {
-	toks := retrieval.Tokens(a.Text)
+func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 	for i := range toks {
 		if !matchAt(toks, i, mod) {
 			continue
