@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -80,14 +83,38 @@ func (ing *Ingester) Ingest(ctx context.Context, docs []Document) *Summary {
 		}
 		return batch[key]+ing.Index.paragraphCount(key) >= boilerplateMin
 	}
-	for _, d := range docs {
+	// Cleaning and chunking are pure and the bulk of the work: do them on
+	// every core, then relate and store the articles in input order.
+	built := make([]builtDoc, len(docs))
+	var wg sync.WaitGroup
+	next := atomic.Int64{}
+	for range min(runtime.GOMAXPROCS(0), len(docs)) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(docs) || ctx.Err() != nil {
+					return
+				}
+				built[i].a, built[i].err = ing.Build(docs[i], boiler)
+			}
+		}()
+	}
+	wg.Wait()
+	for i, d := range docs {
 		if err := ctx.Err(); err != nil {
 			sum.Add(Result{Source: d.Source, Outcome: Failed, Err: fmt.Errorf("%s: %w", d.Source, err)})
 			continue
 		}
-		sum.Add(ing.one(ctx, d, boiler))
+		sum.Add(ing.one(ctx, d, built[i]))
 	}
 	return sum
+}
+
+type builtDoc struct {
+	a   *Article
+	err error
 }
 
 // boilerplateMaxWords bounds the lines that can count as boilerplate: a
@@ -109,17 +136,17 @@ func lineCounts(docs []Document) map[string]int {
 	return counts
 }
 
-func (ing *Ingester) one(ctx context.Context, d Document, boiler func(string) bool) Result {
+func (ing *Ingester) one(ctx context.Context, d Document, b builtDoc) Result {
 	res := Result{Source: d.Source}
 	fail := func(err error) Result {
 		res.Outcome = Failed
 		res.Err = err
 		return res
 	}
-	a, err := ing.Build(d, boiler)
-	if err != nil {
-		return fail(err)
+	if b.err != nil {
+		return fail(b.err)
 	}
+	a := b.a
 	res.ArticleID, res.Title = a.ID, a.Title
 	old := ing.Index.Get(a.ID)
 	if old != nil && old.Hash == a.Hash {
