@@ -3,6 +3,7 @@ package retrieval
 import (
 	"math"
 	"sort"
+	"sync"
 	"unicode"
 )
 
@@ -160,6 +161,15 @@ func compare(a, b fingerprint, idf func(string) float64) similarity {
 // story it belongs to, among the most similar articles in the index.
 func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 	fp := fingerprintOf(a.Text)
+	memo := make(map[string]float64, len(fp.terms))
+	idf := func(t string) float64 {
+		v, ok := memo[t]
+		if !ok {
+			v = ix.IDF(t)
+			memo[t] = v
+		}
+		return v
+	}
 	// Candidates: the articles whose passages best match this one's most
 	// distinctive terms.
 	type tw struct {
@@ -168,7 +178,7 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 	}
 	var tws []tw
 	for t, n := range fp.terms {
-		tws = append(tws, tw{t, n * ix.IDF(t)})
+		tws = append(tws, tw{t, n * idf(t)})
 	}
 	sort.Slice(tws, func(i, j int) bool {
 		if tws[i].w != tws[j].w {
@@ -183,13 +193,15 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 	hits := ix.Search(Query{Terms: q, Limit: 40, Collections: ix.Collections()})
 	seen := map[string]bool{a.ID: true}
 	best := -1.0
+	compared := 0
 	for _, h := range hits {
 		c := h.Article
-		if seen[c.ID] {
+		if seen[c.ID] || compared == maxCandidates {
 			continue
 		}
 		seen[c.ID] = true
-		s := compare(fp, fingerprintOf(c.Text), ix.IDF)
+		compared++
+		s := compare(fp, ix.fingerprints.of(c), idf)
 		if s.copy && duplicateOf == "" {
 			duplicateOf = c.Original()
 			storyID = c.StoryID
@@ -204,4 +216,33 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 		storyID = a.ID
 	}
 	return duplicateOf, storyID
+}
+
+// maxCandidates bounds the articles a new one is compared with.
+const maxCandidates = 12
+
+// fingerprintCache keeps the fingerprints of recently compared articles:
+// the same few articles are candidates for many new ones (a running story),
+// and fingerprinting is the costly part of ingest.
+type fingerprintCache struct {
+	mu sync.Mutex
+	m  map[string]*fingerprint
+}
+
+func (c *fingerprintCache) of(a *Article) fingerprint {
+	key := a.ID + a.Hash
+	c.mu.Lock()
+	fp, ok := c.m[key]
+	c.mu.Unlock()
+	if ok {
+		return *fp
+	}
+	f := fingerprintOf(a.Text)
+	c.mu.Lock()
+	if c.m == nil || len(c.m) >= 4096 {
+		c.m = make(map[string]*fingerprint) // crude, but bounded
+	}
+	c.m[key] = &f
+	c.mu.Unlock()
+	return f
 }

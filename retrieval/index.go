@@ -32,22 +32,23 @@ const boilerplateMin = 3
 // its non-stopword term IDs in order (varint), so reranking needs no
 // re-tokenising.
 type Index struct {
-	mu        sync.RWMutex
-	articles  map[string]*Article
-	docs      []doc              // passages; a removed one is dead until compaction
-	lens      []int32            // per passage: non-stopword length, -1 once dead
-	byArticle map[string][]int32 // live doc numbers of each article
-	termIDs   map[string]int32
-	terms     []termInfo // by term ID
-	counts    []int32    // scratch per term ID, all zero between calls
-	seqBlock  []byte     // the block passage term sequences are stored in
-	live      int
-	dead      int
-	totalLen  int64
-	textCount map[uint64]int32 // passage text key → originals holding it
-	paraCount map[uint64]int32 // short paragraph LineKey → originals holding it
-	collCount map[string]int   // collection → articles
-	version   uint64
+	mu           sync.RWMutex
+	articles     map[string]*Article
+	docs         []doc              // passages; a removed one is dead until compaction
+	lens         []int32            // per passage: non-stopword length, -1 once dead
+	byArticle    map[string][]int32 // live doc numbers of each article
+	termIDs      map[string]int32
+	terms        []termInfo // by term ID
+	counts       []int32    // scratch per term ID, all zero between calls
+	seqBlock     []byte     // the block passage term sequences are stored in
+	live         int
+	dead         int
+	totalLen     int64
+	textCount    map[uint64]int32 // passage text key → originals holding it
+	paraCount    map[uint64]int32 // short paragraph LineKey → originals holding it
+	collCount    map[string]int   // collection → articles
+	version      uint64
+	fingerprints fingerprintCache // for duplicate and story detection
 }
 
 // entry is an article as the index holds it.
