@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -151,13 +153,28 @@ func (f *follower) load(ctx context.Context) error {
 		return err
 	}
 	seen := make(map[string]bool, len(ids))
+	// Indexing (tokenising) is the costly part of a cold start: spread it
+	// over every core while the fetch goes on.
+	work := make(chan *retrieval.Article, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for a := range work {
+				f.ix.Put(a)
+			}
+		}()
+	}
 	err = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
 		if a == nil {
 			return
 		}
 		seen[id] = true
-		f.ix.Put(a)
+		work <- a
 	})
+	close(work)
+	wg.Wait()
 	if err != nil {
 		return err
 	}
