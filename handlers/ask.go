@@ -99,6 +99,9 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	if err := answer.Check(ans, s.Index.Get); err != nil {
 		return nil, fmt.Errorf("answer failed verification: %w", err)
 	}
+	if note := freshness(ans, s.Index.Get); note != "" {
+		ans.Notes = append(ans.Notes, note)
+	}
 	if s.Stale != nil {
 		if why := s.Stale(); why != "" {
 			ans.Notes = append(ans.Notes, "The index may be stale: "+why)
@@ -115,4 +118,27 @@ func (s *Service) answerer() Answerer {
 		return s.Answerer
 	}
 	return ExtractiveAnswerer{answer.Extractive{IDF: s.Index.IDF}}
+}
+
+// freshness says how recent the cited coverage is: the newest cited
+// article's publication date (when known) and when it was ingested.
+func freshness(ans *answer.Answer, get func(string) *retrieval.Article) string {
+	var newest *retrieval.Article
+	for _, c := range ans.Citations {
+		a := get(c.ArticleID)
+		if a == nil {
+			continue
+		}
+		if newest == nil || a.Published.After(newest.Published) ||
+			(a.Published.Equal(newest.Published) && a.Ingested.After(newest.Ingested)) {
+			newest = a
+		}
+	}
+	if newest == nil {
+		return ""
+	}
+	if newest.Published.IsZero() {
+		return "Newest cited source ingested " + newest.Ingested.Format("2006-01-02") + " (publication date unknown)."
+	}
+	return "Newest cited source published " + newest.Published.Format("2006-01-02") + ", ingested " + newest.Ingested.Format("2006-01-02") + "."
 }

@@ -199,3 +199,15 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(50 * time.Millisecond)
 	}
 }
+
+// Answers say how fresh their coverage is.
+func TestCLIAnswerSaysHowFresh(t *testing.T) {
+	data := t.TempDir()
+	if _, errs, code := cli(t, data, "ingest", "--published", "2024-03-05", "../../testdata/articles/airline-profit.txt"); code != 0 {
+		t.Fatal(errs)
+	}
+	out, _, _ := cli(t, data, "ask", "How many pilots will Northwind hire?")
+	if !strings.Contains(out, "Newest cited source published 2024-03-05") {
+		t.Errorf("no freshness note:\n%s", out)
+	}
+}
