@@ -127,6 +127,10 @@ func (ix *Index) Put(a *Article) {
 		parts[i] = analysed{from, len(terms), key}
 	}
 	title, _ := analyse(a.Title, nil)
+	var paraKeys []uint64
+	if a.DuplicateOf == "" {
+		paraKeys = shortParagraphKeys(a.Text)
+	}
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -174,10 +178,8 @@ func (ix *Index) Put(a *Article) {
 	}
 	ix.byArticle[a.ID] = nums
 	ix.collCount[a.Collection]++
-	if a.DuplicateOf == "" {
-		for _, k := range shortParagraphKeys(a.Text) {
-			ix.paraCount[k]++
-		}
+	for _, k := range paraKeys {
+		ix.paraCount[k]++
 	}
 	ix.version++
 }
@@ -714,12 +716,21 @@ func QueryTerms(text string, th *Thesaurus) []WeightedTerm {
 	return out
 }
 
+// maxBoilerplateBytes bounds the paragraphs that can be boilerplate lines
+// (at most boilerplateMaxWords words).
+const maxBoilerplateBytes = 400
+
 // shortParagraphKeys returns the keys of the distinct short paragraphs of a
 // text, the ones that may turn out to be boilerplate.
 func shortParagraphKeys(text string) []uint64 {
 	var out []uint64
 	seen := map[uint64]bool{}
-	for _, p := range strings.Split(text, "\n\n") {
+	for p := range strings.SplitSeq(text, "\n\n") {
+		// A short paragraph is a line of a few words: skip long ones
+		// before normalising them.
+		if len(p) > maxBoilerplateBytes || strings.Count(p, " ") >= boilerplateMaxWords {
+			continue
+		}
 		k := LineKey(p)
 		if k == "" || len(strings.Fields(k)) > boilerplateMaxWords {
 			continue

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"strconv"
 	"strings"
@@ -125,7 +126,10 @@ func BenchmarkRedisMemory(b *testing.B) {
 // which adds the index's tokenising. "index" also reports the replica heap
 // the loaded index holds per article and per passage. Run with -benchtime=3x.
 func BenchmarkFollowColdStart(b *testing.B) {
-	const n = 10000
+	n := 10000
+	if v, err := strconv.Atoi(os.Getenv("STORYBOT_BENCH_ARTICLES")); err == nil && v > 0 {
+		n = v // e.g. 100000 for the README's cold-start figure
+	}
 	srv := redistest.StartServer(b, redistest.Options{Private: true})
 	s := open(b, srv.URL, "sb")
 	ctx := context.Background()
@@ -194,7 +198,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 		}
 		b.StopTimer()
 		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/load")
-		b.ReportMetric(heap/n, "heap-B/article")
+		b.ReportMetric(heap/float64(n), "heap-B/article")
 		b.ReportMetric(heap/float64(passages), "heap-B/passage")
 	})
 }
