@@ -2,7 +2,6 @@ package answer
 
 import (
 	"strings"
-	"unicode"
 
 	"github.com/storybot/storybot/retrieval"
 )
@@ -340,7 +339,7 @@ func hasCount(p Part, toks []retrieval.Token) bool {
 }
 
 func hasAmount(toks []retrieval.Token) bool {
-	for i, t := range toks {
+	for _, t := range toks {
 		w := lower(t)
 		if w == "million" || w == "billion" || w == "trillion" || w == "percent" || w == "dollars" || w == "euros" || w == "pounds" {
 			return true
@@ -348,7 +347,6 @@ func hasAmount(toks []retrieval.Token) bool {
 		if isNumber(t) && t.Start > 0 {
 			return true
 		}
-		_ = i
 	}
 	return false
 }
@@ -468,15 +466,6 @@ func matches(toks []retrieval.Token, c Concept) bool {
 		}
 	}
 	return false
-}
-
-func isUpperWord(s string) bool {
-	for _, r := range s {
-		if !unicode.IsUpper(r) {
-			return false
-		}
-	}
-	return s != ""
 }
 
 // hasLoneName looks for a capitalised word, not opening a sentence nor

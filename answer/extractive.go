@@ -244,7 +244,6 @@ func minWeight(ws []float64) float64 {
 	return m
 }
 
-
 // pick returns the best qualifying window and, when another independent
 // article also answers, the best of that one too.
 func pick(cands []candidate) []candidate {
