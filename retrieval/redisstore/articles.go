@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
 
@@ -199,36 +201,86 @@ func (s *Store) registeredIDs(ctx context.Context) ([]string, error) {
 // (each GET names one key, so this is safe on a cluster), and calls fn for
 // each id with the article or nil when its key is gone.
 func (s *Store) fetch(ctx context.Context, ids []string, fn func(id string, a *retrieval.Article)) error {
-	for start := 0; start < len(ids); start += batchSize {
-		if err := ctx.Err(); err != nil {
-			return err
+	// Batches go out on several connections at once and are decoded where
+	// they land: JSON decoding is most of a cold start. fn is called from
+	// one goroutine at a time.
+	ctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var (
+		mu       sync.Mutex
+		firstErr error
+		wg       sync.WaitGroup
+		next     atomic.Int64
+	)
+	fail := func(err error) {
+		mu.Lock()
+		if firstErr == nil {
+			firstErr = err
 		}
-		batch := ids[start:min(start+batchSize, len(ids))]
-		c, cancel := s.call(ctx)
-		pipe := s.rdb.Pipeline()
-		cmds := make([]*redis.StringCmd, len(batch))
-		for i, id := range batch {
-			cmds[i] = pipe.Get(c, s.articleKey(id))
-		}
-		_, _ = pipe.Exec(c)
-		cancel()
-		for i, cmd := range cmds {
-			b, err := cmd.Bytes()
-			if err == redis.Nil {
-				fn(batch[i], nil)
-				continue
-			}
-			if err != nil {
-				return fmt.Errorf("article %s: %w", batch[i], err)
-			}
-			a, err := decodeArticle(b)
-			if err != nil {
-				return fmt.Errorf("article %s: %w", batch[i], err)
-			}
-			fn(batch[i], a)
-		}
+		mu.Unlock()
+		stop()
 	}
-	return nil
+	batches := (len(ids) + batchSize - 1) / batchSize
+	for range min(fetchWorkers, batches) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				bi := int(next.Add(1)) - 1
+				if bi >= batches || ctx.Err() != nil {
+					return
+				}
+				batch := ids[bi*batchSize : min((bi+1)*batchSize, len(ids))]
+				arts, err := s.fetchBatch(ctx, batch)
+				if err != nil {
+					fail(err)
+					return
+				}
+				mu.Lock()
+				for i, a := range arts {
+					fn(batch[i], a)
+				}
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return firstErr
+	}
+	return ctx.Err()
+}
+
+// fetchWorkers is how many batches of a fetch are in flight at once.
+const fetchWorkers = 4
+
+// fetchBatch reads one batch of articles in one pipeline; a missing
+// article is nil.
+func (s *Store) fetchBatch(ctx context.Context, batch []string) ([]*retrieval.Article, error) {
+	c, cancel := s.call(ctx)
+	defer cancel()
+	pipe := s.rdb.Pipeline()
+	cmds := make([]*redis.StringCmd, len(batch))
+	for i, id := range batch {
+		cmds[i] = pipe.Get(c, s.articleKey(id))
+	}
+	_, _ = pipe.Exec(c)
+	out := make([]*retrieval.Article, len(batch))
+	for i, cmd := range cmds {
+		b, err := cmd.Bytes()
+		if err == redis.Nil {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("article %s: %w", batch[i], err)
+		}
+		a, err := decodeArticle(b)
+		if err != nil {
+			return nil, fmt.Errorf("article %s: %w", batch[i], err)
+		}
+		out[i] = a
+	}
+	return out, nil
 }
 
 // Delete implements retrieval.Store. The article key goes first, so a crash
