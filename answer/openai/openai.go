@@ -22,6 +22,7 @@ import (
 	goopenai "github.com/sashabaranov/go-openai"
 
 	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/internal/openaiclient"
 	"github.com/storybot/storybot/retrieval"
 )
 
@@ -162,7 +163,7 @@ func New(opt Options) *Answerer {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	a := &Answerer{opt: opt, key: opt.APIKey, log: log, usage: opt.Usage, sleep: sleep}
+	a := &Answerer{opt: opt, key: opt.APIKey, log: log, usage: opt.Usage, sleep: openaiclient.Sleep}
 	opt.APIKey = "" // keep one copy, in the client config
 	a.opt = opt
 	a.client = goopenai.NewClientWithConfig(clientConfig(a.key, opt))
@@ -172,25 +173,11 @@ func New(opt Options) *Answerer {
 // clientConfig builds the go-openai configuration; the HTTP client is
 // wrapped to see each response's status and Retry-After.
 func clientConfig(key string, opt Options) goopenai.ClientConfig {
-	var cfg goopenai.ClientConfig
-	if strings.EqualFold(opt.APIType, "azure") {
-		cfg = goopenai.DefaultAzureConfig(key, opt.BaseURL)
-		if opt.APIVersion != "" {
-			cfg.APIVersion = opt.APIVersion
-		}
-		cfg.AzureModelMapperFunc = func(model string) string { return model }
-	} else {
-		cfg = goopenai.DefaultConfig(key)
-		if opt.BaseURL != "" {
-			cfg.BaseURL = strings.TrimRight(opt.BaseURL, "/")
-		}
-	}
 	hc := opt.HTTPClient
 	if hc == nil {
 		hc = &http.Client{}
 	}
-	cfg.HTTPClient = observingDoer{hc}
-	return cfg
+	return openaiclient.Config(key, opt.BaseURL, opt.APIType, opt.APIVersion, observingDoer{hc})
 }
 
 // Usage returns the answerer's counters.
@@ -359,7 +346,7 @@ func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionM
 		if try >= a.opt.Retries {
 			return "", fmt.Errorf("chat completion failed after %d tries: %w", try+1, err)
 		}
-		wait := backoff(a.opt.Backoff, try)
+		wait := openaiclient.Backoff(a.opt.Backoff, try)
 		if ra, ok := obs.retryAfter(time.Now()); ok && status == http.StatusTooManyRequests {
 			if ra > a.opt.MaxRetryAfter {
 				return "", fmt.Errorf("chat completion: rate limited for %s: %w", ra, err)

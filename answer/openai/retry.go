@@ -3,7 +3,6 @@ package openai
 import (
 	"context"
 	"errors"
-	"math/rand/v2"
 	"net/http"
 	"strconv"
 	"strings"
@@ -101,28 +100,4 @@ func transient(status int, err error) bool {
 		return true // a 200 whose body did not decode
 	}
 	return false
-}
-
-// backoff returns the wait before retry number try+1: base doubled per
-// try, capped at 10s, with ±25% jitter.
-func backoff(base time.Duration, try int) time.Duration {
-	d := base << min(try, 10)
-	d = min(d, 10*time.Second)
-	jitter := 0.75 + rand.Float64()/2
-	return time.Duration(float64(d) * jitter)
-}
-
-// sleep waits d or until ctx is done.
-func sleep(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return nil
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }

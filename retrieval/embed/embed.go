@@ -15,7 +15,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math"
-	"math/rand/v2"
 	"net/http"
 	"strings"
 	"sync"
@@ -23,6 +22,8 @@ import (
 	"time"
 
 	goopenai "github.com/sashabaranov/go-openai"
+
+	"github.com/storybot/storybot/internal/openaiclient"
 )
 
 // Defaults for zero Options fields.
@@ -112,22 +113,11 @@ func New(opt Options) *Embedder {
 	}
 	key := opt.APIKey
 	opt.APIKey = ""
-	var cfg goopenai.ClientConfig
-	if strings.EqualFold(opt.APIType, "azure") {
-		cfg = goopenai.DefaultAzureConfig(key, opt.BaseURL)
-		if opt.APIVersion != "" {
-			cfg.APIVersion = opt.APIVersion
-		}
-		cfg.AzureModelMapperFunc = func(model string) string { return model }
-	} else {
-		cfg = goopenai.DefaultConfig(key)
-		if opt.BaseURL != "" {
-			cfg.BaseURL = strings.TrimRight(opt.BaseURL, "/")
-		}
-	}
+	var hc goopenai.HTTPDoer
 	if opt.HTTPClient != nil {
-		cfg.HTTPClient = opt.HTTPClient
+		hc = opt.HTTPClient
 	}
+	cfg := openaiclient.Config(key, opt.BaseURL, opt.APIType, opt.APIVersion, hc)
 	return &Embedder{client: goopenai.NewClientWithConfig(cfg), opt: opt, key: key, log: log}
 }
 
@@ -192,7 +182,7 @@ func (e *Embedder) embedBatch(ctx context.Context, in []string) ([][]float32, er
 	var lastErr error
 	for try := 0; try <= e.opt.Retries; try++ {
 		if try > 0 {
-			if err := sleep(ctx, backoff(e.opt.Backoff, try-1)); err != nil {
+			if err := openaiclient.Sleep(ctx, openaiclient.Backoff(e.opt.Backoff, try-1)); err != nil {
 				break
 			}
 		}
@@ -263,22 +253,6 @@ func (e *Embedder) redact(err error) string {
 		s = strings.ReplaceAll(s, e.key, "[redacted]")
 	}
 	return s
-}
-
-func backoff(base time.Duration, try int) time.Duration {
-	d := min(base<<min(try, 10), 10*time.Second)
-	return time.Duration(float64(d) * (0.75 + rand.Float64()/2))
-}
-
-func sleep(ctx context.Context, d time.Duration) error {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return nil
-	case <-ctx.Done():
-		return ctx.Err()
-	}
 }
 
 // EncodeVector packs a vector as little-endian float32s.
