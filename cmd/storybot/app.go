@@ -133,6 +133,19 @@ func (a *app) load(ctx context.Context) error {
 
 func (a *app) close() { a.store.Close() }
 
+// warnIfEmpty tells the user, on stderr, that there is nothing to answer
+// from yet, so "not covered" is not mistaken for a finding.
+func (a *app) warnIfEmpty(stderr io.Writer) {
+	if a.index.Len() > 0 {
+		return
+	}
+	where := "the data folder " + a.cfg.DataDir
+	if a.cfg.RedisEnabled() {
+		where = "Redis"
+	}
+	fmt.Fprintf(stderr, "storybot: the index in %s is empty; run storybot ingest first\n", where)
+}
+
 func (a *app) service() *handlers.Service {
 	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale}
 	a.models.configure(s)

@@ -32,6 +32,7 @@ func cmdAsk(ctx context.Context, args []string, stdout, stderr io.Writer, getenv
 		return err
 	}
 	defer a.close()
+	a.warnIfEmpty(stderr)
 	req := handlers.AskRequest{Question: question, Collections: a.collections(*colls)}
 	ans, err := a.service().Ask(ctx, req)
 	if err != nil {

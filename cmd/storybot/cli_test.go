@@ -211,3 +211,10 @@ func TestCLIAnswerSaysHowFresh(t *testing.T) {
 		t.Errorf("no freshness note:\n%s", out)
 	}
 }
+
+func TestCLIWarnsOnEmptyIndex(t *testing.T) {
+	_, errs, code := cli(t, t.TempDir(), "ask", "Who is Mick Baccio?")
+	if code != 0 || !strings.Contains(errs, "is empty; run storybot ingest first") {
+		t.Errorf("exit %d, stderr %q", code, errs)
+	}
+}

@@ -48,6 +48,7 @@ func cmdEval(ctx context.Context, args []string, stdout, stderr io.Writer, geten
 		return err
 	}
 	defer a.close()
+	a.warnIfEmpty(stderr)
 	svc := a.service()
 	type tally struct{ pass, total int }
 	byKind := map[string]*tally{}
