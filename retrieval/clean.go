@@ -545,7 +545,18 @@ func isShortFragment(s string) bool {
 	return wordCount(s) <= 6 && !endsSentence(s)
 }
 
-func wordCount(s string) int { return len(strings.Fields(s)) }
+func wordCount(s string) int {
+	n, in := 0, false
+	for _, r := range s {
+		if unicode.IsSpace(r) {
+			in = false
+		} else if !in {
+			in = true
+			n++
+		}
+	}
+	return n
+}
 
 // first sentence
 
