@@ -45,6 +45,12 @@ func TestSlackRateLimitAcrossReplicas(t *testing.T) {
 	fake.RateLimit("reactions.add", 1, 2)
 	a.sendEvent("EvR1", mention(chanPublished, "UALICE", "When did Mick Baccio leave?", "1700000002.000001", ""))
 	fake.Wait(t, "reactions.add", 1, 10*time.Second)
+	// Let replica a take in the 429 (count it, record the pause) before b asks.
+	deadline := time.Now().Add(5 * time.Second)
+	for !strings.Contains(metrics(t, a), `storybot_slack_rate_limited_total{method="reactions.add"} 1`) && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	time.Sleep(100 * time.Millisecond)
 	b.sendEvent("EvR2", mention(chanPublished, "UCAROL", "When did Mick Baccio leave?", "1700000002.000002", ""))
 	a.drain()
 	b.drain()
