@@ -549,6 +549,11 @@ func parseText(src source, text string) (Document, error) {
 		text = stripMarkdown(text)
 	}
 	title, body := SplitTitle(text)
+	if d.Title != "" {
+		// Front matter named the title: the text is all body (a first
+		// line repeating the title is dropped by Clean).
+		title, body = d.Title, text
+	}
 	if !hasAlnum(body) {
 		return Document{}, &InputError{Source: src.name, Reason: "has a title but no article text", Err: ErrNoArticleText}
 	}

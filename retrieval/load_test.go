@@ -704,3 +704,14 @@ func TestHumanSize(t *testing.T) {
 		}
 	}
 }
+
+func TestMarkdownFrontMatterTitleKeepsTheLead(t *testing.T) {
+	md := "---\ntitle: Council passes budget\n---\nThe council passed the budget on Tuesday after a long debate.\n\nThe mayor said it keeps taxes flat.\n"
+	docs, err := Parse("story.md", []byte(md), LoadOptions{})
+	if err != nil || len(docs) != 1 {
+		t.Fatalf("parse: %v %d", err, len(docs))
+	}
+	if docs[0].Title != "Council passes budget" || !strings.Contains(docs[0].Text, "passed the budget on Tuesday") {
+		t.Errorf("title %q, text %q", docs[0].Title, docs[0].Text)
+	}
+}
