@@ -455,3 +455,23 @@ type setNXFunc func(ctx context.Context, key string, val []byte, ttl time.Durati
 func (f setNXFunc) SetNX(ctx context.Context, key string, val []byte, ttl time.Duration) (bool, error) {
 	return f(ctx, key, val, ttl)
 }
+
+// Run reports each pass's results to OnPoll (serve counts them on /metrics).
+func TestRunReportsEachPoll(t *testing.T) {
+	e := newEnv(t)
+	p := e.poller("/rss.xml")
+	p.Interval = time.Hour
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	got := make(chan *retrieval.Summary, 1)
+	p.OnPoll = func(s *retrieval.Summary) { got <- s; cancel() }
+	go p.Run(ctx)
+	select {
+	case s := <-got:
+		if s.Count(retrieval.New) == 0 {
+			t.Errorf("first pass reported nothing new: %s", s)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatal("OnPoll not called")
+	}
+}

@@ -49,6 +49,8 @@ type Poller struct {
 	feeds  map[string]validators
 	seen   map[string]time.Time // item id → stamp of the version ingested
 	claims Claimer
+	// OnPoll, when set, sees each pass's results (for metrics).
+	OnPoll func(*retrieval.Summary)
 }
 
 func (p *Poller) init() {
@@ -85,6 +87,9 @@ func (p *Poller) Run(ctx context.Context) error {
 		sum := p.PollOnce(ctx)
 		if p.Log != nil && len(sum.Results) > 0 {
 			p.Log.Info("feeds polled", "result", sum.String())
+		}
+		if p.OnPoll != nil {
+			p.OnPoll(sum)
 		}
 		t.Reset(every)
 	}

@@ -27,6 +27,9 @@ type app struct {
 	models    models
 	// following is set while the index follows a shared store's changes.
 	following follower
+	// onIngest, when set, sees the results of background ingests (feeds),
+	// for metrics.
+	onIngest func(*retrieval.Summary)
 }
 
 // commonFlags are the flags every command takes.

@@ -141,6 +141,7 @@ func (a *app) startBackground(ctx context.Context, post DigestPoster) (wait func
 			Ingester: &retrieval.Ingester{Store: a.store, Index: a.index},
 			Claimer:  a.feedClaimer(),
 			Log:      a.log.With("component", "feeds"),
+			OnPoll:   a.onIngest,
 		}
 		wg.Go(func() { _ = p.Run(ctx) })
 	}

@@ -79,6 +79,11 @@ func newBot(a *app) (*bot.Bot, error) {
 	}
 	metrics := bot.NewMetrics()
 	a.registerModelMetrics(metrics.Registry())
+	a.onIngest = func(sum *retrieval.Summary) {
+		for _, r := range sum.Results {
+			metrics.Ingested.WithLabelValues(string(r.Outcome)).Inc()
+		}
+	}
 	opt := bot.Options{
 		Metrics:       metrics,
 		BotToken:      cfg.Slack.BotToken.Reveal(),
