@@ -231,6 +231,16 @@ func (s *Server) callsLocked(method string) []Call {
 // after timeout.
 func (s *Server) Wait(t testing.TB, method string, n int, timeout time.Duration) []Call {
 	t.Helper()
+	var cs []Call
+	if !s.waitFor(timeout, func() bool { cs = s.callsLocked(method); return len(cs) >= n }) {
+		t.Fatalf("slacktest: waited %s for %d %s calls, got %d", timeout, n, method, len(cs))
+	}
+	return cs
+}
+
+// waitFor waits, holding s.mu between checks, until cond holds or timeout
+// passes, and reports whether it held.
+func (s *Server) waitFor(timeout time.Duration, cond func() bool) bool {
 	deadline := time.Now().Add(timeout)
 	timer := time.AfterFunc(timeout, func() {
 		s.mu.Lock()
@@ -240,15 +250,13 @@ func (s *Server) Wait(t testing.TB, method string, n int, timeout time.Duration)
 	defer timer.Stop()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	for {
-		if cs := s.callsLocked(method); len(cs) >= n {
-			return cs
-		}
+	for !cond() {
 		if time.Now().After(deadline) {
-			t.Fatalf("slacktest: waited %s for %d %s calls, got %d", timeout, n, method, len(s.callsLocked(method)))
+			return false
 		}
 		s.changed.Wait()
 	}
+	return true
 }
 
 func (s *Server) record(c Call) {
@@ -418,26 +426,20 @@ func (s *Server) Send(t testing.TB, envelope any) {
 // WaitAck waits for the acknowledgement of an envelope.
 func (s *Server) WaitAck(t testing.TB, envelopeID string, timeout time.Duration) Ack {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	timer := time.AfterFunc(timeout, func() {
-		s.mu.Lock()
-		s.changed.Broadcast()
-		s.mu.Unlock()
-	})
-	defer timer.Stop()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	for {
+	var ack Ack
+	found := s.waitFor(timeout, func() bool {
 		for _, a := range s.acks {
 			if a.EnvelopeID == envelopeID {
-				return a
+				ack = a
+				return true
 			}
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("slacktest: no ack for envelope %s within %s", envelopeID, timeout)
-		}
-		s.changed.Wait()
+		return false
+	})
+	if !found {
+		t.Fatalf("slacktest: no ack for envelope %s within %s", envelopeID, timeout)
 	}
+	return ack
 }
 
 // Sign sets Slack's signature headers on r for body, signed with secret at
