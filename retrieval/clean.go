@@ -740,7 +740,18 @@ func isCommentForm(line, key string) bool {
 	if wordCount(key) > 40 {
 		return false
 	}
-	return rxCommentMarker.MatchString(key) || rxCommentForm.MatchString(key)
+	return rxCommentMarker.MatchString(key) || (mayBeCommentForm(key) && rxCommentForm.MatchString(key))
+}
+
+// mayBeCommentForm is a cheap test every rxCommentForm match passes: each
+// of its phrases holds one of these words.
+func mayBeCommentForm(key string) bool {
+	for _, w := range [...]string{"comment", "email", "required", "akismet", "notify", "reply"} {
+		if strings.Contains(key, w) {
+			return true
+		}
+	}
+	return false
 }
 
 var shareCore = map[string]bool{
@@ -926,6 +937,9 @@ func isHashLine(line, key string) bool {
 
 // stripTrailingHash removes a hex hash glued to the end of a long line.
 func stripTrailingHash(s string) string {
+	if trailingHexLen(s) < 16 {
+		return s // the common case, without running the expression
+	}
 	if m := rxHashEnd.FindStringSubmatchIndex(s); m != nil && isHash(s[m[2]:m[3]]) {
 		return strings.TrimSpace(s[:m[0]])
 	}
@@ -1064,3 +1078,16 @@ var rxByline = regexp.MustCompile(`^(?i:by)\s+\p{Lu}[\p{L}.'’\-]*(\s+\p{Lu}[\p
 
 // isBylineLine matches a bare byline ("By Dustin Volz and Jane Doe").
 func isBylineLine(s string) bool { return rxByline.MatchString(s) }
+
+// trailingHexLen counts the hexadecimal digits that end s.
+func trailingHexLen(s string) int {
+	n := 0
+	for i := len(s) - 1; i >= 0; i-- {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			break
+		}
+		n++
+	}
+	return n
+}
