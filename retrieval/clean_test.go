@@ -435,3 +435,12 @@ func FuzzClean(f *testing.F) {
 		LineKey(raw)
 	})
 }
+
+func TestKeyWordsMatchesWordCount(t *testing.T) {
+	for _, line := range []string{"", "one", "  Leave a\u00a0Reply  ", "Share this:\tFacebook  Twitter", "Ünïcode — words… here"} {
+		k := LineKey(line)
+		if keyWords(k) != wordCount(k) {
+			t.Errorf("%q: keyWords %d, wordCount %d", k, keyWords(k), wordCount(k))
+		}
+	}
+}
