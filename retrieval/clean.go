@@ -882,6 +882,9 @@ var (
 // newsletters and calls to subscribe or sign up.
 func isPromotion(line, key string) bool {
 	n := keyWords(key)
+	if n > 60 {
+		return false
+	}
 	switch {
 	case n <= 30 && rxSubscription.MatchString(key):
 		return true
@@ -937,8 +940,14 @@ func isHash(s string) bool {
 // isHashLine matches a line that is a hex hash or a short line ending in
 // one (tracking ids left in the page text).
 func isHashLine(line, key string) bool {
+	if trailingHexLen(key) < 16 {
+		return false // neither a hash nor ending in one
+	}
 	if isHash(key) {
 		return true
+	}
+	if keyWords(key) > 30 {
+		return false
 	}
 	m := rxHashEnd.FindStringSubmatch(key)
 	return m != nil && isHash(m[1]) && keyWords(key) <= 30
