@@ -79,6 +79,14 @@ func TestStatus(t *testing.T) {
 		{"Where is Northwind based?", answer.Answered, "Denver", 0},
 		{"Who is the Rovers manager?", answer.NotCovered, "", 1},
 		{"How much revenue will the delay cost the water authority?", answer.NotCovered, "did not say", 1},
+		{"How much has Hale raised?", answer.Answered, "$1.2 million", 0},
+		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},
+		{"How many people have been hospitalized?", answer.Answered, "Six", 0},
+		// A source saying it does not know is not an answer.
+		{"How was the measles virus brought into the county?", answer.NotCovered, "have not identified", 1},
+		// A name elsewhere in the article does not make another person's
+		// sentence about it.
+		{"Why is Governor Price not running?", answer.NotCovered, "", 1},
 		// Not in the sources: the sources name no severance amount, no
 		// headcount and no replacement for the harbor master.
 		{"How much severance will Lindqvist receive?", answer.NotCovered, "", 1},

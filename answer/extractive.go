@@ -187,7 +187,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && matches(w.artToks, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+			case c.Name && namedBefore(w, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && matches(w.toks, p.Concepts[i+1]) && compoundInArticle(w.artToks, c, p.Concepts[i+1]):
 				inCtx += weights[i]
 			default:
@@ -297,10 +297,10 @@ func pickRelated(cands []candidate, n int) []candidate {
 }
 
 // disclaimers are phrases by which a source says a fact is not known.
-var disclaimers = []string{"did not say", "didn't say", "would not say", "wouldn't say", "declined to", "did not disclose",
-	"would not disclose", "did not provide", "not known", "unclear", "did not respond", "could not be reached",
-	"did not elaborate", "no details", "not immediately", "was not disclosed", "were not disclosed", "did not name",
-	"would not name", "wouldn't name", "did not identify", "neither", "not say which", "n't say which"}
+var disclaimers = []string{"not say", "n't say", "declined to", "refused to say", "not disclos", "not provide",
+	"not known", "unknown", "unclear", "not clear", "did not respond", "could not be reached", "not elaborate",
+	"no details", "not immediately", "not name", "n't name", "not identif", "not determin", "not releas",
+	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither"}
 
 // disclaims reports whether a sentence says that something is not known.
 func disclaims(text string) bool {
@@ -389,4 +389,14 @@ func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 		}
 	}
 	return false
+}
+
+// namedBefore reports whether a name the window lacks stands in the text
+// just before it, so the window's "he", "the campaign" or "the final" can
+// speak of it: a name elsewhere in the article says nothing of this window.
+func namedBefore(w *window, c Concept) bool {
+	from := max(0, w.start-600)
+	lo := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].Start >= from })
+	hi := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].End > w.start })
+	return matches(w.artToks[lo:hi], c)
 }
