@@ -11,15 +11,13 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/config"
+	"github.com/storybot/storybot/handlers"
 )
 
 // Shared is state every replica sees (the Redis store): per-user question
-// counts and per-channel Slack rate-limit pauses.
-type Shared interface {
-	Incr(ctx context.Context, key string, ttl time.Duration) (int64, error)
-	GetBytes(ctx context.Context, key string) ([]byte, bool, error)
-	SetBytes(ctx context.Context, key string, val []byte, ttl time.Duration) error
-}
+// counts, per-channel Slack rate-limit pauses and the answers behind
+// buttons. It is the same key-value surface the handlers' shared logs use.
+type Shared = handlers.KV
 
 // sharedTimeout bounds each call to the shared state; on failure the
 // process-local state decides.

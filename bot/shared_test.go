@@ -11,17 +11,22 @@ import (
 	"github.com/storybot/storybot/internal/slacktest"
 )
 
-// A user's question rate counts across replicas.
-func TestUserRateLimitAcrossReplicas(t *testing.T) {
+// twoReplicas starts two bots over one index, one fake Slack and one
+// shared Redis, each with its own claimer: replicas of one deployment.
+func twoReplicas(t *testing.T, opts ...harnessOption) (*slacktest.Server, *harness, *harness) {
+	t.Helper()
 	shared := sharedredis.Open(t)
 	fake := slacktest.New(t)
-	opts := func(o *bot.Options) {
-		o.Access.UserRate = config.Rate{Count: 1, Per: time.Hour}
-		o.Shared = shared
-	}
+	opts = append(opts, func(o *bot.Options) { o.Shared = shared })
 	svc, ing := newService(t)
-	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
-	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts...)
+	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts...)
+	return fake, a, b
+}
+
+// A user's question rate counts across replicas.
+func TestUserRateLimitAcrossReplicas(t *testing.T) {
+	fake, a, b := twoReplicas(t, func(o *bot.Options) { o.Access.UserRate = config.Rate{Count: 1, Per: time.Hour} })
 	a.sendEvent("EvA", mention(chanPublished, "UBOB", "When did Mick Baccio leave?", "1700000001.000001", ""))
 	fake.Wait(t, "chat.postMessage", 1, 10*time.Second)
 	b.sendEvent("EvB", mention(chanPublished, "UBOB", "When did the bridge reopen?", "1700000001.000002", ""))
@@ -36,12 +41,7 @@ func TestUserRateLimitAcrossReplicas(t *testing.T) {
 
 // A 429 that one replica gets pauses every replica's calls to that channel.
 func TestSlackRateLimitAcrossReplicas(t *testing.T) {
-	shared := sharedredis.Open(t)
-	fake := slacktest.New(t)
-	opts := func(o *bot.Options) { o.Shared = shared }
-	svc, ing := newService(t)
-	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
-	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	fake, a, b := twoReplicas(t)
 	fake.RateLimit("reactions.add", 1, 2)
 	a.sendEvent("EvR1", mention(chanPublished, "UALICE", "When did Mick Baccio leave?", "1700000002.000001", ""))
 	fake.Wait(t, "reactions.add", 1, 10*time.Second)
@@ -68,12 +68,7 @@ func TestSlackRateLimitAcrossReplicas(t *testing.T) {
 // Share clicked on another replica than the one that answered still works:
 // the answer is kept in the shared store.
 func TestShareOnAnotherReplica(t *testing.T) {
-	shared := sharedredis.Open(t)
-	fake := slacktest.New(t)
-	opts := func(o *bot.Options) { o.Shared = shared }
-	svc, ing := newService(t)
-	a := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
-	b := newHarnessWith(t, fake, svc, ing, bot.NewMemoryClaimer(), opts)
+	fake, a, b := twoReplicas(t)
 	a.slash(chanPublished, "UALICE", "When did Mick Baccio leave?", "q1")
 	resp := fake.Wait(t, "respond", 1, 10*time.Second)[0]
 	id := buttonValue(t, resp, bot.ActionShare)
