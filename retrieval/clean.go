@@ -723,7 +723,7 @@ func dropNoise(units []unit) []unit {
 	return out
 }
 
-var rxCommentMarker = regexp.MustCompile(`^(leave a (reply|comment)|leave a reply cancel reply|post a comment|add a comment|write a comment|(\d+ )?comments?( \(\d+\))?|comments are closed\.?|join the (conversation|discussion)|(show|view|read) (all )?comments|reader comments|discussion|(\d+ )?(thoughts|responses|replies) (on|to) .{1,200})\s*:?$`)
+var rxCommentMarker = gated(`^(leave a (reply|comment)|leave a reply cancel reply|post a comment|add a comment|write a comment|(\d+ )?comments?( \(\d+\))?|comments are closed\.?|join the (conversation|discussion)|(show|view|read) (all )?comments|reader comments|discussion|(\d+ )?(thoughts|responses|replies) (on|to) .{1,200})\s*:?$`)
 
 // cutAtComments drops a comment section: from the first comment-form
 // marker on, provided at least as much text comes before it as after.
@@ -743,7 +743,7 @@ func cutAtComments(units []unit) []unit {
 	return units
 }
 
-var rxCommentForm = regexp.MustCompile(`email address will not be published|required fields are marked|this site uses akismet|how your comment data is processed|save my name,? email,? and website|notify me of (new |follow-up )?(comments|posts|replies)|you must be (logged|signed) in to (post|leave|add) a comment|comments are closed|be the first to comment|cancel reply|your comment is awaiting moderation`)
+var rxCommentForm = gated(`email address will not be published|required fields are marked|this site uses akismet|how your comment data is processed|save my name,? email,? and website|notify me of (new |follow-up )?(comments|posts|replies)|you must be (logged|signed) in to (post|leave|add) a comment|comments are closed|be the first to comment|cancel reply|your comment is awaiting moderation`)
 
 func isCommentForm(line, key string) bool {
 	if keyWords(key) > 40 {
@@ -801,8 +801,8 @@ func isShareBar(line, key string) bool {
 }
 
 var (
-	rxRelated       = regexp.MustCompile(`^(related|related (articles?|stories|story|posts?|content|coverage|links?|reading|news|topics|videos?)|more (stories|articles|news|coverage)( from .{1,40})?|more from .{1,40}|read more|read next|see also|also read|also see|you may also like|you might also like|recommended( for you| reading| stories| articles| videos)?|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|don't miss|popular (stories|now)|what to read next)\s*[:.…]*$`)
-	rxRelatedPrefix = regexp.MustCompile(`^(related|read more|read next|see also|also read|also see|more|recommended|don't miss|read|related coverage|more on this( story)?)\s*:\s*\S`)
+	rxRelated       = gated(`^(related|related (articles?|stories|story|posts?|content|coverage|links?|reading|news|topics|videos?)|more (stories|articles|news|coverage)( from .{1,40})?|more from .{1,40}|read more|read next|see also|also read|also see|you may also like|you might also like|recommended( for you| reading| stories| articles| videos)?|most (popular|read|viewed|shared)|trending( now| stories)?|further reading|don't miss|popular (stories|now)|what to read next)\s*[:.…]*$`)
+	rxRelatedPrefix = gated(`^(related|read more|read next|see also|also read|also see|more|recommended|don't miss|read|related coverage|more on this( story)?)\s*:\s*\S`)
 )
 
 // isRelated matches "Related", "Read more: <headline>" and similar pointers
@@ -814,7 +814,7 @@ func isRelated(line, key string) bool {
 	return keyWords(key) <= 25 && rxRelatedPrefix.MatchString(key)
 }
 
-var rxClickSpam = regexp.MustCompile(`^(click here\b|(click|tap|check|visit|shop|buy|order|see|view|find|get)( it)? (here|out|now|this|more)\s*:)`)
+var rxClickSpam = gated(`^(click here\b|(click|tap|check|visit|shop|buy|order|see|view|find|get)( it)? (here|out|now|this|more)\s*:)`)
 
 // isClickSpam matches short calls to click somewhere, such as the spam
 // links scrapers inject ("Click Here: cheap jerseys").
@@ -871,11 +871,11 @@ func isLanguageMenu(line, key string) bool {
 }
 
 var (
-	rxPromoWords   = regexp.MustCompile(`\b(apps?|podcasts?|newsletters?|alexa|itunes|spotify|google play|app store|apple podcasts|kindle|e-edition|rss)\b`)
-	rxImperative   = regexp.MustCompile(`^(download|get|install|listen|subscribe|follow|sign up|join|try|watch|read|register|never miss)\b`)
-	rxReader       = regexp.MustCompile(`\b(you|your|our|us)\b`)
-	rxOffer        = regexp.MustCompile(`is now available|download|available (on|for|in) (the )?|for free|subscribe|sign up`)
-	rxSubscription = regexp.MustCompile(`^(subscribe( now| today| to| for|\b\s*[:!]|$)|sign up (for|to|now|here|today)|already a (subscriber|member)|become a (subscriber|member)|support (our|independent|quality|local) journalism|get (the|our) .{0,40}newsletter|(this|our) newsletter|to continue reading)`)
+	rxPromoWords   = gated(`\b(apps?|podcasts?|newsletters?|alexa|itunes|spotify|google play|app store|apple podcasts|kindle|e-edition|rss)\b`)
+	rxImperative   = gated(`^(download|get|install|listen|subscribe|follow|sign up|join|try|watch|read|register|never miss)\b`)
+	rxReader       = gated(`\b(you|your|our|us)\b`)
+	rxOffer        = gated(`is now available|download|available (on|for|in) (the )?|for free|subscribe|sign up`)
+	rxSubscription = gated(`^(subscribe( now| today| to| for|\b\s*[:!]|$)|sign up (for|to|now|here|today)|already a (subscriber|member)|become a (subscriber|member)|support (our|independent|quality|local) journalism|get (the|our) .{0,40}newsletter|(this|our) newsletter|to continue reading)`)
 )
 
 // isPromotion matches promotions of the site's apps, podcasts and
@@ -896,7 +896,7 @@ func isPromotion(line, key string) bool {
 	return false
 }
 
-var rxSourceLink = regexp.MustCompile(`^(source link|source|original source|original article|original link|view original( article| post)?|read (the )?original( article| story| post)?|via|source: .{1,60}|via: .{1,60})$`)
+var rxSourceLink = gated(`^(source link|source|original source|original article|original link|view original( article| post)?|read (the )?original( article| story| post)?|via|source: .{1,60}|via: .{1,60})$`)
 
 // isSourceLink matches "Source link" lines left by republishing sites.
 func isSourceLink(line, key string) bool {
@@ -904,10 +904,10 @@ func isSourceLink(line, key string) bool {
 }
 
 var (
-	rxContact    = regexp.MustCompile(`^(write|contact|email|e-mail|reach|send|tips?)\b.{0,120}?[\w.+-]+@[\w-]+(\.[\w-]+)+`)
-	rxEmailOnly  = regexp.MustCompile(`^[\w.+-]+@[\w-]+(\.[\w-]+)+\.?$`)
-	rxFollowOn   = regexp.MustCompile(`^follow .{1,60} on (twitter|x|facebook|instagram|threads|bluesky|linkedin|mastodon|tiktok)\b`)
-	rxHandleOnly = regexp.MustCompile(`^@\w{1,30}$`)
+	rxContact    = gated(`^(write|contact|email|e-mail|reach|send|tips?)\b.{0,120}?[\w.+-]+@[\w-]+(\.[\w-]+)+`)
+	rxEmailOnly  = gated(`^[\w.+-]+@[\w-]+(\.[\w-]+)+\.?$`)
+	rxFollowOn   = gated(`^follow .{1,60} on (twitter|x|facebook|instagram|threads|bluesky|linkedin|mastodon|tiktok)\b`)
+	rxHandleOnly = gated(`^@\w{1,30}$`)
 )
 
 // isContactByline matches reporter contact lines ("Write to Name at
@@ -920,7 +920,7 @@ func isContactByline(line, key string) bool {
 		rxFollowOn.MatchString(key) || rxHandleOnly.MatchString(key)
 }
 
-var rxCopyright = regexp.MustCompile(`(^|\s)(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4}))|all rights reserved`)
+var rxCopyright = gated(`(^|\s)(©|\(c\)\s*\d{4}|copyright\s*(©|\(c\)|\d{4}))|all rights reserved`)
 
 // isCopyright matches copyright notices.
 func isCopyright(line, key string) bool {
@@ -965,9 +965,9 @@ func stripTrailingHash(s string) string {
 }
 
 var (
-	rxCaptionEnd    = regexp.MustCompile(`\((originally )?(published|posted|aired|updated|recorded) (on )?[^()]{3,40}\)\.?$`)
-	rxCaptionStart  = regexp.MustCompile(`^(video|watch|photo|photos|image|images|gallery|listen|audio|graphic|chart|map|pictured)\s*:`)
-	rxCaptionCredit = regexp.MustCompile(`\(((ap )?photo|image|credit|getty images|reuters|afp|shutterstock|bloomberg|ap)\b[^()]{0,80}\)\.?$|(photo|image|picture|credit)s?( by| credit)?\s*:?\s*[^.]{0,60}/\s*(getty images|afp|reuters|ap|bloomberg|shutterstock)\b`)
+	rxCaptionEnd    = gated(`\((originally )?(published|posted|aired|updated|recorded) (on )?[^()]{3,40}\)\.?$`)
+	rxCaptionStart  = gated(`^(video|watch|photo|photos|image|images|gallery|listen|audio|graphic|chart|map|pictured)\s*:`)
+	rxCaptionCredit = gated(`\(((ap )?photo|image|credit|getty images|reuters|afp|shutterstock|bloomberg|ap)\b[^()]{0,80}\)\.?$|(photo|image|picture|credit)s?( by| credit)?\s*:?\s*[^.]{0,60}/\s*(getty images|afp|reuters|ap|bloomberg|shutterstock)\b`)
 )
 
 // isCaption matches video and photo captions and credits: a short
@@ -987,7 +987,7 @@ func isCaption(line, key string) bool {
 }
 
 var (
-	rxStamp   = regexp.MustCompile(`^[-•|*\s]*(last updated|last modified|updated|update|modified|published|posted|first published|originally published)( on| at)?\s*:?\s*(.*)$`)
+	rxStamp   = gated(`^[-•|*\s]*(last updated|last modified|updated|update|modified|published|posted|first published|originally published)( on| at)?\s*:?\s*(.*)$`)
 	rxNumTime = regexp.MustCompile(`^\d{1,4}([:/.\-]\d{1,4})*(am|pm|a\.m\.?|p\.m\.?|st|nd|rd|th|h)?$`)
 )
 
@@ -1028,7 +1028,7 @@ func isDateish(s string) bool {
 	return anchor
 }
 
-var monthOrClock = regexp.MustCompile(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\d:\d\d`)
+var monthOrClock = gated(`\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\b|\d:\d\d`)
 
 // isTimestamp matches update stamps ("Updated at 1:37 p.m.", "— Updated …",
 // "Last updated 2 hours ago") and lines that are only a date and time.
@@ -1063,7 +1063,7 @@ func isSiteChrome(line, key string) bool {
 	return siteChrome[strings.TrimRight(key, ":.… ")] || siteChrome[key]
 }
 
-var rxTagLine = regexp.MustCompile(`^(tags?|tagged( with| in)?|filed under|categories|category|topics|posted in|keywords|more about)\s*:`)
+var rxTagLine = gated(`^(tags?|tagged( with| in)?|filed under|categories|category|topics|posted in|keywords|more about)\s*:`)
 
 // isTagLine matches tag and category lists.
 func isTagLine(line, key string) bool {
