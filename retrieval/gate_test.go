@@ -145,4 +145,3 @@ func TestGatesReject(t *testing.T) {
 func allGates() []*gatedRegexp {
 	return []*gatedRegexp{rxCommentMarker, rxCommentForm, rxRelated, rxRelatedPrefix, rxClickSpam, rxPromoWords, rxImperative, rxReader, rxOffer, rxSubscription, rxSourceLink, rxContact, rxEmailOnly, rxFollowOn, rxHandleOnly, rxCopyright, rxCaptionEnd, rxCaptionStart, rxCaptionCredit, rxStamp, monthOrClock, rxTagLine}
 }
-
