@@ -162,6 +162,7 @@ type wordInfo struct {
 	stop    bool
 	capital bool
 	number  bool
+	termID  atomic.Uint64 // (Index.serial << 32) | the term's ID in that index
 }
 
 // wordCache remembers the analysis of recently seen words. Stemming is the
@@ -170,7 +171,7 @@ type wordInfo struct {
 // answers most words without stemming and without locks. Its strings are
 // copies, so it never keeps an analysed text alive.
 var (
-	wordCache     [1 << 16]atomic.Pointer[wordInfo]
+	wordCache     [1 << 17]atomic.Pointer[wordInfo]
 	wordCacheSeed = maphash.MakeSeed()
 )
 

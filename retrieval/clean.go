@@ -2,7 +2,6 @@ package retrieval
 
 import (
 	"regexp"
-	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
@@ -37,7 +36,32 @@ func Clean(raw string, opt CleanOptions) string {
 // LineKey returns the normalised form of a line used to count lines across articles
 // (lowercase, folded quotes/spaces/dashes, digits and hashes kept, collapsed whitespace).
 func LineKey(line string) string {
-	return strings.Join(strings.Fields(strings.ToLower(Fold(line))), " ")
+	// One pass, one allocation: Fold, then lowercase, then collapse
+	// whitespace, rune by rune (an invalid byte becomes U+FFFD, as Fold
+	// writes it).
+	var b strings.Builder
+	b.Grow(len(line))
+	space := false // a space is owed before the next word
+	for i := 0; i < len(line); {
+		r, w := rune(line[i]), 1
+		if r >= utf8.RuneSelf {
+			r, w = utf8.DecodeRuneInString(line[i:])
+			r = unicode.ToLower(foldRune(r))
+		} else if 'A' <= r && r <= 'Z' {
+			r += 'a' - 'A'
+		}
+		i += w
+		if unicode.IsSpace(r) {
+			space = b.Len() > 0
+			continue
+		}
+		if space {
+			b.WriteByte(' ')
+			space = false
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
 }
 
 // Fold returns s with typographic variants folded for matching: curly single/double quotes
@@ -678,8 +702,10 @@ var noiseRules = []noiseRule{
 }
 
 // noiseKind returns the name of the first rule line matches, or "".
-func noiseKind(line string) string {
-	key := LineKey(line)
+func noiseKind(line string) string { return noiseKindKey(line, LineKey(line)) }
+
+// noiseKindKey is noiseKind given the line's LineKey.
+func noiseKindKey(line, key string) string {
 	for _, r := range noiseRules {
 		if r.match(line, key) {
 			return r.name
@@ -694,10 +720,14 @@ func isChrome(line string) bool { return noiseKind(line) != "" }
 // the second half of the text on, lines of a known noise family, a lone
 // site or app name standing between chrome, and a byline at the top.
 func dropNoise(units []unit) []unit {
-	units = cutAtComments(units)
+	keys := make([]string, len(units))
+	for i, u := range units {
+		keys[i] = LineKey(u.text)
+	}
+	units = cutAtComments(units, keys)
 	chrome := make([]bool, len(units))
 	for i, u := range units {
-		chrome[i] = isChrome(u.text)
+		chrome[i] = noiseKindKey(u.text, keys[i]) != ""
 	}
 	for i, u := range units {
 		if chrome[i] || i == 0 || !chrome[i-1] {
@@ -727,14 +757,14 @@ var rxCommentMarker = gated(`^(leave a (reply|comment)|leave a reply cancel repl
 
 // cutAtComments drops a comment section: from the first comment-form
 // marker on, provided at least as much text comes before it as after.
-func cutAtComments(units []unit) []unit {
+func cutAtComments(units []unit, keys []string) []unit {
 	total := 0
 	for _, u := range units {
 		total += len(u.text)
 	}
 	before := 0
 	for i, u := range units {
-		key := LineKey(u.text)
+		key := keys[i]
 		if (rxCommentMarker.MatchString(key) || isCommentForm(u.text, key)) && before >= total-before {
 			return units[:i]
 		}
@@ -749,18 +779,7 @@ func isCommentForm(line, key string) bool {
 	if keyWords(key) > 40 {
 		return false
 	}
-	return rxCommentMarker.MatchString(key) || (mayBeCommentForm(key) && rxCommentForm.MatchString(key))
-}
-
-// mayBeCommentForm is a cheap test every rxCommentForm match passes: each
-// of its phrases holds one of these words.
-func mayBeCommentForm(key string) bool {
-	for _, w := range [...]string{"comment", "email", "required", "akismet", "notify", "reply"} {
-		if strings.Contains(key, w) {
-			return true
-		}
-	}
-	return false
+	return rxCommentMarker.MatchString(key) || rxCommentForm.MatchString(key)
 }
 
 var shareCore = map[string]bool{
@@ -781,12 +800,11 @@ var shareFiller = map[string]bool{
 // network and sharing words ("Share this:", "Like this:", "Facebook Twitter
 // Email", "Like Loading...").
 func isShareBar(line, key string) bool {
-	words := strings.Fields(key)
-	if len(words) == 0 || len(words) > 16 {
+	if n := keyWords(key); n == 0 || n > 16 {
 		return false
 	}
 	core := 0
-	for _, w := range words {
+	for w := range strings.SplitSeq(key, " ") {
 		w = strings.Trim(w, ".,:;!|()[]•·-/…")
 		switch {
 		case w == "":
@@ -843,31 +861,33 @@ func init() {
 // language names, or names in any script repeated in pairs ("English
 // English Français Français …").
 func isLanguageMenu(line, key string) bool {
-	words := strings.Fields(key)
-	if len(words) < 3 || len(words) > 80 {
+	if n := keyWords(key); n < 3 || n > 80 {
 		return false
 	}
-	// Separators ("|", "·") are not words.
-	words = slices.DeleteFunc(words, func(w string) bool { return !hasAlnum(w) })
-	if len(words) < 3 {
-		return false
-	}
-	known, paired := 0, 0
-	for _, w := range words {
+	n, known, paired := 0, 0, 0
+	prev, hasPrev := "", false
+	for w := range strings.SplitSeq(key, " ") {
+		if !hasAlnum(w) {
+			continue // separators ("|", "·") are not words
+		}
+		n++
 		if languageNames[strings.Trim(w, "()[]|•·,/")] {
 			known++
 		}
-	}
-	for i := 1; i < len(words); i++ {
-		if words[i] == words[i-1] {
+		if hasPrev && w == prev {
 			paired++
-			i++
+			hasPrev = false
+			continue
 		}
+		prev, hasPrev = w, true
 	}
-	if known >= 3 && known*10 >= len(words)*6 {
+	if n < 3 {
+		return false
+	}
+	if known >= 3 && known*10 >= n*6 {
 		return true
 	}
-	return paired >= 3 && paired*2*10 >= len(words)*7 && !endsSentence(key)
+	return paired >= 3 && paired*2*10 >= n*7 && !endsSentence(key)
 }
 
 var (
@@ -890,7 +910,7 @@ func isPromotion(line, key string) bool {
 		return true
 	case n <= 25 && rxImperative.MatchString(key) && rxPromoWords.MatchString(key):
 		return true
-	case n <= 60 && rxPromoWords.MatchString(key) && rxReader.MatchString(key) && rxOffer.MatchString(key):
+	case n <= 60 && rxOffer.MatchString(key) && rxPromoWords.MatchString(key) && rxReader.MatchString(key):
 		return true
 	}
 	return false
@@ -975,12 +995,15 @@ var (
 // "Watch:", or a photo credit.
 func isCaption(line, key string) bool {
 	n := keyWords(key)
+	// Both rxCaptionEnd and the first form of rxCaptionCredit end the line
+	// with ")" or ").".
+	paren := strings.HasSuffix(key, ")") || strings.HasSuffix(key, ").")
 	switch {
-	case n <= 80 && rxCaptionEnd.MatchString(key):
+	case n <= 80 && paren && rxCaptionEnd.MatchString(key):
 		return true
 	case n <= 40 && rxCaptionStart.MatchString(key):
 		return true
-	case n <= 30 && rxCaptionCredit.MatchString(key):
+	case n <= 30 && (paren || strings.Contains(key, "/")) && rxCaptionCredit.MatchString(key):
 		return true
 	}
 	return false

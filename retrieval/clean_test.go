@@ -444,3 +444,18 @@ func TestKeyWordsMatchesWordCount(t *testing.T) {
 		}
 	}
 }
+
+// FuzzLineKey checks the one-pass LineKey against its definition: Fold,
+// lowercase, split into words, join with single spaces.
+func FuzzLineKey(f *testing.F) {
+	for _, s := range []string{"  Leave a Reply  ", "Copyright\u00a0©2019   Dow Jones", "Buttigieg’s “CISO” — out",
+		"\tTabs\tand\nnewlines ", "ÀÉÎ\u2003ÕÜ\u0085x", "bad \xff byte", "İstanbul ǅ"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, line string) {
+		want := strings.Join(strings.Fields(strings.ToLower(Fold(line))), " ")
+		if got := LineKey(line); got != want {
+			t.Fatalf("LineKey(%q) = %q, want %q", line, got, want)
+		}
+	})
+}

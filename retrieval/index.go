@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 )
 
 // BM25 parameters (the textbook defaults).
@@ -49,7 +50,11 @@ type Index struct {
 	collCount    map[string]int   // collection → articles
 	version      uint64
 	fingerprints fingerprintCache // for duplicate and story detection
+	serial       uint32           // tells this index's term IDs in wordInfo.termID
 }
+
+// indexSerial numbers indexes, so a word can remember its term ID in one.
+var indexSerial atomic.Uint32
 
 // entry is an article as the index holds it.
 type entry struct {
@@ -77,6 +82,7 @@ var textSeed = maphash.MakeSeed()
 // NewIndex returns an empty index.
 func NewIndex() *Index {
 	return &Index{
+		serial:    indexSerial.Add(1),
 		articles:  make(map[string]*Article),
 		byArticle: make(map[string][]int32),
 		termIDs:   make(map[string]int32),
@@ -96,7 +102,7 @@ type analysed struct {
 // analyse appends the non-stopword terms of text to terms, in order, and
 // returns them with the text key, a hash of all its terms (stopwords
 // included) that equal passages share.
-func analyse(text string, terms []string) ([]string, uint64) {
+func analyse(text string, terms []*wordInfo) ([]*wordInfo, uint64) {
 	var h maphash.Hash
 	h.SetSeed(textSeed)
 	for i := 0; i < len(text); {
@@ -109,7 +115,7 @@ func analyse(text string, terms []string) ([]string, uint64) {
 		h.WriteString(w.term)
 		h.WriteByte(' ')
 		if !w.stop {
-			terms = append(terms, w.term)
+			terms = append(terms, w)
 		}
 	}
 	return terms, h.Sum64()
@@ -119,7 +125,7 @@ func analyse(text string, terms []string) ([]string, uint64) {
 func (ix *Index) Put(a *Article) {
 	// Analyse outside the lock: it is the expensive part.
 	parts := make([]analysed, len(a.Passages))
-	terms := make([]string, 0, len(a.Text)/6+8)
+	terms := make([]*wordInfo, 0, len(a.Text)/6+8)
 	for i, sp := range a.Passages {
 		from := len(terms)
 		var key uint64
@@ -138,7 +144,7 @@ func (ix *Index) Put(a *Article) {
 	ix.articles[a.ID] = a
 	e := &entry{article: a}
 	for _, t := range title {
-		id := ix.internLocked(t)
+		id := ix.internWordLocked(t)
 		if !slices.Contains(e.title, id) {
 			e.title = append(e.title, id)
 		}
@@ -152,7 +158,7 @@ func (ix *Index) Put(a *Article) {
 		seq = seq[:0]
 		distinct = distinct[:0]
 		for _, t := range terms[p.from:p.to] {
-			id := ix.internLocked(t)
+			id := ix.internWordLocked(t)
 			seq = binary.AppendUvarint(seq, uint64(id))
 			if ix.counts[id] == 0 {
 				distinct = append(distinct, id)
@@ -197,6 +203,17 @@ func (ix *Index) storeSeqLocked(seq []byte) []byte {
 	start := len(ix.seqBlock)
 	ix.seqBlock = append(ix.seqBlock, seq...)
 	return ix.seqBlock[start:len(ix.seqBlock):len(ix.seqBlock)]
+}
+
+// internWordLocked returns the ID of w's term, remembering it in w: most
+// words repeat, and an atomic load is cheaper than hashing the term.
+func (ix *Index) internWordLocked(w *wordInfo) int32 {
+	if v := w.termID.Load(); uint32(v>>32) == ix.serial {
+		return int32(uint32(v))
+	}
+	id := ix.internLocked(w.term)
+	w.termID.Store(uint64(ix.serial)<<32 | uint64(uint32(id)))
+	return id
 }
 
 // internLocked returns the ID of term, adding it to the vocabulary when new.
