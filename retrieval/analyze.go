@@ -61,18 +61,66 @@ type tokensEntry struct {
 func tokens(text string) []Token {
 	var out []Token
 	for i := 0; i < len(text); {
-		start, end := nextWord(text, i)
+		start, end, h := scanWord(text, i)
 		if start == end {
 			break
 		}
 		if out == nil {
 			out = make([]Token, 0, (len(text)-start)/6+1)
 		}
-		out = append(out, makeToken(text, start, end))
+		out = append(out, makeToken(text, start, end, h))
 		i = end
 	}
 	return out
 }
+
+// scanWord is nextWord that also returns the word's wordHash. Words of
+// ASCII letters and digits, most words, are found and hashed in one pass;
+// anything else (non-ASCII, an apostrophe, a period or comma that may be
+// inside the word) is left to nextWord.
+func scanWord(text string, i int) (start, end int, h uint64) {
+	for i < len(text) && text[i] < utf8.RuneSelf && !asciiWord[text[i]] {
+		i++
+	}
+	if i >= len(text) {
+		return len(text), len(text), 0
+	}
+	from := i
+	if text[i] < utf8.RuneSelf {
+		h = fnvOffset
+		for ; i < len(text); i++ {
+			c := text[i]
+			if c < utf8.RuneSelf && asciiWord[c] {
+				h = (h ^ uint64(c)) * fnvPrime
+				continue
+			}
+			if c >= utf8.RuneSelf || c == '\'' || c == '.' || c == ',' {
+				break // the word may go on: let nextWord decide
+			}
+			return from, i, h
+		}
+		if i == len(text) {
+			return from, i, h
+		}
+	}
+	start, end = nextWord(text, from)
+	return start, end, wordHash(text[start:end])
+}
+
+// wordHash is the word cache's hash of a word: 64-bit FNV-1a of its bytes,
+// which scanWord computes as it scans.
+func wordHash(word string) uint64 {
+	h := uint64(fnvOffset)
+	for i := 0; i < len(word); i++ {
+		h = (h ^ uint64(word[i])) * fnvPrime
+	}
+	return h
+}
+
+const (
+	fnvOffset = 14695981039346656037
+	fnvPrime  = 1099511628211
+)
 
 // nextWord returns the byte span of the first word at or after i; start ==
 // end when there is none.
@@ -141,8 +189,8 @@ var asciiWord = func() (t [utf8.RuneSelf]bool) {
 
 func isWordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
 
-func makeToken(text string, start, end int) Token {
-	w := analyseWord(text[start:end])
+func makeToken(text string, start, end int, h uint64) Token {
+	w := analyseWord(text[start:end], h)
 	return Token{
 		Start:   start,
 		End:     end,
@@ -162,7 +210,10 @@ type wordInfo struct {
 	stop    bool
 	capital bool
 	number  bool
-	termID  atomic.Uint64 // (Index.serial << 32) | the term's ID in that index
+	// termHash is the term's hash, from which Index.Put builds passage
+	// text keys.
+	termHash uint64
+	termID   atomic.Uint64 // (Index.serial << 32) | the term's ID in that index
 }
 
 // wordCache remembers the analysis of recently seen words. Stemming is the
@@ -171,18 +222,18 @@ type wordInfo struct {
 // answers most words without stemming and without locks. Its strings are
 // copies, so it never keeps an analysed text alive.
 var (
-	wordCache     [1 << 17]atomic.Pointer[wordInfo]
-	wordCacheSeed = maphash.MakeSeed()
+	wordCache [1 << 17]atomic.Pointer[wordInfo]
 )
 
 // maxCachedWord bounds the words worth caching; longer ones are rare.
 const maxCachedWord = 24
 
-func analyseWord(word string) *wordInfo {
+// analyseWord returns the analysis of word, whose wordHash is h.
+func analyseWord(word string, h uint64) *wordInfo {
 	if len(word) > maxCachedWord {
 		return newWordInfo(word)
 	}
-	slot := &wordCache[maphash.String(wordCacheSeed, word)&(uint64(len(wordCache))-1)]
+	slot := &wordCache[(h^h>>29)&(uint64(len(wordCache))-1)]
 	if w := slot.Load(); w != nil && w.word == word {
 		return w
 	}
@@ -202,13 +253,15 @@ func newWordInfo(word string) *wordInfo {
 		}
 	}
 	first, _ := utf8.DecodeRuneInString(surface)
+	term := Term(lower)
 	return &wordInfo{
-		word:    word,
-		surface: surface,
-		term:    Term(lower),
-		stop:    IsStopword(lower),
-		capital: unicode.IsUpper(first),
-		number:  unicode.IsDigit(first),
+		word:     word,
+		surface:  surface,
+		term:     term,
+		termHash: maphash.String(textSeed, term),
+		stop:     IsStopword(lower),
+		capital:  unicode.IsUpper(first),
+		number:   unicode.IsDigit(first),
 	}
 }
 

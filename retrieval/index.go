@@ -92,6 +92,22 @@ func NewIndex() *Index {
 	}
 }
 
+// Reserve makes room for about articles more articles of passages passages
+// in all, so a bulk load (a replica's cold start) does not grow the index's
+// tables step by step while holding its lock.
+func (ix *Index) Reserve(articles, passages int) {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	ix.docs = slices.Grow(ix.docs, passages)
+	ix.lens = slices.Grow(ix.lens, passages)
+	if len(ix.articles) == 0 && len(ix.docs) == 0 {
+		// Maps cannot grow in place; an empty index can remake them.
+		ix.articles = make(map[string]*Article, articles)
+		ix.byArticle = make(map[string][]int32, articles)
+		ix.textCount = make(map[uint64]int32, passages)
+	}
+}
+
 // analysed is one passage's analysis, done before taking the lock: its
 // non-stopword terms, terms[from:to] of the article's, and its text key.
 type analysed struct {
@@ -103,22 +119,27 @@ type analysed struct {
 // returns them with the text key, a hash of all its terms (stopwords
 // included) that equal passages share.
 func analyse(text string, terms []*wordInfo) ([]*wordInfo, uint64) {
-	var h maphash.Hash
-	h.SetSeed(textSeed)
+	var key uint64
 	for i := 0; i < len(text); {
-		start, end := nextWord(text, i)
+		start, end, h := scanWord(text, i)
 		if start == end {
 			break
 		}
 		i = end
-		w := analyseWord(text[start:end])
-		h.WriteString(w.term)
-		h.WriteByte(' ')
+		w := analyseWord(text[start:end], h)
+		key = mixKey(key, w.termHash)
 		if !w.stop {
 			terms = append(terms, w)
 		}
 	}
-	return terms, h.Sum64()
+	return terms, key
+}
+
+// mixKey adds one term's hash to a text key: order matters, and each step
+// is a bijection of the key, so different term sequences rarely collide.
+func mixKey(key, termHash uint64) uint64 {
+	key = (key ^ termHash) * 0x9E3779B97F4A7C15
+	return key ^ key>>32
 }
 
 // Put adds a, replacing any article with the same ID and all its passages.

@@ -143,6 +143,10 @@ func (f *follower) position(ctx context.Context) (v int64, id string, err error)
 // load reads every article into ix. The stream position is taken first, so
 // changes made while loading are applied again afterwards (applying is
 // idempotent: it always reads the article's current value).
+// typicalPassages is the passages per article a first load reserves room
+// for: news articles run to a few paragraphs of passages each.
+const typicalPassages = 6
+
 func (f *follower) load(ctx context.Context) error {
 	v, id, err := f.position(ctx)
 	if err != nil {
@@ -153,6 +157,10 @@ func (f *follower) load(ctx context.Context) error {
 		return err
 	}
 	seen := make(map[string]bool, len(ids))
+	if len(f.known) == 0 {
+		// A first load: size the index for what Redis holds.
+		f.ix.Reserve(len(ids), len(ids)*typicalPassages)
+	}
 	// Indexing (tokenising) is the costly part of a cold start: spread it
 	// over every core while the fetch goes on.
 	work := make(chan *retrieval.Article, 256)

@@ -1,0 +1,42 @@
+package retrieval
+
+import "testing"
+
+// FuzzScanWord checks the one-pass word scanner against its definition:
+// the span nextWord finds and the wordHash of that word, word after word.
+func FuzzScanWord(f *testing.F) {
+	for _, s := range []string{"The council’s 7–2 vote, on Tuesday.", "1.5 76,000 U.S. don't", "café naïve Zürich",
+		"x", "  ", "a.", "end'", "word,", "日本語 テキスト", "bad\xffbyte", "e.g. i.e."} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, text string) {
+		for i := 0; i < len(text); {
+			start, end, h := scanWord(text, i)
+			ws, we := nextWord(text, i)
+			if start != ws || end != we {
+				t.Fatalf("scanWord(%q, %d) = [%d,%d), nextWord [%d,%d)", text, i, start, end, ws, we)
+			}
+			if start == end {
+				break
+			}
+			if want := wordHash(text[start:end]); h != want {
+				t.Fatalf("scanWord(%q, %d) hash %x, wordHash(%q) %x", text, i, h, text[start:end], want)
+			}
+			i = end
+		}
+	})
+}
+
+// TestTextKeys checks passage text keys: equal term sequences share a key
+// (case and stemming aside), and a different order or word does not.
+func TestTextKeys(t *testing.T) {
+	key := func(s string) uint64 { _, k := analyse(s, nil); return k }
+	if key("The Council voted.") != key("the council voted") {
+		t.Error("same words, different case and punctuation: keys differ")
+	}
+	for _, other := range []string{"the council voted again", "voted the council", "the councils voted no", ""} {
+		if key("the council voted") == key(other) {
+			t.Errorf("%q shares a key with %q", other, "the council voted")
+		}
+	}
+}
