@@ -95,8 +95,9 @@ func BenchmarkScale(b *testing.B) {
 				if e == "bleve" {
 					heap = f.blHeap
 				}
-				b.ReportMetric(float64(heap)/float64(f.ix.Passages()), "heap-B/passage")
-				b.ReportMetric(float64(heap)/float64(f.textBytes), "heap/text")
+				b.ReportMetric(float64(heap.inuse)/float64(f.ix.Passages()), "heap-B/passage")
+				b.ReportMetric(float64(heap.inuse)/float64(f.textBytes), "heap/text")
+				b.ReportMetric(float64(heap.live)/float64(f.textBytes), "live/text")
 			})
 		}
 	}
