@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/binary"
 	"hash/maphash"
+	"iter"
 	"math"
+	"runtime"
 	"slices"
 	"sort"
 	"strings"
@@ -107,6 +109,34 @@ func (ix *Index) Reserve(articles, passages int) {
 		ix.textCount = make(map[uint64]int32, passages)
 	}
 }
+
+// PutAll puts every article of articles, a bulk load such as a replica's
+// start: it reserves room for about n articles and analyses them on every
+// core. It returns how many it put.
+func (ix *Index) PutAll(articles iter.Seq[*Article], n int) int {
+	ix.Reserve(n, n*typicalPassages)
+	work := make(chan *Article, 256)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for a := range work {
+				ix.Put(a)
+			}
+		})
+	}
+	put := 0
+	for a := range articles {
+		work <- a
+		put++
+	}
+	close(work)
+	wg.Wait()
+	return put
+}
+
+// typicalPassages is the passages per article PutAll reserves room for: a
+// news article runs to a few passages.
+const typicalPassages = 6
 
 // analysed is one passage's analysis, done before taking the lock: its
 // non-stopword terms, terms[from:to] of the article's, and its text key.

@@ -7,6 +7,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -128,9 +129,7 @@ func (a *app) load(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("load index: %w", err)
 	}
-	for _, art := range arts {
-		a.index.Put(art)
-	}
+	a.index.PutAll(slices.Values(arts), len(arts))
 	return nil
 }
 

@@ -4,9 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"runtime"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/redis/go-redis/v9"
@@ -143,10 +141,6 @@ func (f *follower) position(ctx context.Context) (v int64, id string, err error)
 // load reads every article into ix. The stream position is taken first, so
 // changes made while loading are applied again afterwards (applying is
 // idempotent: it always reads the article's current value).
-// typicalPassages is the passages per article a first load reserves room
-// for: news articles run to a few paragraphs of passages each.
-const typicalPassages = 6
-
 func (f *follower) load(ctx context.Context) error {
 	v, id, err := f.position(ctx)
 	if err != nil {
@@ -157,34 +151,28 @@ func (f *follower) load(ctx context.Context) error {
 		return err
 	}
 	seen := make(map[string]bool, len(ids))
-	if len(f.known) == 0 {
-		// A first load: size the index for what Redis holds.
-		f.ix.Reserve(len(ids), len(ids)*typicalPassages)
-	}
-	// Indexing (tokenising) is the costly part of a cold start: spread it
-	// over every core while the fetch goes on.
-	work := make(chan *retrieval.Article, 256)
-	var wg sync.WaitGroup
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for a := range work {
-				f.ix.Put(a)
+	// Indexing (tokenising) is the costly part of a cold start: PutAll
+	// spreads it over every core while the fetch goes on.
+	fetched := make(chan *retrieval.Article, 256)
+	var fetchErr error
+	go func() {
+		defer close(fetched)
+		fetchErr = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
+			if a != nil {
+				seen[id] = true
+				fetched <- a
 			}
-		}()
-	}
-	err = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
-		if a == nil {
-			return
+		})
+	}()
+	f.ix.PutAll(func(yield func(*retrieval.Article) bool) {
+		for a := range fetched {
+			if !yield(a) {
+				return
+			}
 		}
-		seen[id] = true
-		work <- a
-	})
-	close(work)
-	wg.Wait()
-	if err != nil {
-		return err
+	}, len(ids))
+	if fetchErr != nil {
+		return fetchErr
 	}
 	dropped := 0
 	for id := range f.known {

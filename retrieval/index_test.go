@@ -1,0 +1,85 @@
+package retrieval_test
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/storetest"
+)
+
+// randomArticles returns n articles of random sentences over a small
+// vocabulary, so terms repeat across many passages.
+func randomArticles(n int, seed uint64) []*retrieval.Article {
+	r := rand.New(rand.NewPCG(seed, 1))
+	vocab := make([]string, 400)
+	for i := range vocab {
+		vocab[i] = fmt.Sprintf("%c%c%cword%d", 'a'+r.IntN(26), 'a'+r.IntN(26), 'a'+r.IntN(26), i)
+	}
+	arts := make([]*retrieval.Article, n)
+	for i := range arts {
+		paras := make([]string, 1+r.IntN(5))
+		for p := range paras {
+			words := make([]string, 8+r.IntN(30))
+			for w := range words {
+				words[w] = vocab[int(math.Pow(r.Float64(), 2)*float64(len(vocab)))]
+			}
+			paras[p] = strings.Join(words, " ") + "."
+		}
+		arts[i] = storetest.NewArticle(fmt.Sprintf("art-%04d-%d", i, seed), paras...)
+	}
+	return arts
+}
+
+// results returns every hit of each query as "passage score" lines, sorted,
+// so indexes that number passages differently compare equal.
+func results(ix *retrieval.Index, queries []string) []string {
+	var out []string
+	for _, q := range queries {
+		for _, h := range ix.Search(retrieval.Query{Text: q, Limit: 100000}) {
+			out = append(out, fmt.Sprintf("%s %s %.9f", q, h.Passage.ID, h.Score))
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func queriesFor(arts []*retrieval.Article) []string {
+	var qs []string
+	for i, a := range arts {
+		if i%7 == 0 {
+			w := strings.Fields(a.Text)
+			qs = append(qs, strings.Join(w[:min(3, len(w))], " "))
+		}
+	}
+	return qs
+}
+
+// TestPutAllMatchesPut checks a bulk load on every core finds exactly what
+// putting the articles one by one finds, with the same scores.
+func TestPutAllMatchesPut(t *testing.T) {
+	arts := randomArticles(300, 1)
+	one := retrieval.NewIndex()
+	for _, a := range arts {
+		one.Put(a)
+	}
+	bulk := retrieval.NewIndex()
+	if n := bulk.PutAll(slices.Values(arts), len(arts)); n != len(arts) {
+		t.Fatalf("PutAll put %d of %d", n, len(arts))
+	}
+	if bulk.Len() != one.Len() || bulk.Passages() != one.Passages() {
+		t.Fatalf("bulk holds %d articles/%d passages, one by one %d/%d", bulk.Len(), bulk.Passages(), one.Len(), one.Passages())
+	}
+	qs := queriesFor(arts)
+	want, got := results(one, qs), results(bulk, qs)
+	if len(want) == 0 {
+		t.Fatal("the queries found nothing; the test proves little")
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("PutAll results differ from Put's: %d hits vs %d", len(got), len(want))
+	}
+}
