@@ -134,7 +134,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 	s := open(b, srv.URL, "sb")
 	ctx := context.Background()
 	var wg sync.WaitGroup
-	var passages int
+	var passages, textBytes int
 	work := make(chan *retrieval.Article)
 	for range 16 {
 		wg.Add(1)
@@ -151,6 +151,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 	for i := range n {
 		a := syntheticArticle(r, fmt.Sprintf("cold-%05d", i))
 		passages += len(a.Passages)
+		textBytes += len(a.Text)
 		work <- a
 	}
 	close(work)
@@ -166,7 +167,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/load")
 	})
 	b.Run("index", func(b *testing.B) {
-		var heap float64
+		var heap, inuse float64
 		for range b.N {
 			b.StopTimer()
 			runtime.GC()
@@ -193,6 +194,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 			var m1 runtime.MemStats
 			runtime.ReadMemStats(&m1)
 			heap = float64(m1.HeapAlloc) - float64(m0.HeapAlloc)
+			inuse = float64(m1.HeapInuse) - float64(m0.HeapInuse)
 			runtime.KeepAlive(ix)
 			b.StartTimer()
 		}
@@ -200,5 +202,7 @@ func BenchmarkFollowColdStart(b *testing.B) {
 		b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/load")
 		b.ReportMetric(heap/float64(n), "heap-B/article")
 		b.ReportMetric(heap/float64(passages), "heap-B/passage")
+		b.ReportMetric(heap/float64(textBytes), "live/text")
+		b.ReportMetric(inuse/float64(textBytes), "inuse/text")
 	})
 }
