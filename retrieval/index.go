@@ -172,17 +172,28 @@ func mixKey(key, termHash uint64) uint64 {
 	return key ^ key>>32
 }
 
+// termsPool recycles Put's buffer of analysed words. A fresh buffer per
+// article is garbage the size of the article's text, and during a bulk load
+// it interleaves with the texts being loaded, leaving the heap fragmented.
+var termsPool = sync.Pool{New: func() any { return new([]*wordInfo) }}
+
 // Put adds a, replacing any article with the same ID and all its passages.
 func (ix *Index) Put(a *Article) {
 	// Analyse outside the lock: it is the expensive part.
 	parts := make([]analysed, len(a.Passages))
-	terms := make([]*wordInfo, 0, len(a.Text)/6+8)
+	scratch := termsPool.Get().(*[]*wordInfo)
+	defer func() {
+		clear(*scratch) // drop the words, so the pool keeps no cache entry alive
+		termsPool.Put(scratch)
+	}()
+	terms := (*scratch)[:0]
 	for i, sp := range a.Passages {
 		from := len(terms)
 		var key uint64
 		terms, key = analyse(a.Text[sp.Start:sp.End], terms)
 		parts[i] = analysed{from, len(terms), key}
 	}
+	*scratch = terms
 	title, _ := analyse(a.Title, nil)
 	var paraKeys []uint64
 	if a.DuplicateOf == "" {
