@@ -2,6 +2,7 @@ package answer_test
 
 import (
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -82,6 +83,11 @@ func TestStatus(t *testing.T) {
 		{"How much has Hale raised?", answer.Answered, "$1.2 million", 0},
 		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},
 		{"How many people have been hospitalized?", answer.Answered, "Six", 0},
+		// The headline names the outbreak; the answering sentence does not.
+		{"How many people have been hospitalized in the measles outbreak?", answer.Answered, "Six people have been hospitalized", 0},
+		{"How many people have been hospitalized in the Carver County outbreak?", answer.Answered, "Six", 0},
+		{"How many people have been hospitalized in the flu outbreak?", answer.NotCovered, "", 1},
+		{"How many children have been hospitalized in the measles outbreak?", answer.NotCovered, "", 1},
 		// A source saying it does not know is not an answer.
 		{"How was the measles virus brought into the county?", answer.NotCovered, "have not identified", 1},
 		// A name elsewhere in the article does not make another person's
@@ -164,5 +170,61 @@ func TestCollectionsAreRespected(t *testing.T) {
 	a := answer.Extractive{IDF: ix.IDF}.Answer(q, hits)
 	if a.Status != answer.NotCovered || len(a.Citations) != 0 {
 		t.Errorf("answer from nothing: %+v", a)
+	}
+}
+
+// indexOf ingests docs into a fresh in-memory index.
+func indexOf(t *testing.T, docs ...retrieval.Document) *retrieval.Index {
+	t.Helper()
+	st, err := embedded.Open(t.TempDir(), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	ix := retrieval.NewIndex()
+	if sum := (&retrieval.Ingester{Store: st, Index: ix}).Ingest(context.Background(), docs); sum.Count(retrieval.Failed) > 0 {
+		t.Fatalf("ingest: %s", sum)
+	}
+	return ix
+}
+
+// TestHeadlineTopicStopsAtOtherNames checks the headline's topic is not
+// lent to a sentence that names another place or year: that sentence may be
+// about another event.
+func TestHeadlineTopicStopsAtOtherNames(t *testing.T) {
+	const q = "How many people have been hospitalized in the measles outbreak?"
+	title := "Measles outbreak grows to 30 cases in Dunmore"
+	lead := "Health officials in Dunmore said Monday that 30 people have been infected in the measles outbreak."
+	other := "During a 2019 outbreak in Ashford, 12 people were hospitalized."
+	tail := "Officials urged parents to check their children's vaccination records."
+
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: title, Text: lead + "\n\n" + other + "\n\n" + tail})
+	if a := ask(t, ix, q); a.Status != answer.NotCovered || strings.Contains(a.Answer, "12 people were hospitalized.") && !strings.Contains(a.Answer, "does not say") {
+		t.Errorf("status %s, want not_covered: the only count is another outbreak's\n%s", a.Status, a.Answer)
+	}
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: title,
+		Text: lead + "\n\n" + "Four people have been hospitalized. " + other + "\n\n" + tail})
+	a := ask(t, ix, q)
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "Four people have been hospitalized") || strings.Contains(a.Answer, "12 people") {
+		t.Errorf("status %s, want the outbreak's own count (four), not the 2019 one\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestMissingEventIsNotCovered checks a long question may not drop the event
+// it asks about, however common that word is in the archive: "injured" does
+// not answer "evacuated".
+func TestMissingEventIsNotCovered(t *testing.T) {
+	docs := []retrieval.Document{{Source: "fire.txt", Key: "fire", Title: "Fire at Ashford harbor warehouse",
+		Text: "Forty people were injured in the Ashford harbor fire on Sunday night.\n\nFirefighters worked until dawn to put out the blaze."}}
+	for i, place := range []string{"Riverton", "Dunmore", "Kingsbridge", "Marlow", "Fenwick", "Carver"} {
+		docs = append(docs, retrieval.Document{Source: fmt.Sprintf("flood%d.txt", i), Key: fmt.Sprintf("flood%d", i),
+			Title: "Flooding in " + place,
+			Text:  fmt.Sprintf("Residents of %s were evacuated on Monday as the river rose.\n\nMore homes were evacuated overnight, officials said.", place)})
+	}
+	ix := indexOf(t, docs...)
+	a := ask(t, ix, "How many people were evacuated in the Ashford harbor fire?")
+	if a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: the fire story counts the injured, not the evacuated\n%s", a.Status, a.Answer)
 	}
 }

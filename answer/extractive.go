@@ -28,8 +28,9 @@ type window struct {
 	pair  bool
 	// sents are the window's sentences, as offsets into text.
 	sents []retrieval.Span
-	// artToks are the tokens of the whole article, shared by its windows.
-	artToks []retrieval.Token
+	// artToks are the tokens of the whole article, shared by its windows;
+	// titleToks those of its headline.
+	artToks, titleToks []retrieval.Token
 }
 
 type candidate struct {
@@ -118,6 +119,7 @@ func countSources(hits []retrieval.Hit) int {
 func windows(hits []retrieval.Hit) []*window {
 	var out []*window
 	artToks := map[string][]retrieval.Token{}
+	titleToks := map[string][]retrieval.Token{}
 	for rank, h := range hits {
 		ss := retrieval.Sentences(h.Passage.Text)
 		base := h.Passage.Start
@@ -125,11 +127,13 @@ func windows(hits []retrieval.Hit) []*window {
 		if !ok {
 			at = retrieval.Tokens(h.Article.Text)
 			artToks[h.Article.ID] = at
+			titleToks[h.Article.ID] = retrieval.Tokens(h.Article.Title)
 		}
+		tt := titleToks[h.Article.ID]
 		mk := func(s, e retrieval.Span, pair bool) *window {
 			start, end := base+s.Start, base+e.End
 			text := h.Article.Text[start:end]
-			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair, artToks: at}
+			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair, artToks: at, titleToks: tt}
 			w.sents = []retrieval.Span{{Start: 0, End: s.End - s.Start}}
 			if pair {
 				w.sents = append(w.sents, retrieval.Span{Start: e.Start - s.Start, End: e.End - s.Start})
@@ -180,19 +184,20 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 	}
 	var out []candidate
 	for _, w := range wins {
-		var inWin, inCtx, missW float64
-		missing := 0
+		var inWin, inCtx float64
+		missing, missed := 0, -1
 		missFocusOrName := false
 		for i, c := range p.Concepts {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
-				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && matches(w.toks, p.Concepts[i+1]) && compoundInArticle(w.artToks, c, p.Concepts[i+1]):
+				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
+				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
 			default:
 				missing++
-				missW += weights[i]
+				missed = i
 				if i == p.Focus || c.Name {
 					missFocusOrName = true
 				}
@@ -206,9 +211,11 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			cd.coverage = (inWin + inCtx) / total
 		}
 		// Every concept must be there; a question of four or more
-		// concepts may miss its least telling one, never a name or the
-		// thing counted.
-		allowed := missing == 0 || (missing == 1 && len(p.Concepts) >= 4 && !missFocusOrName && missW <= minWeight(weights))
+		// concepts may miss its least telling one, never a name, the
+		// thing counted, or what happened ("hospitalized" is not
+		// "infected").
+		allowed := missing == 0 || (missing == 1 && len(p.Concepts) >= 4 && !missFocusOrName &&
+			leastTelling(weights, missed) && !verbal(p.Concepts[missed]))
 		ctxBonus := 0.0
 		for _, c := range p.Context {
 			if matches(w.toks, c) || matches(w.artToks, c) {
@@ -236,12 +243,27 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 	return out
 }
 
-func minWeight(ws []float64) float64 {
-	m := ws[0]
-	for _, w := range ws {
-		m = min(m, w)
+// leastTelling reports whether concept i weighs strictly less than every
+// other: on a tie there is no least telling one to do without.
+func leastTelling(ws []float64, i int) bool {
+	for j, w := range ws {
+		if j != i && w <= ws[i] {
+			return false
+		}
 	}
-	return m
+	return true
+}
+
+// verbal reports whether a concept's last word looks like a verb form
+// ("hospitalized", "resigning"): the event asked about, which a sentence
+// must state.
+func verbal(c Concept) bool {
+	ws := strings.Fields(strings.ToLower(c.Label))
+	if len(ws) == 0 {
+		return false
+	}
+	w := ws[len(ws)-1]
+	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
 // pick returns the best qualifying window and, when another independent
@@ -372,6 +394,74 @@ func pronounRef(w *window, c Concept) bool {
 	lo := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].Start >= from })
 	hi := sort.Search(len(w.artToks), func(i int) bool { return w.artToks[i].End > w.start })
 	return matches(w.artToks[lo:hi], c)
+}
+
+// headlineTopic reports whether the article's headline names the concept
+// and the window speaks of nothing else: an article headlined "Measles cases
+// climb in Carver County outbreak" is about that outbreak throughout, so its
+// "Six people have been hospitalized." counts the outbreak's patients. A
+// window that names anyone or anything the question and headline do not
+// ("… in the 2019 Oregon outbreak") may be about something else, and gets no
+// help from the headline.
+func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
+	if !matches(w.titleToks, c) {
+		return false
+	}
+	inTitle := map[string]bool{}
+	for _, t := range w.titleToks {
+		inTitle[t.Term] = true
+	}
+	for i, t := range w.toks {
+		if t.Stop || inQ(t.Term) || inTitle[t.Term] {
+			continue
+		}
+		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
+		if t.Capital && !opens && !isMonthOrDay(t) {
+			return false // another name
+		}
+		if isYear(t) {
+			return false // another year, another event
+		}
+	}
+	return true
+}
+
+// sameInstance reports whether the window speaks of the head noun the
+// question means: it names the head ("the final", "the outbreak") without
+// marking it as another one of its kind — "a 2019 outbreak", "another
+// final", "the Ashford outbreak" when the question and headline do not name
+// Ashford. Only then can the article's compound ("measles outbreak") lend
+// the window its modifier.
+func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
+	inTitle := map[string]bool{}
+	for _, t := range w.titleToks {
+		inTitle[t.Term] = true
+	}
+	for i := range w.toks {
+		if !matchAt(w.toks, i, head) {
+			continue
+		}
+		other := false
+	back:
+		for k := i - 1; k >= max(0, i-3); k-- {
+			t := w.toks[k]
+			switch lower(t) {
+			case "the", "this", "its", "their", "his", "her", "our":
+				break back // definite: the one already spoken of
+			case "a", "an", "another", "last", "previous", "earlier", "past", "former", "separate", "different", "other", "one":
+				other = true
+				break back
+			}
+			if isYear(t) || t.Capital && !t.Stop && !inQ(t.Term) && !inTitle[t.Term] && !isMonthOrDay(t) {
+				other = true
+				break
+			}
+		}
+		if !other {
+			return true
+		}
+	}
+	return false
 }
 
 // compoundInArticle reports whether the article names the compound the
