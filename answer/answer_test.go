@@ -81,6 +81,10 @@ func TestStatus(t *testing.T) {
 		{"Who is the Rovers manager?", answer.NotCovered, "", 1},
 		{"How much revenue will the delay cost the water authority?", answer.NotCovered, "did not say", 1},
 		{"How much has Hale raised?", answer.Answered, "$1.2 million", 0},
+		// Named just before, but the sentence is about someone else.
+		{"How much has Ortega raised?", answer.NotCovered, "", 1},
+		// Revenue is not any sum of money: not the profit.
+		{"How much revenue did Northwind Air report?", answer.Answered, "$6.8 billion", 0},
 		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},
 		{"How many people have been hospitalized?", answer.Answered, "Six", 0},
 		// The headline names the outbreak; the answering sentence does not.
@@ -226,5 +230,19 @@ func TestMissingEventIsNotCovered(t *testing.T) {
 	a := ask(t, ix, "How many people were evacuated in the Ashford harbor fire?")
 	if a.Status != answer.NotCovered {
 		t.Errorf("status %s, want not_covered: the fire story counts the injured, not the evacuated\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestNameBeforeIsNotLentToAnotherParty checks a name in the sentence before
+// does not make a sentence about someone else answer for it.
+func TestNameBeforeIsNotLentToAnotherParty(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "race.txt", Key: "race", Title: "Mayoral race heats up",
+		Text: "Former judge Ana Ruiz entered the mayoral race on Monday, joining council member Tom Beck.\n\n" +
+			"By Friday, Beck’s campaign had raised $300,000, his aides said. Ruiz has not released her totals."})
+	if a := ask(t, ix, "How much has Ruiz raised?"); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: only Beck's total is given\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "How much has Beck raised?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "$300,000") {
+		t.Errorf("status %s, want Beck's $300,000\n%s", a.Status, a.Answer)
 	}
 }

@@ -83,7 +83,9 @@ func nameNearFocus(p Part, text string, toks []retrieval.Token, inQ func(string)
 var moneyWords = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields("money fund funds cash dollars amount sum revenue donations") {
+	// Not revenue, profit or donations: those are particular sums, and a
+	// sentence must name them.
+	for _, w := range strings.Fields("money fund funds cash dollars amount sum") {
 		moneyWords[retrieval.Term(w)] = true
 	}
 }

@@ -191,7 +191,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && namedBefore(w, c), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
@@ -476,6 +476,29 @@ func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 			if matchAt(toks, k, head) {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// otherNameLeads reports whether the window is about another named party:
+// it opens with, or holds the possessive of, a name the article uses that
+// the question does not ("Hale's campaign said it had raised $1.2 million"
+// is not about Ortega, whom the sentence before names).
+func otherNameLeads(w *window, inQ func(string) bool) bool {
+	names := map[string]bool{} // terms the article capitalises mid-sentence
+	for i, t := range w.artToks {
+		if i > 0 && t.Capital && !t.Stop && !strings.ContainsAny(w.hit.Article.Text[w.artToks[i-1].End:t.Start], ".!?\n") {
+			names[t.Term] = true
+		}
+	}
+	for i, t := range w.toks {
+		if !names[t.Term] || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
+			continue
+		}
+		word := w.text[t.Start:t.End]
+		if i == 0 || strings.HasSuffix(word, "'s") || strings.HasSuffix(word, "’s") {
+			return true
 		}
 	}
 	return false
