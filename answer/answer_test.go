@@ -83,6 +83,7 @@ func TestStatus(t *testing.T) {
 		{"How much has Hale raised?", answer.Answered, "$1.2 million", 0},
 		// Named just before, but the sentence is about someone else.
 		{"How much has Ortega raised?", answer.NotCovered, "", 1},
+		{"What did Whitcombe say about the ruling?", answer.NotCovered, "", 1},
 		// Revenue is not any sum of money: not the profit.
 		{"How much revenue did Northwind Air report?", answer.Answered, "$6.8 billion", 0},
 		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},

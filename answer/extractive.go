@@ -191,7 +191,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
@@ -481,7 +481,11 @@ func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 	return false
 }
 
-// otherNameLeads reports whether the window is about another named party:
+// otherNameLeads reports whether the window is about another named party
+// (outside who-questions, whose answer is another person, a window naming a
+// person the question does not is also refused the name before it: "The
+// tenants' lawyer, Dana Fischer, called the ruling …" is not what
+// Whitcombe, named the sentence before, said):
 // it opens with, or holds the possessive of, a name the article uses that
 // the question does not ("Hale's campaign said it had raised $1.2 million"
 // is not about Ortega, whom the sentence before names).
