@@ -84,6 +84,10 @@ func TestStatus(t *testing.T) {
 		// Named just before, but the sentence is about someone else.
 		{"How much has Ortega raised?", answer.NotCovered, "", 1},
 		{"What did Whitcombe say about the ruling?", answer.NotCovered, "", 1},
+		// "New" must modify the thing asked about: not "two new bus
+		// routes", not "a new security firm".
+		{"Who is the new mayor of Riverton?", answer.NotCovered, "", 1},
+		{"Who is Riverton's new harbor master?", answer.NotCovered, "", 1},
 		// Revenue is not any sum of money: not the profit.
 		{"How much revenue did Northwind Air report?", answer.Answered, "$6.8 billion", 0},
 		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},

@@ -189,7 +189,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		missFocusOrName := false
 		for i, c := range p.Concepts {
 			switch {
-			case matches(w.toks, c), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
+			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
@@ -479,6 +479,55 @@ func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 		}
 	}
 	return false
+}
+
+// dangling reports whether the window's match of concept i, the first
+// word of a compound in the question ("new CISO", "rate increase"),
+// modifies something else: the window lacks the compound's head ("a new
+// security firm"), or, for a word that tells one of a kind from another
+// ("new", "former", "interim"), does not put it before the head ("two new
+// bus routes" for "new mayor"). A noun may stand apart from its head
+// ("raising rates … the increase" is a rate increase).
+func dangling(p Part, i int, w *window) bool {
+	if i+1 >= len(p.Concepts) || !p.Concepts[i].modifies(p.Concepts[i+1]) || p.Concepts[i+1].Name {
+		return false
+	}
+	mod, head := p.Concepts[i], p.Concepts[i+1]
+	if !matches(w.toks, head) {
+		return true
+	}
+	return identifying[strings.ToLower(mod.Label)] && !compoundInArticle(w.toks, mod, head)
+}
+
+// identifying are modifiers that tell one of a kind from another.
+var identifying = map[string]bool{"new": true, "former": true, "interim": true, "acting": true, "next": true,
+	"previous": true, "first": true, "last": true, "current": true, "old": true, "outgoing": true, "incoming": true}
+
+// possessiveSpeaker reports whether, in a what-did-X-say part, the window
+// names X, the first name asked about, only as a possessive ("Baccio, who
+// served as Buttigieg’s security chief, told …"): then X is not the one
+// speaking.
+func possessiveSpeaker(p Part, i int, w *window) bool {
+	if p.Kind != Say || !p.Concepts[i].Name || slices.IndexFunc(p.Concepts, func(c Concept) bool { return c.Name }) != i {
+		return false
+	}
+	for k := range w.toks {
+		if !matchAt(w.toks, k, p.Concepts[i]) {
+			continue
+		}
+		end := k + len(p.Concepts[i].Alts[0]) - 1
+		for _, alt := range p.Concepts[i].Alts {
+			if matchAt(w.toks[k:], 0, Concept{Alts: [][]string{alt}}) {
+				end = k + len(alt) - 1
+				break
+			}
+		}
+		word := w.text[w.toks[end].Start:w.toks[end].End]
+		if !strings.HasSuffix(word, "'s") && !strings.HasSuffix(word, "’s") {
+			return false
+		}
+	}
+	return true
 }
 
 // otherNameLeads reports whether the window is about another named party

@@ -518,9 +518,19 @@ type cand struct {
 	score float64
 }
 
-// better orders candidates best first: higher score, then earlier passage.
-func better(a, b cand) bool {
-	return a.score > b.score || a.score == b.score && a.doc < b.doc
+// better orders candidates best first: higher score, then by article ID
+// and passage number. Ties are not broken by internal passage numbers,
+// which depend on the order articles were loaded in (a parallel load, or a
+// replica fetching on several connections): every replica must rank alike.
+func (ix *Index) better(a, b cand) bool {
+	if a.score != b.score {
+		return a.score > b.score
+	}
+	da, db := &ix.docs[a.doc], &ix.docs[b.doc]
+	if ida, idb := da.e.article.ID, db.e.article.ID; ida != idb {
+		return ida < idb
+	}
+	return da.index < db.index
 }
 
 // Search returns the passages that best match q, best first: BM25 over the
@@ -600,7 +610,7 @@ func (ix *Index) Search(q Query) []Hit {
 	for _, n := range touched {
 		c := cand{n, scores[n]}
 		scores[n] = 0
-		if len(head) == size && !better(c, head[0]) {
+		if len(head) == size && !ix.better(c, head[0]) {
 			continue
 		}
 		d := &ix.docs[n]
@@ -609,15 +619,15 @@ func (ix *Index) Search(q Query) []Hit {
 		}
 		if len(head) < size {
 			head = append(head, c)
-			siftUp(head, len(head)-1)
+			ix.siftUp(head, len(head)-1)
 		} else {
 			head[0] = c
-			siftDown(head, 0)
+			ix.siftDown(head, 0)
 		}
 	}
 	buf.head = head
 	slices.SortFunc(head, func(a, b cand) int {
-		if better(a, b) {
+		if ix.better(a, b) {
 			return -1
 		}
 		return 1
@@ -646,10 +656,10 @@ func (ix *Index) Search(q Query) []Hit {
 }
 
 // siftUp and siftDown keep h a heap with the worst candidate at the root.
-func siftUp(h []cand, i int) {
+func (ix *Index) siftUp(h []cand, i int) {
 	for i > 0 {
 		p := (i - 1) / 2
-		if !better(h[p], h[i]) {
+		if !ix.better(h[p], h[i]) {
 			break
 		}
 		h[p], h[i] = h[i], h[p]
@@ -657,13 +667,13 @@ func siftUp(h []cand, i int) {
 	}
 }
 
-func siftDown(h []cand, i int) {
+func (ix *Index) siftDown(h []cand, i int) {
 	for {
 		w := i
-		if l := 2*i + 1; l < len(h) && better(h[w], h[l]) {
+		if l := 2*i + 1; l < len(h) && ix.better(h[w], h[l]) {
 			w = l
 		}
-		if r := 2*i + 2; r < len(h) && better(h[w], h[r]) {
+		if r := 2*i + 2; r < len(h) && ix.better(h[w], h[r]) {
 			w = r
 		}
 		if w == i {

@@ -83,3 +83,37 @@ func TestPutAllMatchesPut(t *testing.T) {
 		t.Errorf("PutAll results differ from Put's: %d hits vs %d", len(got), len(want))
 	}
 }
+
+// TestTiesRankAlikeWhateverTheLoadOrder checks equal-scoring passages come
+// back in the same order however the index was loaded: replicas load in
+// parallel, and every replica must give the same answer.
+func TestTiesRankAlikeWhateverTheLoadOrder(t *testing.T) {
+	arts := randomArticles(60, 3)
+	// Pairs of articles with one identical paragraph score alike.
+	for i := 0; i+1 < len(arts); i += 2 {
+		shared := fmt.Sprintf("Identical paragraph number %d about the harbor tunnel.", i)
+		arts[i] = storetest.NewArticle(arts[i].ID, shared, "First article's own paragraph.")
+		arts[i+1] = storetest.NewArticle(arts[i+1].ID, "Second article's own paragraph.", shared)
+	}
+	forward, backward := retrieval.NewIndex(), retrieval.NewIndex()
+	for i := range arts {
+		forward.Put(arts[i])
+		backward.Put(arts[len(arts)-1-i])
+	}
+	ids := func(ix *retrieval.Index, q string) []string {
+		var out []string
+		for _, h := range ix.Search(retrieval.Query{Text: q, Limit: 20}) {
+			out = append(out, h.Passage.ID)
+		}
+		return out
+	}
+	for _, q := range []string{"harbor tunnel", "identical paragraph", "own paragraph"} {
+		f, b := ids(forward, q), ids(backward, q)
+		if len(f) < 2 {
+			t.Fatalf("%q found %d passages; the test proves little", q, len(f))
+		}
+		if !slices.Equal(f, b) {
+			t.Errorf("%q ranks differently by load order:\n forward %v\nbackward %v", q, f, b)
+		}
+	}
+}
