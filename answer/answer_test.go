@@ -251,3 +251,20 @@ func TestNameBeforeIsNotLentToAnotherParty(t *testing.T) {
 		t.Errorf("status %s, want Beck's $300,000\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestPossessiveIsNotTheSpeaker checks "what did X say" is not answered by
+// someone else's words in a sentence that names X only as a possessive.
+func TestPossessiveIsNotTheSpeaker(t *testing.T) {
+	const q = "What did Ruiz say about the transit plan?"
+	deputy := "Tom Beck, who served as Ruiz’s deputy for six years, told reporters the transit plan was badly flawed."
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Transit plan divides city hall",
+		Text: "The city unveiled a transit plan on Monday.\n\n" + deputy})
+	if a := ask(t, ix, q); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: Beck spoke, not Ruiz\n%s", a.Status, a.Answer)
+	}
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Transit plan divides city hall",
+		Text: "The city unveiled a transit plan on Monday.\n\n" + deputy + "\n\nRuiz said the transit plan would cut commutes by ten minutes."})
+	if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, "cut commutes") {
+		t.Errorf("status %s, want Ruiz's own words\n%s", a.Status, a.Answer)
+	}
+}
