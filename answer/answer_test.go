@@ -268,3 +268,15 @@ func TestPossessiveIsNotTheSpeaker(t *testing.T) {
 		t.Errorf("status %s, want Ruiz's own words\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestHeadlineTopicInWhoQuestions checks the headline's topic reaches a
+// sentence whose new name is the answer to a who-question.
+func TestHeadlineTopicInWhoQuestions(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "School board approves later start times",
+		Text: "The school board voted 6-1 on Thursday to push back the start of the high school day to 8:30 a.m.\n\n" +
+			"Board member Paul Dimas, the lone vote against, said the cost was too high."})
+	a := ask(t, ix, "Who voted against the later start times?")
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "Paul Dimas") {
+		t.Errorf("status %s, want Paul Dimas\n%s", a.Status, a.Answer)
+	}
+}

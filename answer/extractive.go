@@ -193,7 +193,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ):
+				headlineTopic(p, w, c, inQ):
 				inCtx += weights[i]
 			default:
 				missing++
@@ -403,7 +403,10 @@ func pronounRef(w *window, c Concept) bool {
 // window that names anyone or anything the question and headline do not
 // ("… in the 2019 Oregon outbreak") may be about something else, and gets no
 // help from the headline.
-func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
+//
+// In a who-question the person the window names is the answer, so there
+// only a year marks another event.
+func headlineTopic(p Part, w *window, c Concept, inQ func(string) bool) bool {
 	if !matches(w.titleToks, c) {
 		return false
 	}
@@ -416,7 +419,7 @@ func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 			continue
 		}
 		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
-		if t.Capital && !opens && !isMonthOrDay(t) {
+		if t.Capital && !opens && !isMonthOrDay(t) && p.Kind != Who {
 			return false // another name
 		}
 		if isYear(t) {
