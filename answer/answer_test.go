@@ -88,6 +88,8 @@ func TestStatus(t *testing.T) {
 		// routes", not "a new security firm".
 		{"Who is the new mayor of Riverton?", answer.NotCovered, "", 1},
 		{"Who is Riverton's new harbor master?", answer.NotCovered, "", 1},
+		// "How long" asks for a duration; "long" need not appear.
+		{"How long was Lindqvist at Harbor Logistics?", answer.Answered, "eight years", 0},
 		// Revenue is not any sum of money: not the profit.
 		{"How much revenue did Northwind Air report?", answer.Answered, "$6.8 billion", 0},
 		{"Who is Imani Brooks?", answer.Answered, "public health director", 0},

@@ -267,6 +267,16 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		terms[i] = t.Term
 	}
 	used := make([]bool, len(toks))
+	// "How long" asks for a duration, which the kind requires: "long" is
+	// not a word the answer must use ("closed for six months").
+	if k == HowLong {
+		for i := 0; i+1 < len(toks); i++ {
+			if strings.EqualFold(toks[i].Surface, "how") && strings.EqualFold(toks[i+1].Surface, "long") {
+				used[i+1] = true
+				break
+			}
+		}
+	}
 	// Names: runs of capitalised words (the first word only when it is
 	// not a question word), kept whole, with the last word alone as an
 	// alternative ("Mick Baccio" or "Baccio").
