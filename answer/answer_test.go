@@ -88,6 +88,10 @@ func TestStatus(t *testing.T) {
 		// routes", not "a new security firm".
 		{"Who is the new mayor of Riverton?", answer.NotCovered, "", 1},
 		{"Who is Riverton's new harbor master?", answer.NotCovered, "", 1},
+		// The date must stand in the asked-about event's clause: Wednesday
+		// dates the judge's order, not the authority's approval.
+		{"When did the Millbrook Water Authority approve the increase?", answer.NotCovered, "", 1},
+		{"When will Lindqvist step down?", answer.Answered, "end of the month", 0},
 		// "How long" asks for a duration; "long" need not appear.
 		{"How long was Lindqvist at Harbor Logistics?", answer.Answered, "eight years", 0},
 		// Revenue is not any sum of money: not the profit.

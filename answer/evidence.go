@@ -42,6 +42,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.WantsName && !nameNearFocus(p, w.text, w.toks, inQ) {
 		return 0
 	}
+	if p.Kind == When && !dateInClause(p, w, inQ) {
+		return 0
+	}
 	if kindEvidence(p, w.text, w.toks, inQ) {
 		return 1
 	}
@@ -163,6 +166,12 @@ func hasDate(toks []retrieval.Token, inQ func(string) bool) bool {
 			return true
 		}
 		w := lower(t)
+		if relativeTime[w] && i >= 3 && lower(toks[i-1]) == "the" && lower(toks[i-2]) == "of" {
+			switch lower(toks[i-3]) {
+			case "end", "start", "beginning", "middle":
+				return true // "at the end of the month"
+			}
+		}
 		if relativeTime[w] && i > 0 {
 			prev := lower(toks[i-1])
 			if prev == "last" || prev == "this" || prev == "next" || prev == "earlier" || prev == "later" || w == "ago" || w == "yesterday" || w == "today" || w == "tomorrow" {
@@ -487,4 +496,54 @@ func hasLoneName(text string, toks []retrieval.Token, inQ func(string) bool) boo
 		return true
 	}
 	return false
+}
+
+// dateInClause reports whether a date stands in the same clause as one of
+// the part's words that are not names: the date of the event asked about.
+// "A judge on Wednesday blocked the authority …, siding with tenants who
+// argued the increase was approved without notice" dates the blocking, not
+// the approval. Clauses end at sentence punctuation, semicolons, colons,
+// dashes and brackets, and at words that open a new one ("who", "which",
+// "after", "since" …); not at commas, which also set off names ("its chief,
+// Tomas Lindqvist, would step down"). A part of names alone is not checked.
+func dateInClause(p Part, w *window, inQ func(string) bool) bool {
+	var words []Concept
+	for _, c := range p.Concepts {
+		if !c.Name {
+			words = append(words, c)
+		}
+	}
+	if len(words) == 0 {
+		return true
+	}
+	for _, cl := range clauses(w.text, w.toks) {
+		if !hasDate(cl, inQ) {
+			continue
+		}
+		for _, c := range words {
+			if matches(cl, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clauseOpeners are words that start a new clause.
+var clauseOpeners = map[string]bool{"who": true, "whom": true, "whose": true, "which": true, "that": true,
+	"after": true, "before": true, "while": true, "because": true, "although": true, "though": true,
+	"since": true, "until": true, "unless": true, "whereas": true}
+
+// clauses cuts a window's tokens into clauses.
+func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
+	var out [][]retrieval.Token
+	start := 0
+	for i := 1; i < len(toks); i++ {
+		gap := text[toks[i-1].End:toks[i].Start]
+		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] {
+			out = append(out, toks[start:i])
+			start = i
+		}
+	}
+	return append(out, toks[start:])
 }
