@@ -92,6 +92,8 @@ func TestStatus(t *testing.T) {
 		// dates the judge's order, not the authority's approval.
 		{"When did the Millbrook Water Authority approve the increase?", answer.NotCovered, "", 1},
 		{"When will Lindqvist step down?", answer.Answered, "end of the month", 0},
+		// "According to" reports what someone said.
+		{"What did Brooks say about the cases?", answer.Answered, "according to Dr. Imani Brooks", 0},
 		// "How long" asks for a duration; "long" need not appear.
 		{"How long was Lindqvist at Harbor Logistics?", answer.Answered, "eight years", 0},
 		// Revenue is not any sum of money: not the profit.
@@ -284,5 +286,34 @@ func TestHeadlineTopicInWhoQuestions(t *testing.T) {
 	a := ask(t, ix, "Who voted against the later start times?")
 	if a.Status != answer.Answered || !strings.Contains(a.Answer, "Paul Dimas") {
 		t.Errorf("status %s, want Paul Dimas\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestSpeakerNamedBeforeNeedsPronoun checks the words a sentence reports
+// are the speaker's, named the sentence before, only when the sentence
+// refers to a person ("he said"), not when others speak.
+func TestSpeakerNamedBeforeNeedsPronoun(t *testing.T) {
+	const q = "What did Haddad say about the detour?"
+	lead := "Department spokesman Omar Haddad announced the road closure on Monday."
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Road to close",
+		Text: lead + " Local business owners said the detour would cost them customers."})
+	if a := ask(t, ix, q); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: business owners spoke, not Haddad\n%s", a.Status, a.Answer)
+	}
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Road to close",
+		Text: lead + " He said the detour would add about 12 minutes to a typical trip."})
+	if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, "12 minutes") {
+		t.Errorf("status %s, want Haddad's words through \"he said\"\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestSpeakerIsWhoSpeaks checks the speaker of "what did X say about Y's
+// Z" is X: a name after the speech verb is what was talked about.
+func TestSpeakerIsWhoSpeaks(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Deputy mayor resigns",
+		Text: "Ana Ruiz resigned as deputy mayor on Friday.\n\nA city spokesperson said the resignation would not delay the budget."})
+	a := ask(t, ix, "What did the city spokesperson say about Ruiz's resignation?")
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "would not delay the budget") {
+		t.Errorf("status %s, want the spokesperson's words\n%s", a.Status, a.Answer)
 	}
 }

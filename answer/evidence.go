@@ -45,6 +45,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.Kind == When && !dateInClause(p, w, inQ) {
 		return 0
 	}
+	if p.Kind == Say && !speechOfSpeaker(p, w) {
+		return 0
+	}
 	if kindEvidence(p, w.text, w.toks, inQ) {
 		return 1
 	}
@@ -430,7 +433,7 @@ func hasSpeech(text string, toks []retrieval.Token) bool {
 	}
 	for _, t := range toks {
 		switch t.Term {
-		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin":
+		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin", "accord":
 			return true
 		}
 	}
@@ -546,4 +549,36 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 		}
 	}
 	return append(out, toks[start:])
+}
+
+// speechOfSpeaker reports whether the window reports speech by the speaker
+// the question names, and nobody else's: a sentence with speech must name
+// the speaker or refer to a person ("he said"), and one must. In "Haddad
+// announced the closure. Local business owners said the detour would cost
+// them customers." the words about the detour are not Haddad's. Parts
+// without a named speaker pass.
+func speechOfSpeaker(p Part, w *window) bool {
+	speaker := -1
+	for i := range p.Concepts {
+		if isSpeaker(p, i) {
+			speaker = i
+			break
+		}
+	}
+	if speaker < 0 {
+		return true
+	}
+	found := false
+	for _, sp := range w.sents {
+		text := w.text[sp.Start:sp.End]
+		toks := retrieval.Tokens(text)
+		if !hasSpeech(text, toks) {
+			continue
+		}
+		if !matches(toks, p.Concepts[speaker]) && !refersToPerson(&window{toks: toks}) {
+			return false // someone else speaks
+		}
+		found = true
+	}
+	return found
 }

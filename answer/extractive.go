@@ -191,7 +191,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
+				(!isSpeaker(p, i) || refersToPerson(w)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(p, w, c, inQ):
 				inCtx += weights[i]
@@ -506,12 +507,45 @@ func dangling(p Part, i int, w *window) bool {
 var identifying = map[string]bool{"new": true, "former": true, "interim": true, "acting": true, "next": true,
 	"previous": true, "first": true, "last": true, "current": true, "old": true, "outgoing": true, "incoming": true}
 
+// isSpeaker reports whether concept i is X in a what-did-X-say part: a
+// name standing before the speech verb in the question ("What did Ruiz say
+// about Beck's plan?" has Ruiz speak, not Beck).
+func isSpeaker(p Part, i int) bool {
+	if p.Kind != Say || !p.Concepts[i].Name {
+		return false
+	}
+	if v := sayConcept(p); v >= 0 {
+		return p.Concepts[i].End <= p.Concepts[v].Start
+	}
+	return slices.IndexFunc(p.Concepts, func(c Concept) bool { return c.Name }) == i
+}
+
+// sayConcept returns the index of the part's speech verb concept, or -1.
+func sayConcept(p Part) int {
+	return slices.IndexFunc(p.Concepts, func(c Concept) bool {
+		return slices.ContainsFunc(c.Alts, func(alt []string) bool { return len(alt) == 1 && alt[0] == "say" })
+	})
+}
+
+// refersToPerson reports whether the window refers to a person by pronoun,
+// so that words it reports can be those of the speaker named before it;
+// without one ("Local business owners said …") they are someone else's.
+func refersToPerson(w *window) bool {
+	for _, t := range w.toks {
+		switch lower(t) {
+		case "he", "him", "his", "she", "her":
+			return true
+		}
+	}
+	return false
+}
+
 // possessiveSpeaker reports whether, in a what-did-X-say part, the window
 // names X, the first name asked about, only as a possessive ("Baccio, who
 // served as Buttigieg’s security chief, told …"): then X is not the one
 // speaking.
 func possessiveSpeaker(p Part, i int, w *window) bool {
-	if p.Kind != Say || !p.Concepts[i].Name || slices.IndexFunc(p.Concepts, func(c Concept) bool { return c.Name }) != i {
+	if !isSpeaker(p, i) {
 		return false
 	}
 	for k := range w.toks {
