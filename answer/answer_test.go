@@ -317,3 +317,18 @@ func TestSpeakerIsWhoSpeaks(t *testing.T) {
 		t.Errorf("status %s, want the spokesperson's words\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestReportedSpeechIsTheSubjects checks whose words a sentence reports:
+// "Prosecutors said Delaney used the money" is not Delaney speaking, and
+// "what did Delaney's lawyer say" asks for the lawyer's words.
+func TestReportedSpeechIsTheSubjects(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "t.txt", Key: "t", Title: "Jury convicts former treasurer",
+		Text: "A jury on Monday convicted former treasurer Mark Delaney of embezzling $1.3 million.\n\n" +
+			"Prosecutors said Delaney used the money to pay for a lake house. His lawyer, Rita Shaw, said they would appeal."})
+	if a := ask(t, ix, "What did Delaney say?"); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: prosecutors spoke about Delaney\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "What did Delaney's lawyer say?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "would appeal") {
+		t.Errorf("status %s, want the lawyer's words\n%s", a.Status, a.Answer)
+	}
+}

@@ -552,11 +552,12 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 }
 
 // speechOfSpeaker reports whether the window reports speech by the speaker
-// the question names, and nobody else's: a sentence with speech must name
-// the speaker or refer to a person ("he said"), and one must. In "Haddad
-// announced the closure. Local business owners said the detour would cost
-// them customers." the words about the detour are not Haddad's. Parts
-// without a named speaker pass.
+// the question names, and nobody else's: every sentence that reports
+// speech must have the speaker (or "he"/"she") as the one speaking, and one
+// must. "Prosecutors said Delaney used the money" is not Delaney speaking;
+// in "Haddad announced the closure. Local business owners said the detour
+// would cost them customers." the words about the detour are not Haddad's.
+// Parts without a named speaker pass.
 func speechOfSpeaker(p Part, w *window) bool {
 	speaker := -1
 	for i := range p.Concepts {
@@ -575,10 +576,72 @@ func speechOfSpeaker(p Part, w *window) bool {
 		if !hasSpeech(text, toks) {
 			continue
 		}
-		if !matches(toks, p.Concepts[speaker]) && !refersToPerson(&window{toks: toks}) {
+		if !speaks(text, toks, p.Concepts[speaker]) {
 			return false // someone else speaks
 		}
 		found = true
 	}
 	return found
+}
+
+// speechVerbs are the terms of verbs that report speech.
+var speechVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`say said says tell told state stated add added note noted explain explained
+	confirm confirmed announce announced deny denied decline declined warn warned claim claimed argue argued
+	insist insisted describe described call called remark remarked write wrote according testify testified`) {
+		speechVerbs[retrieval.Term(w)] = true
+	}
+}
+
+// speaks reports whether the sentence has the speaker, or "he"/"she", as
+// the subject of a speech verb: just before it ("Brooks said", "Rita Shaw,
+// his lawyer, said"), or just after it and ending the clause ("said Gwen
+// Albright, whose …", "according to Dr. Imani Brooks.").
+func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
+	// spans of the speaker's mentions: [start, end) token indexes.
+	var spans [][2]int
+	for i := range toks {
+		switch lower(toks[i]) {
+		case "he", "she":
+			spans = append(spans, [2]int{i, i + 1})
+			continue
+		}
+		for _, alt := range speaker.Alts {
+			if matchAt(toks[i:], 0, Concept{Alts: [][]string{alt}}) {
+				spans = append(spans, [2]int{i, i + len(alt)})
+				break
+			}
+		}
+	}
+	gap := func(a, b int) string { return text[toks[a].End:toks[b].Start] } // between token a and b (a < b)
+	for v, t := range toks {
+		if !speechVerbs[t.Term] {
+			continue
+		}
+		for _, sp := range spans {
+			start, end := sp[0], sp[1]
+			switch {
+			case end <= v:
+				// Before the verb: next to it, or set off by commas
+				// ("Rita Shaw, his lawyer, said").
+				k := end
+				if k < v && strings.Contains(gap(end-1, k), ",") {
+					for k < v && !strings.Contains(gap(k-1, k), ",") || k == end {
+						k++
+					}
+				}
+				if v-k <= 1 && !strings.Contains(text[toks[end-1].End:toks[v].Start], "\"") {
+					return true
+				}
+			case start > v && start-v <= 5:
+				// After the verb, ending the clause.
+				if end == len(toks) || strings.ContainsAny(gap(end-1, end), ",.;:") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -1,0 +1,38 @@
+package answer
+
+import (
+	"testing"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+func TestSpeaks(t *testing.T) {
+	name := func(words ...string) Concept {
+		var terms []string
+		for _, w := range words {
+			terms = append(terms, retrieval.Term(w))
+		}
+		return Concept{Label: words[len(words)-1], Alts: [][]string{terms, terms[len(terms)-1:]}, Name: true}
+	}
+	tests := []struct {
+		text    string
+		speaker Concept
+		want    bool
+	}{
+		{"Brooks said the vaccine works.", name("brooks"), true},
+		{"Rita Shaw, his lawyer, said they would appeal.", name("rita", "shaw"), true},
+		{"Mick Baccio, who served as the campaign's security chief, told CyberScoop that he left.", name("mick", "baccio"), true},
+		{"Prosecutors said Delaney used the money.", name("delaney"), false},
+		{"“We kept believing,” said Harriers manager Gwen Albright, whose side trailed.", name("gwen", "albright"), true},
+		{"Most cases are among children, according to Dr. Imani Brooks.", name("imani", "brooks"), true},
+		{"Kim said she would help with the transition.", name("ortega"), false},
+		{"Kim said she would help with the transition.", name("kim"), true},
+		{"He said the detour would add twelve minutes.", name("haddad"), true},
+		{"Ortega campaigned on housing.", name("ortega"), false},
+	}
+	for _, tt := range tests {
+		if got := speaks(tt.text, retrieval.Tokens(tt.text), tt.speaker); got != tt.want {
+			t.Errorf("speaks(%q, %s) = %v, want %v", tt.text, tt.speaker.Label, got, tt.want)
+		}
+	}
+}
