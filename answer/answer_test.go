@@ -332,3 +332,15 @@ func TestReportedSpeechIsTheSubjects(t *testing.T) {
 		t.Errorf("status %s, want the lawyer's words\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestPronounStandsForPeopleOnly checks "she" in a sentence stands for a
+// person named by role before it, never for a verb or a thing: "she won by
+// 2,000 votes" does not say how many votes were cast.
+func TestPronounStandsForPeopleOnly(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "Ortega wins mayoral race",
+		Text: "Luis Ortega won the mayoral election on Tuesday by 312 votes out of more than 18,000 cast.\n\n" +
+			"Sandra Kim conceded on Wednesday. In 2019, she won re-election by more than 2,000 votes."})
+	if a := ask(t, ix, "How many votes were cast in the 2019 election?"); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: 2,000 was Kim's margin, not the votes cast\n%s", a.Status, a.Answer)
+	}
+}

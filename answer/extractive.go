@@ -192,7 +192,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
-				(!isSpeaker(p, i) || refersToPerson(w)), !c.Name && (namedNearby(w, c) || pronounRef(w, c)),
+				(!isSpeaker(p, i) || refersToPerson(w)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(p, w, c, inQ):
 				inCtx += weights[i]
@@ -375,6 +375,37 @@ func namedNearby(w *window, c Concept) bool {
 		}
 	}
 	return false
+}
+
+// personNoun reports whether a concept names a person by role ("chief
+// executive", "lawyer", "CISO"), which a later "he" or "she" can refer to;
+// "cast" or "budget" cannot.
+func personNoun(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) > 0 && roleTerms[alt[len(alt)-1]] {
+			return true
+		}
+	}
+	w := strings.ToLower(c.Label)
+	for _, suf := range []string{"er", "or", "ist", "ian", "man", "woman", "person"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}
+
+// roleTerms are the terms of words naming people by role.
+var roleTerms = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`officer chief executive director manager president chairman chairwoman chair
+	head leader spokesman spokeswoman spokesperson official minister secretary mayor governor senator judge
+	lawyer attorney coach captain founder owner candidate councilman councilwoman member treasurer
+	superintendent commissioner master ceo cfo coo ciso cto deputy aide adviser advisor staffer employee
+	worker player striker doctor nurse officer police sheriff chief prosecutor defendant victim resident`) {
+		roleTerms[retrieval.Term(w)] = true
+	}
 }
 
 // pronounRef reports whether the window refers by pronoun ("to succeed
