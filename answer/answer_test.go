@@ -69,7 +69,7 @@ func TestStatus(t *testing.T) {
 		{"How much is the Riverton budget?", answer.Answered, "$48 million", 0},
 		{"When did the council approve the budget?", answer.Answered, "Tuesday", 0},
 		{"Why is Lindqvist leaving?", answer.Answered, "family", 0},
-		{"What did the mayor say about the budget?", answer.Answered, "protects the services", 0},
+		{"What did the mayor say about the budget?", answer.Answered, "Fernández said", 0},
 		{"How many cargo ships were stranded by the storm?", answer.Answered, "dozen", 0},
 		{"Who is Colm Brady?", answer.Answered, "harbor master", 0},
 		{"Why did the judge block the rate increase?", answer.Answered, "without proper public notice", 0},
@@ -342,5 +342,20 @@ func TestPronounStandsForPeopleOnly(t *testing.T) {
 			"Sandra Kim conceded on Wednesday. In 2019, she won re-election by more than 2,000 votes."})
 	if a := ask(t, ix, "How many votes were cast in the 2019 election?"); a.Status != answer.NotCovered {
 		t.Errorf("status %s, want not_covered: 2,000 was Kim's margin, not the votes cast\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestHeadlinesOtherParty checks a headline naming two parties does not
+// lend one to a sentence about the other.
+func TestHeadlinesOtherParty(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Brightline Foods to buy Cobalt Snacks for $2.1 billion",
+		Text: "Brightline Foods said on Wednesday it agreed to buy Cobalt Snacks for $2.1 billion in cash.\n\n" +
+			"Cobalt shareholders will receive $48 a share.\n\n" +
+			"Brightline chief executive Nora Patel said the combined company would cut about 600 jobs."})
+	if a := ask(t, ix, "Who is the chief executive of Cobalt?"); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: Patel runs Brightline\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "Who is the chief executive of Brightline?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Nora Patel") {
+		t.Errorf("status %s, want Nora Patel\n%s", a.Status, a.Answer)
 	}
 }

@@ -189,12 +189,13 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		missFocusOrName := false
 		for i, c := range p.Concepts {
 			switch {
-			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w), p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
+			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c),
+				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(p, w, c, inQ):
+				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
 			default:
 				missing++
@@ -429,36 +430,96 @@ func pronounRef(w *window, c Concept) bool {
 }
 
 // headlineTopic reports whether the article's headline names the concept
-// and the window speaks of nothing else: an article headlined "Measles cases
-// climb in Carver County outbreak" is about that outbreak throughout, so its
-// "Six people have been hospitalized." counts the outbreak's patients. A
-// window that names anyone or anything the question and headline do not
-// ("… in the 2019 Oregon outbreak") may be about something else, and gets no
-// help from the headline.
-//
-// In a who-question the person the window names is the answer, so there
-// only a year marks another event.
-func headlineTopic(p Part, w *window, c Concept, inQ func(string) bool) bool {
+// and the window stays with the headline's story: an article headlined
+// "Measles cases climb in Carver County outbreak" is about that outbreak
+// throughout, so its "Six people have been hospitalized." counts the
+// outbreak's patients. A window that marks another event does not: a year
+// or a place ("in Ashford") that neither the question nor the headline
+// names ("During a 2019 outbreak in Ashford, …"), or, when the question
+// picks one of the headline's names, another of them: under "Brightline to
+// buy Cobalt", "Brightline chief executive Nora Patel …" says nothing of
+// Cobalt's.
+func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 	if !matches(w.titleToks, c) {
 		return false
 	}
 	inTitle := map[string]bool{}
+	asksTitleName := false
 	for _, t := range w.titleToks {
 		inTitle[t.Term] = true
+		if t.Capital && !t.Stop && inQ(t.Term) {
+			asksTitleName = true
+		}
 	}
+	names := articleNames(w)
 	for i, t := range w.toks {
-		if t.Stop || inQ(t.Term) || inTitle[t.Term] {
+		if t.Stop || inQ(t.Term) {
 			continue
 		}
-		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
-		if t.Capital && !opens && !isMonthOrDay(t) && p.Kind != Who {
-			return false // another name
-		}
-		if isYear(t) {
+		switch {
+		case isYear(t) && !inTitle[t.Term]:
 			return false // another year, another event
+		case !t.Capital || isMonthOrDay(t):
+		case inTitle[t.Term]:
+			if asksTitleName && names[t.Term] {
+				return false // the headline's other party
+			}
+		case i > 0:
+			switch lower(w.toks[i-1]) {
+			case "in", "at", "near", "from":
+				return false // another place
+			}
 		}
 	}
 	return true
+}
+
+// articleNames returns the terms the window's article capitalises in the
+// middle of a sentence, in its text or in a headline written in sentence
+// case: its names.
+func articleNames(w *window) map[string]bool {
+	names := map[string]bool{}
+	for i, t := range w.artToks {
+		if i > 0 && t.Capital && !t.Stop && !strings.ContainsAny(w.hit.Article.Text[w.artToks[i-1].End:t.Start], ".!?\n") {
+			names[t.Term] = true
+		}
+	}
+	// In sentence case some word after the first is in lower case; in
+	// title case ("Brightline Foods To Buy Cobalt") capitals say nothing.
+	sentenceCase := false
+	for i, t := range w.titleToks {
+		if i > 0 && !t.Stop && !t.Number && !t.Capital {
+			sentenceCase = true
+		}
+	}
+	if sentenceCase {
+		for i, t := range w.titleToks {
+			if i > 0 && t.Capital && !t.Stop {
+				names[t.Term] = true
+			}
+		}
+	}
+	// A word capitalised every time it appears, twice or more, is a name
+	// even when it only ever opens sentences ("Brightline said … Brightline
+	// chief executive …").
+	capital, lower := map[string]int{}, map[string]bool{}
+	for _, toks := range [][]retrieval.Token{w.artToks, w.titleToks} {
+		for _, t := range toks {
+			switch {
+			case t.Stop || t.Number:
+			case t.Capital:
+				capital[t.Term]++
+			default:
+				lower[t.Term] = true
+			}
+		}
+	}
+	for term, n := range capital {
+		if n >= 2 && !lower[term] {
+			names[term] = true
+		}
+	}
+	return names
 }
 
 // sameInstance reports whether the window speaks of the head noun the
@@ -514,6 +575,30 @@ func compoundInArticle(toks []retrieval.Token, mod, head Concept) bool {
 		}
 	}
 	return false
+}
+
+// nameOnlyAfter reports whether, in a two-sentence window whose second
+// sentence does not refer back to the first ("he", "its" …), a name
+// appears only in the second sentence. Then the two sentences are about
+// different things, and the first says nothing of that name: "Brightline
+// chief executive Nora Patel said … Cobalt's founder, Victor Amsel, will
+// join …" does not make Patel Cobalt's chief.
+func nameOnlyAfter(w *window, c Concept) bool {
+	if !c.Name || !w.pair || len(w.sents) < 2 {
+		return false
+	}
+	end := w.sents[0].End
+	n := sort.Search(len(w.toks), func(i int) bool { return w.toks[i].Start >= end })
+	if matches(w.toks[:n], c) {
+		return false
+	}
+	for _, t := range w.toks[n:] {
+		switch lower(t) {
+		case "he", "him", "his", "she", "her", "it", "its", "they", "them", "their":
+			return false
+		}
+	}
+	return true
 }
 
 // dangling reports whether the window's match of concept i, the first
@@ -610,12 +695,7 @@ func possessiveSpeaker(p Part, i int, w *window) bool {
 // the question does not ("Hale's campaign said it had raised $1.2 million"
 // is not about Ortega, whom the sentence before names).
 func otherNameLeads(w *window, inQ func(string) bool) bool {
-	names := map[string]bool{} // terms the article capitalises mid-sentence
-	for i, t := range w.artToks {
-		if i > 0 && t.Capital && !t.Stop && !strings.ContainsAny(w.hit.Article.Text[w.artToks[i-1].End:t.Start], ".!?\n") {
-			names[t.Term] = true
-		}
-	}
+	names := articleNames(w)
 	for i, t := range w.toks {
 		if !names[t.Term] || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
 			continue
