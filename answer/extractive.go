@@ -29,8 +29,10 @@ type window struct {
 	// sents are the window's sentences, as offsets into text.
 	sents []retrieval.Span
 	// artToks are the tokens of the whole article, shared by its windows;
-	// titleToks those of its headline.
+	// titleToks those of its headline; names the article's names (see
+	// articleNames), shared too.
 	artToks, titleToks []retrieval.Token
+	names              map[string]bool
 }
 
 type candidate struct {
@@ -115,11 +117,31 @@ func countSources(hits []retrieval.Hit) int {
 	return len(seen)
 }
 
+// spanTokens returns the tokens of the article text [start, end), whose
+// text is text, with offsets into text: the article's own tokens, which
+// the windows share, when no word crosses the span's edges (windows are
+// whole sentences), else text tokenised afresh.
+func spanTokens(artToks []retrieval.Token, text string, start, end int) []retrieval.Token {
+	lo := sort.Search(len(artToks), func(i int) bool { return artToks[i].End > start })
+	hi := sort.Search(len(artToks), func(i int) bool { return artToks[i].Start >= end })
+	if lo < hi && (artToks[lo].Start < start || artToks[hi-1].End > end) {
+		return retrieval.Tokens(text)
+	}
+	out := make([]retrieval.Token, hi-lo)
+	for i, t := range artToks[lo:hi] {
+		t.Start -= start
+		t.End -= start
+		out[i] = t
+	}
+	return out
+}
+
 // windows cuts every hit into sentence windows.
 func windows(hits []retrieval.Hit) []*window {
 	var out []*window
 	artToks := map[string][]retrieval.Token{}
 	titleToks := map[string][]retrieval.Token{}
+	names := map[string]map[string]bool{}
 	for rank, h := range hits {
 		ss := retrieval.Sentences(h.Passage.Text)
 		base := h.Passage.Start
@@ -128,12 +150,13 @@ func windows(hits []retrieval.Hit) []*window {
 			at = retrieval.Tokens(h.Article.Text)
 			artToks[h.Article.ID] = at
 			titleToks[h.Article.ID] = retrieval.Tokens(h.Article.Title)
+			names[h.Article.ID] = articleNames(h.Article.Text, at, titleToks[h.Article.ID])
 		}
-		tt := titleToks[h.Article.ID]
+		tt, nm := titleToks[h.Article.ID], names[h.Article.ID]
 		mk := func(s, e retrieval.Span, pair bool) *window {
 			start, end := base+s.Start, base+e.End
 			text := h.Article.Text[start:end]
-			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: retrieval.Tokens(text), pair: pair, artToks: at, titleToks: tt}
+			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: spanTokens(at, text, start, end), pair: pair, artToks: at, titleToks: tt, names: nm}
 			w.sents = []retrieval.Span{{Start: 0, End: s.End - s.Start}}
 			if pair {
 				w.sents = append(w.sents, retrieval.Span{Start: e.Start - s.Start, End: e.End - s.Start})
@@ -451,7 +474,7 @@ func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 			asksTitleName = true
 		}
 	}
-	names := articleNames(w)
+	names := w.names
 	for i, t := range w.toks {
 		if t.Stop || inQ(t.Term) {
 			continue
@@ -474,26 +497,26 @@ func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 	return true
 }
 
-// articleNames returns the terms the window's article capitalises in the
-// middle of a sentence, in its text or in a headline written in sentence
-// case: its names.
-func articleNames(w *window) map[string]bool {
+// articleNames returns the terms an article capitalises in the middle of a
+// sentence, in its text or in a headline written in sentence case: its
+// names.
+func articleNames(text string, artToks, titleToks []retrieval.Token) map[string]bool {
 	names := map[string]bool{}
-	for i, t := range w.artToks {
-		if i > 0 && t.Capital && !t.Stop && !strings.ContainsAny(w.hit.Article.Text[w.artToks[i-1].End:t.Start], ".!?\n") {
+	for i, t := range artToks {
+		if i > 0 && t.Capital && !t.Stop && !strings.ContainsAny(text[artToks[i-1].End:t.Start], ".!?\n") {
 			names[t.Term] = true
 		}
 	}
 	// In sentence case some word after the first is in lower case; in
 	// title case ("Brightline Foods To Buy Cobalt") capitals say nothing.
 	sentenceCase := false
-	for i, t := range w.titleToks {
+	for i, t := range titleToks {
 		if i > 0 && !t.Stop && !t.Number && !t.Capital {
 			sentenceCase = true
 		}
 	}
 	if sentenceCase {
-		for i, t := range w.titleToks {
+		for i, t := range titleToks {
 			if i > 0 && t.Capital && !t.Stop {
 				names[t.Term] = true
 			}
@@ -503,7 +526,7 @@ func articleNames(w *window) map[string]bool {
 	// even when it only ever opens sentences ("Brightline said … Brightline
 	// chief executive …").
 	capital, lower := map[string]int{}, map[string]bool{}
-	for _, toks := range [][]retrieval.Token{w.artToks, w.titleToks} {
+	for _, toks := range [][]retrieval.Token{artToks, titleToks} {
 		for _, t := range toks {
 			switch {
 			case t.Stop || t.Number:
@@ -695,7 +718,7 @@ func possessiveSpeaker(p Part, i int, w *window) bool {
 // the question does not ("Hale's campaign said it had raised $1.2 million"
 // is not about Ortega, whom the sentence before names).
 func otherNameLeads(w *window, inQ func(string) bool) bool {
-	names := articleNames(w)
+	names := w.names
 	for i, t := range w.toks {
 		if !names[t.Term] || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
 			continue

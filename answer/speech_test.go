@@ -36,3 +36,26 @@ func TestSpeaks(t *testing.T) {
 		}
 	}
 }
+
+// FuzzSpanTokens checks a window's tokens taken from its article's equal
+// the window's text tokenised afresh, for spans cut at sentence ends.
+func FuzzSpanTokens(f *testing.F) {
+	f.Add("Mick Baccio, who served as Buttigieg’s CISO, left. He said 1.5 million U.S. voters didn't.\n\nNew paragraph here.")
+	f.Add("a. b. c.")
+	f.Fuzz(func(t *testing.T, text string) {
+		at := retrieval.Tokens(text)
+		ss := retrieval.Sentences(text)
+		for _, s := range ss {
+			got := spanTokens(at, text[s.Start:s.End], s.Start, s.End)
+			want := retrieval.Tokens(text[s.Start:s.End])
+			if len(got) != len(want) {
+				t.Fatalf("sentence %q: %d tokens, want %d", text[s.Start:s.End], len(got), len(want))
+			}
+			for i := range got {
+				if got[i] != want[i] {
+					t.Fatalf("sentence %q token %d: %+v, want %+v", text[s.Start:s.End], i, got[i], want[i])
+				}
+			}
+		}
+	})
+}
