@@ -92,6 +92,8 @@ func TestStatus(t *testing.T) {
 		// dates the judge's order, not the authority's approval.
 		{"When did the Millbrook Water Authority approve the increase?", answer.NotCovered, "", 1},
 		{"When will Lindqvist step down?", answer.Answered, "end of the month", 0},
+		// "on Saturday to reach the cup final": Saturday dates the win.
+		{"When is the cup final?", answer.Answered, "May 20", 0},
 		// "According to" reports what someone said.
 		{"What did Brooks say about the cases?", answer.Answered, "according to Dr. Imani Brooks", 0},
 		// "How long" asks for a duration; "long" need not appear.

@@ -543,7 +543,10 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 	start := 0
 	for i := 1; i < len(toks); i++ {
 		gap := text[toks[i-1].End:toks[i].Start]
-		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] {
+		// "… on Saturday to reach the final": "to" after a date opens a
+		// purpose clause, which the date does not belong to.
+		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])])
+		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] || purpose {
 			out = append(out, toks[start:i])
 			start = i
 		}
