@@ -361,3 +361,13 @@ func TestHeadlinesOtherParty(t *testing.T) {
 		t.Errorf("status %s, want Nora Patel\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestWhoAnswerOpeningASentence checks a name opening the answering
+// sentence answers a who-question when the article writes it as a name.
+func TestWhoAnswerOpeningASentence(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "New mayor elected",
+		Text: "Former councilman Luis Ortega won the mayoral election on Tuesday.\n\nOrtega will take office on January 2."})
+	if a := ask(t, ix, "Who will take office on January 2?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Ortega will take office") {
+		t.Errorf("status %s, want Ortega\n%s", a.Status, a.Answer)
+	}
+}

@@ -19,7 +19,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		switch {
 		case hasPerson(w.toks, inQ):
 			return 2
-		case hasLoneName(w.text, w.toks, inQ):
+		case hasLoneName(w.text, w.toks, inQ), opensWithName(w, inQ):
 			return 1
 		}
 		return 0
@@ -644,6 +644,20 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// opensWithName reports whether a sentence of the window opens with one of
+// the article's names that the question does not use ("Ortega will take
+// office on January 2."): a capital that opens a sentence is a name only
+// when the article writes it so elsewhere.
+func opensWithName(w *window, inQ func(string) bool) bool {
+	for i, t := range w.toks {
+		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
+		if opens && t.Capital && !t.Stop && w.names[t.Term] && !inQ(t.Term) && !isMonthOrDay(t) {
+			return true
 		}
 	}
 	return false
