@@ -371,3 +371,28 @@ func TestWhoAnswerOpeningASentence(t *testing.T) {
 		t.Errorf("status %s, want Ortega\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestAmountsNamesAndSpeechInABudgetStory checks three readings on one
+// invented story: the amount that stands next to the thing asked about wins
+// ("a $52 billion budget", not "$40 … according to the budget office";
+// "state" is not the verb), a company's name extended by a word is not a
+// person, and "called … reckless" is what Reyes said.
+func TestAmountsNamesAndSpeechInABudgetStory(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "State lawmakers pass $52 billion budget",
+			Text: "State lawmakers on Friday passed a $52 billion budget that gives teachers a 4 percent raise.\n\n" +
+				"The plan also cuts the state's gas tax by 2 cents a gallon, saving the average driver about $40 a year, according to the budget office.\n\n" +
+				"Republican leader Tom Reyes called the budget reckless."},
+		retrieval.Document{Source: "h.txt", Key: "h", Title: "Riverside hospital to cut 150 jobs",
+			Text: "Riverside General Hospital will cut 150 jobs after losing $28 million last year, its chief executive said Thursday.\n\n" +
+				"Most of the cuts will come from administrative positions, CEO Dana Marsh told employees in an email."})
+	for _, tt := range []struct{ q, want string }{
+		{"How much is the state budget?", "$52 billion budget"},
+		{"Who is the CEO of Riverside General?", "Dana Marsh"},
+		{"What did Reyes say about the budget?", "reckless"},
+	} {
+		if a := ask(t, ix, tt.q); a.Status != answer.Answered || !strings.Contains(a.Answer, tt.want) {
+			t.Errorf("%q: status %s, want an answer with %q\n%s", tt.q, a.Status, tt.want, a.Answer)
+		}
+	}
+}

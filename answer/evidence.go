@@ -34,6 +34,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 				continue
 			}
 			if kindEvidence(p, text, toks, inQ) {
+				if amountOfConcept(p, toks) {
+					return 2 // "a $52 billion budget": the amount is the budget's
+				}
 				return 1
 			}
 		}
@@ -224,15 +227,20 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 		if titles[lower(t)] && i+1 < len(toks) && toks[i+1].Capital && !inQ(toks[i+1].Term) {
 			return true
 		}
+		// A run of capitals is a new person only if the question uses none
+		// of it: "Riverside General Hospital" extends the question's
+		// "Riverside General"; "Priya Raman" is new.
 		j := i
-		fresh := false
+		fresh, known := false, false
 		for j < len(toks) && toks[j].Capital && !toks[j].Stop && !isMonthOrDay(toks[j]) {
-			if !inQ(toks[j].Term) {
+			if inQ(toks[j].Term) {
+				known = true
+			} else {
 				fresh = true
 			}
 			j++
 		}
-		if j-i >= 2 && fresh {
+		if j-i >= 2 && fresh && !known {
 			if i > 0 {
 				prev := lower(toks[i-1])
 				if prev == "in" || prev == "at" || prev == "from" {
@@ -433,7 +441,7 @@ func hasSpeech(text string, toks []retrieval.Token) bool {
 	}
 	for _, t := range toks {
 		switch t.Term {
-		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin", "accord":
+		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin", "accord", "call":
 			return true
 		}
 	}
@@ -488,6 +496,9 @@ func hasLoneName(text string, toks []retrieval.Token, inQ func(string) bool) boo
 	for i, t := range toks {
 		if i == 0 || !t.Capital || t.Stop || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
 			continue
+		}
+		if toks[i-1].Capital && inQ(toks[i-1].Term) {
+			continue // "Riverside General Hospital": the question's name, extended
 		}
 		if strings.ContainsAny(text[toks[i-1].End:t.Start], ".!?") {
 			continue
@@ -658,6 +669,38 @@ func opensWithName(w *window, inQ func(string) bool) bool {
 		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
 		if opens && t.Capital && !t.Stop && w.names[t.Term] && !inQ(t.Term) && !isMonthOrDay(t) {
 			return true
+		}
+	}
+	return false
+}
+
+// amountOfConcept reports whether the number stands next to the thing
+// counted: the focus, or without one any word of the question that is not a
+// name.
+func amountOfConcept(p Part, toks []retrieval.Token) bool {
+	if p.Focus >= 0 {
+		return numberNextTo(toks, p.Concepts[p.Focus])
+	}
+	for _, c := range p.Concepts {
+		if !c.Name && numberNextTo(toks, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// numberNextTo reports whether a number stands within three words before
+// the concept ("a $52 billion budget", "150 jobs") or just after it
+// ("revenue of $6.8 billion").
+func numberNextTo(toks []retrieval.Token, c Concept) bool {
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		for k := max(0, i-3); k <= min(len(toks)-1, i+3); k++ {
+			if k != i && isNumber(toks[k]) {
+				return true
+			}
 		}
 	}
 	return false

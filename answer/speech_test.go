@@ -59,3 +59,33 @@ func FuzzSpanTokens(f *testing.F) {
 		}
 	})
 }
+
+func TestAmountOfConcept(t *testing.T) {
+	q := Analyze("How much is the budget?", retrieval.NewThesaurus())
+	p := q.Parts[0]
+	for _, tt := range []struct {
+		text string
+		want bool
+	}{
+		{"Lawmakers passed a $52 billion budget on Friday.", true},
+		{"The budget of $52 billion passed.", true},
+		{"Drivers save about $40 a year, according to the budget office.", false},
+	} {
+		if got := amountOfConcept(p, retrieval.Tokens(tt.text)); got != tt.want {
+			t.Errorf("amountOfConcept(%q) = %v, want %v", tt.text, got, tt.want)
+		}
+	}
+}
+
+// TestStateIsNotSaying checks "state" in a question is the noun ("the state
+// budget"), not a word for saying.
+func TestStateIsNotSaying(t *testing.T) {
+	q := Analyze("How much is the state budget?", retrieval.NewThesaurus())
+	for _, c := range q.Parts[0].Concepts {
+		for _, alt := range c.Alts {
+			if len(alt) == 1 && alt[0] == "say" {
+				t.Errorf("concept %q matches %q", c.Label, alt)
+			}
+		}
+	}
+}
