@@ -396,3 +396,13 @@ func TestAmountsNamesAndSpeechInABudgetStory(t *testing.T) {
 		}
 	}
 }
+
+// TestActionIsNotItsOwnReason checks "voted to push back the start" is the
+// action asked about, not a purpose behind it: no reason is given.
+func TestActionIsNotItsOwnReason(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "School board approves later start times",
+		Text: "The school board voted 6-1 on Thursday to push back the start of the high school day to 8:30 a.m."})
+	if a := ask(t, ix, "Why did the school board push back start times?"); a.Status != answer.NotCovered {
+		t.Errorf("status %s, want not_covered: the sentence gives no reason\n%s", a.Status, a.Answer)
+	}
+}

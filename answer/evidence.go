@@ -421,7 +421,7 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 				if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
 					break
 				}
-				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number {
+				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) {
 					return 2
 				}
 			}
@@ -669,6 +669,19 @@ func opensWithName(w *window, inQ func(string) bool) bool {
 		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
 		if opens && t.Capital && !t.Stop && w.names[t.Term] && !inQ(t.Term) && !isMonthOrDay(t) {
 			return true
+		}
+	}
+	return false
+}
+
+// asked reports whether t is one of the part's words: "voted to push back
+// the start" states the asked-about action, not a purpose behind it.
+func asked(p Part, t retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		for _, alt := range c.Alts {
+			if len(alt) > 0 && alt[0] == t.Term {
+				return true
+			}
 		}
 	}
 	return false
