@@ -28,8 +28,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	case HowMany, HowMuch:
 		// The number must stand in a sentence that names what is counted.
 		for _, sp := range w.sents {
-			text := w.text[sp.Start:sp.End]
-			toks := retrieval.Tokens(text)
+			text, toks := w.sentence(sp)
 			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) {
 				continue
 			}
@@ -440,8 +439,7 @@ func hasSpeech(text string, toks []retrieval.Token) bool {
 		return true
 	}
 	for _, t := range toks {
-		switch t.Term {
-		case "say", "tell", "state", "statement", "add", "note", "explain", "confirm", "announc", "deni", "declin", "accord", "call":
+		if speechWords[t.Term] {
 			return true
 		}
 	}
@@ -461,7 +459,11 @@ func newContent(toks []retrieval.Token, inQ func(string) bool) int {
 }
 
 // matchAt reports whether one of c's alternatives starts at toks[i].
-func matchAt(toks []retrieval.Token, i int, c Concept) bool {
+func matchAt(toks []retrieval.Token, i int, c Concept) bool { return matchLen(toks, i, c) > 0 }
+
+// matchLen returns the length in tokens of the first of c's alternatives
+// that starts at toks[i], or 0 when none does.
+func matchLen(toks []retrieval.Token, i int, c Concept) int {
 	for _, alt := range c.Alts {
 		if len(alt) == 0 || i+len(alt) > len(toks) {
 			continue
@@ -474,10 +476,10 @@ func matchAt(toks []retrieval.Token, i int, c Concept) bool {
 			}
 		}
 		if ok {
-			return true
+			return len(alt)
 		}
 	}
-	return false
+	return 0
 }
 
 // matches reports whether c appears anywhere in toks.
@@ -500,7 +502,7 @@ func hasLoneName(text string, toks []retrieval.Token, inQ func(string) bool) boo
 		if toks[i-1].Capital && inQ(toks[i-1].Term) {
 			continue // "Riverside General Hospital": the question's name, extended
 		}
-		if strings.ContainsAny(text[toks[i-1].End:t.Start], ".!?") {
+		if opensSentence(text, toks, i) {
 			continue
 		}
 		switch lower(toks[i-1]) {
@@ -585,8 +587,7 @@ func speechOfSpeaker(p Part, w *window) bool {
 	}
 	found := false
 	for _, sp := range w.sents {
-		text := w.text[sp.Start:sp.End]
-		toks := retrieval.Tokens(text)
+		text, toks := w.sentence(sp)
 		if !hasSpeech(text, toks) {
 			continue
 		}
@@ -598,13 +599,19 @@ func speechOfSpeaker(p Part, w *window) bool {
 	return found
 }
 
-// speechVerbs are the terms of verbs that report speech.
-var speechVerbs = map[string]bool{}
+// speechWords are the terms of words that mark a sentence as reporting
+// speech; speechVerbs, the verbs whose subject is the one speaking, add a
+// few that report speech only with a speaker ("warned", "wrote").
+var speechWords, speechVerbs = map[string]bool{}, map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`say said says tell told state stated add added note noted explain explained
-	confirm confirmed announce announced deny denied decline declined warn warned claim claimed argue argued
-	insist insisted describe described call called remark remarked write wrote according testify testified`) {
+	for _, w := range strings.Fields(`say tell state statement add note explain confirm announce deny decline according call`) {
+		speechWords[retrieval.Term(w)] = true
+		speechVerbs[retrieval.Term(w)] = true
+	}
+	for _, w := range strings.Fields(`said says told stated added noted explained confirmed announced denied declined
+	called warn warned claim claimed argue argued insist insisted describe described remark remarked write wrote
+	testify testified`) {
 		speechVerbs[retrieval.Term(w)] = true
 	}
 }
@@ -622,11 +629,8 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 			spans = append(spans, [2]int{i, i + 1})
 			continue
 		}
-		for _, alt := range speaker.Alts {
-			if matchAt(toks[i:], 0, Concept{Alts: [][]string{alt}}) {
-				spans = append(spans, [2]int{i, i + len(alt)})
-				break
-			}
+		if n := matchLen(toks, i, speaker); n > 0 {
+			spans = append(spans, [2]int{i, i + n})
 		}
 	}
 	gap := func(a, b int) string { return text[toks[a].End:toks[b].Start] } // between token a and b (a < b)
@@ -666,8 +670,7 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 // when the article writes it so elsewhere.
 func opensWithName(w *window, inQ func(string) bool) bool {
 	for i, t := range w.toks {
-		opens := i == 0 || strings.ContainsAny(w.text[w.toks[i-1].End:t.Start], ".!?")
-		if opens && t.Capital && !t.Stop && w.names[t.Term] && !inQ(t.Term) && !isMonthOrDay(t) {
+		if opensSentence(w.text, w.toks, i) && t.Capital && !t.Stop && w.names[t.Term] && !inQ(t.Term) && !isMonthOrDay(t) {
 			return true
 		}
 	}
@@ -717,4 +720,9 @@ func numberNextTo(toks []retrieval.Token, c Concept) bool {
 		}
 	}
 	return false
+}
+
+// opensSentence reports whether toks[i] opens a sentence of text.
+func opensSentence(text string, toks []retrieval.Token, i int) bool {
+	return i == 0 || strings.ContainsAny(text[toks[i-1].End:toks[i].Start], ".!?")
 }

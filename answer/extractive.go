@@ -32,7 +32,13 @@ type window struct {
 	// titleToks those of its headline; names the article's names (see
 	// articleNames), shared too.
 	artToks, titleToks []retrieval.Token
-	names              map[string]bool
+	names, titleTerms  map[string]bool
+}
+
+// sentence returns the text and tokens of one of the window's sentences.
+func (w *window) sentence(sp retrieval.Span) (string, []retrieval.Token) {
+	text := w.text[sp.Start:sp.End]
+	return text, spanTokens(w.toks, text, sp.Start, sp.End)
 }
 
 type candidate struct {
@@ -141,7 +147,7 @@ func windows(hits []retrieval.Hit) []*window {
 	var out []*window
 	artToks := map[string][]retrieval.Token{}
 	titleToks := map[string][]retrieval.Token{}
-	names := map[string]map[string]bool{}
+	names, titleTerms := map[string]map[string]bool{}, map[string]map[string]bool{}
 	for rank, h := range hits {
 		ss := retrieval.Sentences(h.Passage.Text)
 		base := h.Passage.Start
@@ -151,12 +157,17 @@ func windows(hits []retrieval.Hit) []*window {
 			artToks[h.Article.ID] = at
 			titleToks[h.Article.ID] = retrieval.Tokens(h.Article.Title)
 			names[h.Article.ID] = articleNames(h.Article.Text, at, titleToks[h.Article.ID])
+			terms := map[string]bool{}
+			for _, t := range titleToks[h.Article.ID] {
+				terms[t.Term] = true
+			}
+			titleTerms[h.Article.ID] = terms
 		}
-		tt, nm := titleToks[h.Article.ID], names[h.Article.ID]
+		tt, nm, tterms := titleToks[h.Article.ID], names[h.Article.ID], titleTerms[h.Article.ID]
 		mk := func(s, e retrieval.Span, pair bool) *window {
 			start, end := base+s.Start, base+e.End
 			text := h.Article.Text[start:end]
-			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: spanTokens(at, text, start, end), pair: pair, artToks: at, titleToks: tt, names: nm}
+			w := &window{hit: h, rank: rank, start: start, end: end, text: text, toks: spanTokens(at, text, start, end), pair: pair, artToks: at, titleToks: tt, names: nm, titleTerms: tterms}
 			w.sents = []retrieval.Span{{Start: 0, End: s.End - s.Start}}
 			if pair {
 				w.sents = append(w.sents, retrieval.Span{Start: e.Start - s.Start, End: e.End - s.Start})
@@ -216,7 +227,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
-				(!isSpeaker(p, i) || refersToPerson(w)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
+				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
@@ -382,13 +393,7 @@ func namedNearby(w *window, c Concept) bool {
 		if !matchAt(toks, i, c) {
 			continue
 		}
-		end := i + len(c.Alts[0]) - 1
-		for _, alt := range c.Alts {
-			if matchAt(toks[i:], 0, Concept{Alts: [][]string{alt}}) {
-				end = i + len(alt) - 1
-				break
-			}
-		}
+		end := i + matchLen(toks, i, c) - 1
 		// Role, then name: "Mayor Alicia Fernández", "the harbor master, Colm Brady".
 		if k := end + 1; k < len(toks) && (gap(end, k) == "" || gap(end, k) == ",") && (isName(k) || (isName(k+1) && toks[k].Capital)) {
 			return true
@@ -466,15 +471,8 @@ func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 	if !matches(w.titleToks, c) {
 		return false
 	}
-	inTitle := map[string]bool{}
-	asksTitleName := false
-	for _, t := range w.titleToks {
-		inTitle[t.Term] = true
-		if t.Capital && !t.Stop && inQ(t.Term) {
-			asksTitleName = true
-		}
-	}
-	names := w.names
+	inTitle, names := w.titleTerms, w.names
+	asksTitleName := slices.ContainsFunc(w.titleToks, func(t retrieval.Token) bool { return t.Capital && !t.Stop && inQ(t.Term) })
 	for i, t := range w.toks {
 		if t.Stop || inQ(t.Term) {
 			continue
@@ -552,10 +550,7 @@ func articleNames(text string, artToks, titleToks []retrieval.Token) map[string]
 // Ashford. Only then can the article's compound ("measles outbreak") lend
 // the window its modifier.
 func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
-	inTitle := map[string]bool{}
-	for _, t := range w.titleToks {
-		inTitle[t.Term] = true
-	}
+	inTitle := w.titleTerms
 	for i := range w.toks {
 		if !matchAt(w.toks, i, head) {
 			continue
@@ -610,12 +605,12 @@ func nameOnlyAfter(w *window, c Concept) bool {
 	if !c.Name || !w.pair || len(w.sents) < 2 {
 		return false
 	}
-	end := w.sents[0].End
-	n := sort.Search(len(w.toks), func(i int) bool { return w.toks[i].Start >= end })
-	if matches(w.toks[:n], c) {
+	_, first := w.sentence(w.sents[0])
+	if matches(first, c) {
 		return false
 	}
-	for _, t := range w.toks[n:] {
+	_, second := w.sentence(w.sents[1])
+	for _, t := range second {
 		switch lower(t) {
 		case "he", "him", "his", "she", "her", "it", "its", "they", "them", "their":
 			return false
@@ -669,11 +664,11 @@ func sayConcept(p Part) int {
 	})
 }
 
-// refersToPerson reports whether the window refers to a person by pronoun,
+// refersToPerson reports whether the tokens refer to a person by pronoun,
 // so that words it reports can be those of the speaker named before it;
 // without one ("Local business owners said …") they are someone else's.
-func refersToPerson(w *window) bool {
-	for _, t := range w.toks {
+func refersToPerson(toks []retrieval.Token) bool {
+	for _, t := range toks {
 		switch lower(t) {
 		case "he", "him", "his", "she", "her":
 			return true
@@ -691,16 +686,11 @@ func possessiveSpeaker(p Part, i int, w *window) bool {
 		return false
 	}
 	for k := range w.toks {
-		if !matchAt(w.toks, k, p.Concepts[i]) {
+		n := matchLen(w.toks, k, p.Concepts[i])
+		if n == 0 {
 			continue
 		}
-		end := k + len(p.Concepts[i].Alts[0]) - 1
-		for _, alt := range p.Concepts[i].Alts {
-			if matchAt(w.toks[k:], 0, Concept{Alts: [][]string{alt}}) {
-				end = k + len(alt) - 1
-				break
-			}
-		}
+		end := k + n - 1
 		word := w.text[w.toks[end].Start:w.toks[end].End]
 		if !strings.HasSuffix(word, "'s") && !strings.HasSuffix(word, "’s") {
 			return false
