@@ -117,3 +117,73 @@ func TestTiesRankAlikeWhateverTheLoadOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestRemoveAndReplaceMatchAFreshIndex puts, replaces and removes articles
+// at random, through several compactions, and checks the index then finds
+// exactly what an index built afresh from the surviving articles finds, with
+// the same scores: postings, term frequencies, passage lengths, term
+// sequences (proximity credit) and boilerplate counts all follow removals.
+func TestRemoveAndReplaceMatchAFreshIndex(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	pool := randomArticles(1500, 5)
+	// A paragraph shared by many articles is boilerplate only while at
+	// least three originals hold it.
+	shared := "Subscribe to our newsletter for the harbor tunnel updates."
+	for i := 0; i < len(pool); i += 97 {
+		a := pool[i]
+		pool[i] = storetest.NewArticle(a.ID, a.Text, shared)
+	}
+	ix := retrieval.NewIndex()
+	live := map[string]*retrieval.Article{}
+	compactions := 0
+	for step := range 6000 {
+		a := pool[r.IntN(len(pool))]
+		switch op := r.IntN(10); {
+		case op < 5:
+			ix.Put(a)
+			live[a.ID] = a
+		case op < 7: // the same ID with other text
+			b := pool[r.IntN(len(pool))]
+			c := storetest.NewArticle(a.ID, b.Text)
+			ix.Put(c)
+			live[a.ID] = c
+		default:
+			ix.Remove(a.ID)
+			delete(live, a.ID)
+		}
+		if step%1500 == 1499 {
+			// Remove most of what is there, forcing compaction.
+			for id := range live {
+				if r.IntN(4) > 0 {
+					ix.Remove(id)
+					delete(live, id)
+				}
+			}
+			compactions++
+		}
+	}
+	fresh := retrieval.NewIndex()
+	var survivors []*retrieval.Article
+	for _, a := range live {
+		fresh.Put(a)
+		survivors = append(survivors, a)
+	}
+	if ix.Len() != fresh.Len() || ix.Passages() != fresh.Passages() {
+		t.Fatalf("index holds %d articles/%d passages, a fresh one %d/%d", ix.Len(), ix.Passages(), fresh.Len(), fresh.Passages())
+	}
+	qs := append(queriesFor(survivors), "harbor tunnel updates newsletter")
+	want, got := results(fresh, qs), results(ix, qs)
+	if len(want) == 0 || compactions == 0 {
+		t.Fatal("the queries found nothing or nothing was removed in bulk; the test proves little")
+	}
+	if !slices.Equal(got, want) {
+		n := 0
+		for i := range min(len(got), len(want)) {
+			if got[i] != want[i] && n < 5 {
+				t.Errorf("hit %d: got %s, want %s", i, got[i], want[i])
+				n++
+			}
+		}
+		t.Errorf("after removals the index finds %d hits, a fresh index %d", len(got), len(want))
+	}
+}
