@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"iter"
@@ -28,26 +27,26 @@ const boilerplateMin = 3
 // needs. It is safe for concurrent use: searches share a read lock, Put and
 // Remove take the write lock.
 //
-// Terms are interned to int32 IDs. Each term's postings are one byte slice
-// of (doc delta, tf) varint pairs in ascending passage order, with a live
-// document frequency kept beside them, so IDF costs a map lookup and a
-// search reads postings sequentially from compact memory. Each passage keeps
-// its non-stopword term IDs in order (varint), so reranking needs no
-// re-tokenising.
+// Terms are interned to int32 IDs (see vocab). Each term's postings are
+// (doc delta, tf) uvarint pairs in ascending passage order, kept in a chain
+// of arena slices, with a live document frequency beside them, so IDF costs
+// a table lookup and a search reads postings sequentially from compact
+// memory. Each passage keeps its non-stopword term IDs in order (uvarints in
+// the same arena), so reranking needs no re-tokenising. An article's
+// passages are consecutive doc numbers.
 type Index struct {
 	mu           sync.RWMutex
-	articles     map[string]*Article
-	docs         []doc              // passages; a removed one is dead until compaction
-	lens         []int32            // per passage: non-stopword length, -1 once dead
-	byArticle    map[string][]int32 // live doc numbers of each article
-	termIDs      map[string]int32
+	articles     map[string]*entry
+	docs         []doc   // passages; a removed one is dead until compaction
+	lens         []int32 // per passage: non-stopword length, -1 once dead
+	vocab        vocab
 	terms        []termInfo // by term ID
 	counts       []int32    // scratch per term ID, all zero between calls
-	seqBlock     []byte     // the block passage term sequences are stored in
+	mem          arena      // postings chains and passage term sequences
 	live         int
 	dead         int
 	totalLen     int64
-	textCount    map[uint64]int32 // passage text key → originals holding it
+	textCount    map[uint64]int32 // passage text key → originals holding it, for texts two or more hold
 	paraCount    map[uint64]int32 // short paragraph LineKey → originals holding it
 	collCount    map[string]int   // collection → articles
 	version      uint64
@@ -62,21 +61,22 @@ var indexSerial atomic.Uint32
 type entry struct {
 	article *Article
 	title   []int32 // distinct non-stopword title term IDs, in title order
+	first   int32   // doc number of the article's first passage
 }
 
 type doc struct {
 	e       *entry // nil once dead
-	seq     []byte // uvarint term IDs of the non-stopword tokens, in order
 	textKey uint64
-	index   int32 // passage number in the article
+	seq     uint32 // arena address of the passage's term IDs, lens[doc] uvarints
+	index   int32  // passage number in the article
 }
 
-// termInfo is one term's postings: uvarint pairs (doc - previous doc, tf),
-// docs ascending from 0.
+// termInfo is one term's postings: an arena chain of uvarint pairs
+// (doc - previous doc, tf), docs ascending from 0.
 type termInfo struct {
-	post []byte
-	last int32 // doc of the last posting (0 when none)
-	df   int32 // live passages holding the term
+	head, tail uint32 // the chain's first slice and its write address; 0 when none
+	last       int32  // doc of the last posting (0 when none)
+	df         int32  // live passages holding the term
 }
 
 var textSeed = maphash.MakeSeed()
@@ -85,9 +85,7 @@ var textSeed = maphash.MakeSeed()
 func NewIndex() *Index {
 	return &Index{
 		serial:    indexSerial.Add(1),
-		articles:  make(map[string]*Article),
-		byArticle: make(map[string][]int32),
-		termIDs:   make(map[string]int32),
+		articles:  make(map[string]*entry),
 		textCount: make(map[uint64]int32),
 		paraCount: make(map[uint64]int32),
 		collCount: make(map[string]int),
@@ -104,9 +102,7 @@ func (ix *Index) Reserve(articles, passages int) {
 	ix.lens = slices.Grow(ix.lens, passages)
 	if len(ix.articles) == 0 && len(ix.docs) == 0 {
 		// Maps cannot grow in place; an empty index can remake them.
-		ix.articles = make(map[string]*Article, articles)
-		ix.byArticle = make(map[string][]int32, articles)
-		ix.textCount = make(map[uint64]int32, passages)
+		ix.articles = make(map[string]*entry, articles)
 	}
 }
 
@@ -131,12 +127,23 @@ func (ix *Index) PutAll(articles iter.Seq[*Article], n int) int {
 	}
 	close(work)
 	wg.Wait()
+	ix.trim()
 	return put
 }
 
 // typicalPassages is the passages per article PutAll reserves room for: a
 // news article runs to a few passages.
 const typicalPassages = 6
+
+// trim gives back the room Reserve made that a load did not use.
+func (ix *Index) trim() {
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	if n := len(ix.docs); cap(ix.docs)-n > n/8 {
+		ix.docs = slices.Clone(ix.docs)
+		ix.lens = slices.Clone(ix.lens)
+	}
+}
 
 // analysed is one passage's analysis, done before taking the lock: its
 // non-stopword terms, terms[from:to] of the article's, and its text key.
@@ -178,7 +185,10 @@ func mixKey(key, termHash uint64) uint64 {
 var termsPool = sync.Pool{New: func() any { return new([]*wordInfo) }}
 
 // Put adds a, replacing any article with the same ID and all its passages.
+// The index keeps a, which must not change afterwards; Put may make a's
+// equal metadata strings share memory.
 func (ix *Index) Put(a *Article) {
+	a.shareStrings()
 	// Analyse outside the lock: it is the expensive part.
 	parts := make([]analysed, len(a.Passages))
 	scratch := termsPool.Get().(*[]*wordInfo)
@@ -203,8 +213,8 @@ func (ix *Index) Put(a *Article) {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(a.ID)
-	ix.articles[a.ID] = a
-	e := &entry{article: a}
+	e := &entry{article: a, first: int32(len(ix.docs))}
+	ix.articles[a.ID] = e
 	for _, t := range title {
 		id := ix.internWordLocked(t)
 		if !slices.Contains(e.title, id) {
@@ -212,7 +222,6 @@ func (ix *Index) Put(a *Article) {
 		}
 	}
 	e.title = slices.Clip(e.title)
-	nums := make([]int32, len(parts))
 	var seq []byte
 	var distinct []int32
 	for i, p := range parts {
@@ -227,24 +236,22 @@ func (ix *Index) Put(a *Article) {
 			}
 			ix.counts[id]++
 		}
+		if a.DuplicateOf == "" {
+			ix.countTextLocked(p.key, distinct)
+		}
 		for _, id := range distinct {
-			t := &ix.terms[id]
-			t.post = binary.AppendUvarint(t.post, uint64(n-t.last))
-			t.post = binary.AppendUvarint(t.post, uint64(min(ix.counts[id], math.MaxUint16)))
-			t.last = n
-			t.df++
+			ix.postLocked(id, n, min(ix.counts[id], math.MaxUint16))
 			ix.counts[id] = 0
 		}
-		ix.docs = append(ix.docs, doc{e: e, seq: ix.storeSeqLocked(seq), textKey: p.key, index: int32(i)})
+		var at uint32
+		if len(seq) > 0 {
+			at = ix.mem.add(seq)
+		}
+		ix.docs = append(ix.docs, doc{e: e, seq: at, textKey: p.key, index: int32(i)})
 		ix.lens = append(ix.lens, int32(p.to-p.from))
 		ix.totalLen += int64(p.to - p.from)
 		ix.live++
-		if a.DuplicateOf == "" {
-			ix.textCount[p.key]++
-		}
-		nums[i] = n
 	}
-	ix.byArticle[a.ID] = nums
 	ix.collCount[a.Collection]++
 	for _, k := range paraKeys {
 		ix.paraCount[k]++
@@ -252,19 +259,102 @@ func (ix *Index) Put(a *Article) {
 	ix.version++
 }
 
-// seqBlockSize is the size of the blocks passage term sequences are packed
-// into: one allocation for thousands of passages keeps the heap from
-// fragmenting among the garbage that cleaning and analysis leave.
-const seqBlockSize = 256 << 10
+// postLocked appends doc n, holding the term tf times, to the term's
+// postings.
+func (ix *Index) postLocked(id, n, tf int32) {
+	t := &ix.terms[id]
+	t.post(&ix.mem, n, uint64(tf))
+	t.df++
+}
 
-// storeSeqLocked copies a passage's term sequence into the current block.
-func (ix *Index) storeSeqLocked(seq []byte) []byte {
-	if len(ix.seqBlock)+len(seq) > cap(ix.seqBlock) {
-		ix.seqBlock = make([]byte, 0, max(seqBlockSize, len(seq)))
+// post appends doc n, holding the term tf times, to the term's chain in
+// mem. A posting is the uvarint (doc delta << 1 | tf > 1), then tf - 2
+// when tf > 1: most passages hold a term once, and a frequent term's delta
+// is small, so most postings take one byte.
+func (t *termInfo) post(mem *arena, n int32, tf uint64) {
+	if t.head == 0 {
+		t.head = mem.newSlice()
+		t.tail = t.head
 	}
-	start := len(ix.seqBlock)
-	ix.seqBlock = append(ix.seqBlock, seq...)
-	return ix.seqBlock[start:len(ix.seqBlock):len(ix.seqBlock)]
+	v := uint64(n-t.last) << 1
+	if tf > 1 {
+		v |= 1
+	}
+	t.tail = mem.putUvarint(t.tail, v)
+	if tf > 1 {
+		t.tail = mem.putUvarint(t.tail, tf-2)
+	}
+	t.last = n
+}
+
+// posting reads the next posting of a chain: the doc delta and the term
+// frequency.
+func (r *chainReader) posting() (delta, tf uint64) {
+	v := r.uvarint()
+	if v&1 == 0 {
+		return v >> 1, 1
+	}
+	return v >> 1, r.uvarint() + 2
+}
+
+// countTextLocked counts one more original passage with text key key,
+// whose distinct term IDs are distinct, before its postings are added.
+// textCount holds only the texts two or more originals hold, which in a
+// news archive are few: a text not there yet is looked for among the
+// passages holding its rarest term.
+func (ix *Index) countTextLocked(key uint64, distinct []int32) {
+	if len(distinct) == 0 {
+		return // a passage of stopwords alone is never found
+	}
+	if c, ok := ix.textCount[key]; ok {
+		ix.textCount[key] = c + 1
+		return
+	}
+	rarest := distinct[0]
+	for _, id := range distinct[1:] {
+		if ix.terms[id].df < ix.terms[rarest].df {
+			rarest = id
+		}
+	}
+	t := &ix.terms[rarest]
+	if t.df == 0 {
+		return
+	}
+	r := ix.mem.readChain(t.head, t.tail)
+	n := 0
+	for r.more() {
+		delta, _ := r.posting()
+		n += int(delta)
+		if d := &ix.docs[n]; ix.lens[n] >= 0 && d.textKey == key && d.e.article.DuplicateOf == "" {
+			ix.textCount[key] = 2
+			return
+		}
+	}
+}
+
+// seqOf returns the term IDs of live passage n, appended to buf.
+func (ix *Index) seqOf(n int32, buf []int32) []int32 {
+	p := ix.seqBytes(n)
+	for j := 0; j < len(p); {
+		var t uint64
+		t, j = readUvarint(p, j)
+		buf = append(buf, int32(t))
+	}
+	return buf
+}
+
+// seqBytes returns the encoded term IDs of live passage n.
+func (ix *Index) seqBytes(n int32) []byte {
+	d := &ix.docs[n]
+	if d.seq == 0 {
+		return nil
+	}
+	p := ix.mem.bytes(d.seq)
+	j := 0
+	for range ix.lens[n] {
+		_, j = readUvarint(p, j)
+	}
+	return p[:j]
 }
 
 // internWordLocked returns the ID of w's term, remembering it in w: most
@@ -273,21 +363,25 @@ func (ix *Index) internWordLocked(w *wordInfo) int32 {
 	if v := w.termID.Load(); uint32(v>>32) == ix.serial {
 		return int32(uint32(v))
 	}
-	id := ix.internLocked(w.term)
+	id := ix.internLocked(w.term, w.termHash)
 	w.termID.Store(uint64(ix.serial)<<32 | uint64(uint32(id)))
 	return id
 }
 
-// internLocked returns the ID of term, adding it to the vocabulary when new.
-func (ix *Index) internLocked(term string) int32 {
-	if id, ok := ix.termIDs[term]; ok {
-		return id
+// internLocked returns the ID of term, whose termHash is h, adding it to
+// the vocabulary when new.
+func (ix *Index) internLocked(term string, h uint64) int32 {
+	id, added := ix.vocab.add(term, h)
+	if added {
+		ix.terms = append(ix.terms, termInfo{})
+		ix.counts = append(ix.counts, 0)
 	}
-	id := int32(len(ix.terms))
-	ix.termIDs[term] = id
-	ix.terms = append(ix.terms, termInfo{})
-	ix.counts = append(ix.counts, 0)
 	return id
+}
+
+// termID returns the ID of term, or -1 when no passage or title holds it.
+func (ix *Index) termID(term string) int32 {
+	return ix.vocab.find(term, termHash(term))
 }
 
 // Remove drops the article and its passages; a missing ID is ignored.
@@ -300,40 +394,44 @@ func (ix *Index) Remove(id string) {
 }
 
 func (ix *Index) removeLocked(id string) bool {
-	a, ok := ix.articles[id]
+	e, ok := ix.articles[id]
 	if !ok {
 		return false
 	}
+	a := e.article
 	var distinct []int32
-	for _, n := range ix.byArticle[id] {
+	var seq []int32
+	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
-		ix.totalLen -= int64(ix.lens[n])
-		ix.lens[n] = -1
-		ix.live--
-		ix.dead++
 		if a.DuplicateOf == "" {
-			if ix.textCount[d.textKey]--; ix.textCount[d.textKey] <= 0 {
-				delete(ix.textCount, d.textKey)
+			if c, ok := ix.textCount[d.textKey]; ok {
+				if c <= 2 {
+					delete(ix.textCount, d.textKey)
+				} else {
+					ix.textCount[d.textKey] = c - 1
+				}
 			}
 		}
 		// The passage no longer counts towards its terms' frequencies.
+		seq = ix.seqOf(n, seq[:0])
 		distinct = distinct[:0]
-		for i := 0; i < len(d.seq); {
-			var t uint64
-			t, i = readUvarint(d.seq, i)
+		for _, t := range seq {
 			if ix.counts[t] == 0 {
 				ix.counts[t] = 1
-				distinct = append(distinct, int32(t))
+				distinct = append(distinct, t)
 			}
 		}
 		for _, t := range distinct {
 			ix.terms[t].df--
 			ix.counts[t] = 0
 		}
+		ix.totalLen -= int64(ix.lens[n])
+		ix.lens[n] = -1
+		ix.live--
+		ix.dead++
 		d.e = nil
-		d.seq = nil
+		d.seq = 0
 	}
-	delete(ix.byArticle, id)
 	delete(ix.articles, id)
 	if ix.collCount[a.Collection]--; ix.collCount[a.Collection] <= 0 {
 		delete(ix.collCount, a.Collection)
@@ -351,51 +449,44 @@ func (ix *Index) removeLocked(id string) bool {
 	return true
 }
 
-// compactLocked drops dead passages and renumbers the rest. The vocabulary
-// keeps its terms (title term IDs refer to it), postings lose dead docs.
+// compactLocked drops dead passages and renumbers the rest, rebuilding the
+// arena with only the live postings and term sequences. The vocabulary
+// keeps its terms (title term IDs refer to it).
 func (ix *Index) compactLocked() {
 	renum := make([]int32, len(ix.docs))
 	docs := make([]doc, 0, ix.live)
 	lens := make([]int32, 0, ix.live)
-	ix.seqBlock = nil // repack the live sequences, freeing the dead ones' blocks
+	var mem arena
 	for i, d := range ix.docs {
 		if ix.lens[i] < 0 {
 			renum[i] = -1
 			continue
 		}
-		renum[i] = int32(len(docs))
-		d.seq = ix.storeSeqLocked(d.seq)
+		n := int32(len(docs))
+		renum[i] = n
+		if d.index == 0 {
+			d.e.first = n
+		}
+		if d.seq != 0 {
+			d.seq = mem.add(ix.seqBytes(int32(i)))
+		}
 		docs = append(docs, d)
 		lens = append(lens, ix.lens[i])
 	}
-	var out []byte
 	for ti := range ix.terms {
 		t := &ix.terms[ti]
-		if len(t.post) == 0 {
-			continue
-		}
-		out = out[:0]
-		var doc, last int32
-		for i := 0; i < len(t.post); {
-			var delta, tf uint64
-			delta, i = readUvarint(t.post, i)
-			tf, i = readUvarint(t.post, i)
+		r := ix.mem.readChain(t.head, t.tail)
+		*t = termInfo{df: t.df}
+		var doc int32
+		for r.more() {
+			delta, tf := r.posting()
 			doc += int32(delta)
 			if n := renum[doc]; n >= 0 {
-				out = binary.AppendUvarint(out, uint64(n-last))
-				out = binary.AppendUvarint(out, tf)
-				last = n
+				t.post(&mem, n, tf)
 			}
 		}
-		t.post = bytes.Clone(out)
-		t.last = last
 	}
-	for id, nums := range ix.byArticle {
-		for i, n := range nums {
-			nums[i] = renum[n]
-		}
-		ix.byArticle[id] = nums
-	}
+	ix.mem = mem
 	ix.docs = docs
 	ix.lens = lens
 	ix.dead = 0
@@ -422,7 +513,10 @@ func readUvarintSlow(p []byte, i int) (uint64, int) {
 func (ix *Index) Get(id string) *Article {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return ix.articles[id]
+	if e := ix.articles[id]; e != nil {
+		return e.article
+	}
+	return nil
 }
 
 // Articles returns every article, in no particular order.
@@ -430,8 +524,8 @@ func (ix *Index) Articles() []*Article {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := make([]*Article, 0, len(ix.articles))
-	for _, a := range ix.articles {
-		out = append(out, a)
+	for _, e := range ix.articles {
+		out = append(out, e.article)
 	}
 	return out
 }
@@ -492,7 +586,7 @@ func (ix *Index) IDF(term string) float64 {
 
 func (ix *Index) idfLocked(term string) float64 {
 	df := 0
-	if id, ok := ix.termIDs[term]; ok {
+	if id := ix.termID(term); id >= 0 {
 		df = int(ix.terms[id].df)
 	}
 	return bm25IDF(ix.live, df)
@@ -570,23 +664,20 @@ func (ix *Index) Search(q Query) []Hit {
 	avgLen := float64(ix.totalLen) / float64(ix.live)
 	ids := make([]int32, len(terms)) // -1: not in the vocabulary
 	for i, wt := range terms {
-		ids[i] = -1
-		id, ok := ix.termIDs[wt.Term]
-		if !ok {
+		id := ix.termID(wt.Term)
+		ids[i] = id
+		if id < 0 {
 			continue
 		}
-		ids[i] = id
 		t := &ix.terms[id]
-		if len(t.post) == 0 {
+		if t.head == 0 {
 			continue
 		}
 		idf := bm25IDF(ix.live, int(t.df)) * wt.Weight
-		post := t.post
+		r := ix.mem.readChain(t.head, t.tail)
 		doc := 0
-		for j := 0; j < len(post); {
-			var delta, f uint64
-			delta, j = readUvarint(post, j)
-			f, j = readUvarint(post, j)
+		for r.more() {
+			delta, f := r.posting()
 			doc += int(delta)
 			length := lens[doc]
 			if length < 0 {
@@ -635,7 +726,7 @@ func (ix *Index) Search(q Query) []Hit {
 	// Rerank the head with title, lead and proximity credit.
 	rr := ix.newReranker(terms, ids)
 	for i := range head {
-		head[i].score *= 1 + rr.boost(&ix.docs[head[i].doc], buf)
+		head[i].score *= 1 + rr.boost(ix, head[i].doc, buf)
 	}
 	slices.SortStableFunc(head, func(a, b cand) int {
 		switch {
@@ -722,7 +813,8 @@ func (ix *Index) newReranker(terms []WeightedTerm, ids []int32) reranker {
 	return rr
 }
 
-func (rr *reranker) boost(d *doc, buf *scoreBuf) float64 {
+func (rr *reranker) boost(ix *Index, n int32, buf *scoreBuf) float64 {
+	d := &ix.docs[n]
 	boost := 0.0
 	if d.index == 0 {
 		boost += 0.05
@@ -743,12 +835,7 @@ func (rr *reranker) boost(d *doc, buf *scoreBuf) float64 {
 	if len(rr.pairs) == 0 {
 		return boost
 	}
-	pos := buf.pos[:0]
-	for i := 0; i < len(d.seq); {
-		var t uint64
-		t, i = readUvarint(d.seq, i)
-		pos = append(pos, int32(t))
-	}
+	pos := ix.seqOf(n, buf.pos[:0])
 	buf.pos = pos
 	near := 0
 	for _, p := range rr.pairs {

@@ -187,3 +187,57 @@ func TestRemoveAndReplaceMatchAFreshIndex(t *testing.T) {
 		t.Errorf("after removals the index finds %d hits, a fresh index %d", len(got), len(want))
 	}
 }
+
+// TestRepeatedPassagesDropOutWhileThreeOriginalsHoldThem checks the
+// boilerplate rule follows the live count: a passage held by three or more
+// original articles is not returned, copies do not count towards it, and
+// it comes back once removals leave fewer than three originals.
+func TestRepeatedPassagesDropOutWhileThreeOriginalsHoldThem(t *testing.T) {
+	shared := "Ferry timetable notice: the Gullwing crossing runs hourly from the east pier."
+	ix := retrieval.NewIndex()
+	put := func(id, own string, dupOf string) {
+		a := storetest.NewArticle(id, own, shared)
+		a.DuplicateOf = dupOf
+		ix.Put(a)
+	}
+	found := func() int {
+		n := 0
+		for _, h := range ix.Search(retrieval.Query{Text: "Gullwing crossing east pier timetable", Limit: 50}) {
+			if h.Passage.Text == shared {
+				n++
+			}
+		}
+		return n
+	}
+	put("orig-1", "The council met on Monday about moorings.", "")
+	put("orig-2", "Fishermen protested the new quota on Tuesday.", "")
+	for i := range 3 {
+		put(fmt.Sprintf("copy-%d", i), "The council met on Monday about moorings.", "orig-1")
+	}
+	if n := found(); n == 0 {
+		t.Fatal("two originals and three copies hold the passage, yet it is not found")
+	}
+	put("orig-3", "A storm closed the harbour for two days.", "")
+	if n := found(); n != 0 {
+		t.Fatalf("three originals hold the passage, yet it was found %d times", n)
+	}
+	put("orig-4", "The lighthouse keeper retired after forty years.", "")
+	ix.Remove("orig-2")
+	if n := found(); n != 0 {
+		t.Fatalf("three originals still hold the passage, yet it was found %d times", n)
+	}
+	ix.Remove("orig-3")
+	if n := found(); n == 0 {
+		t.Fatal("two originals are left, yet the passage is still dropped")
+	}
+	// Replacing an original with other text takes its passage out of the
+	// count; putting it back restores it.
+	put("orig-3", "A storm closed the harbour for two days.", "")
+	if n := found(); n != 0 {
+		t.Fatalf("three originals hold the passage again, yet it was found %d times", n)
+	}
+	ix.Put(storetest.NewArticle("orig-3", "A storm closed the harbour for two days."))
+	if n := found(); n == 0 {
+		t.Fatal("a replaced original still counts towards the passage")
+	}
+}

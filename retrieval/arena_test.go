@@ -1,0 +1,122 @@
+package retrieval
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"slices"
+	"testing"
+)
+
+// TestChainsReadBackWhatWasWritten writes uvarints to many chains at once,
+// interleaved the way postings grow (some chains long, most short), and
+// reads every chain back.
+func TestChainsReadBackWhatWasWritten(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	var mem arena
+	const chains = 3000
+	heads := make([]uint32, chains)
+	tails := make([]uint32, chains)
+	want := make([][]uint64, chains)
+	for range 200000 {
+		c := int(float64(chains) * r.Float64() * r.Float64() * r.Float64()) // skewed
+		var v uint64
+		switch r.IntN(4) {
+		case 0:
+			v = r.Uint64() // up to ten bytes
+		default:
+			v = uint64(r.IntN(300))
+		}
+		if heads[c] == 0 {
+			heads[c] = mem.newSlice()
+			tails[c] = heads[c]
+		}
+		tails[c] = mem.putUvarint(tails[c], v)
+		want[c] = append(want[c], v)
+	}
+	long := 0
+	for c := range chains {
+		var got []uint64
+		rd := mem.readChain(heads[c], tails[c])
+		for rd.more() {
+			got = append(got, rd.uvarint())
+		}
+		if !slices.Equal(got, want[c]) {
+			t.Fatalf("chain %d read back %d values, wrote %d (first difference near %v)", c, len(got), len(want[c]), firstDiff(got, want[c]))
+		}
+		if len(want[c]) > 1000 {
+			long++
+		}
+	}
+	if long == 0 || len(mem.blocks) < 2 {
+		t.Fatalf("no chain grew long or the arena stayed in one block (%d blocks); the test proves little", len(mem.blocks))
+	}
+	// A chain never written reads as empty.
+	if rd := mem.readChain(0, 0); rd.more() {
+		t.Error("an empty chain has something to read")
+	}
+}
+
+func firstDiff(a, b []uint64) string {
+	for i := range min(len(a), len(b)) {
+		if a[i] != b[i] {
+			return fmt.Sprintf("index %d: %d vs %d", i, a[i], b[i])
+		}
+	}
+	return "the end"
+}
+
+// TestArenaKeepsLargeStringsWhole checks a string longer than a block is
+// stored whole, and small ones around it keep their bytes.
+func TestArenaKeepsLargeStringsWhole(t *testing.T) {
+	var mem arena
+	small := []byte("passage terms")
+	big := make([]byte, 3*arenaBlock+7)
+	for i := range big {
+		big[i] = byte(i % 251)
+	}
+	a := mem.add(small)
+	b := mem.add(big)
+	c := mem.add(small)
+	if a == 0 || b == 0 || c == 0 {
+		t.Fatal("the arena handed out address 0, which means none")
+	}
+	if got := mem.bytes(b)[:len(big)]; !slices.Equal(got, big) {
+		t.Error("a large string came back changed")
+	}
+	for _, at := range []uint32{a, c} {
+		if got := mem.bytes(at)[:len(small)]; string(got) != string(small) {
+			t.Errorf("small string at %d came back as %q", at, got)
+		}
+	}
+}
+
+// TestVocabFindsEveryTermAfterGrowing interns many terms, through several
+// doublings of the table, and checks each keeps its ID and name.
+func TestVocabFindsEveryTermAfterGrowing(t *testing.T) {
+	var v vocab
+	terms := make([]string, 50000)
+	for i := range terms {
+		terms[i] = fmt.Sprintf("term%d", i*7919)
+	}
+	terms = append(terms, "", string(make([]byte, 70000))) // empty and larger than a block
+	for i, term := range terms {
+		id, added := v.add(term, termHash(term))
+		if !added || int(id) != i {
+			t.Fatalf("adding %q gave ID %d (added %v), want new ID %d", term[:min(len(term), 10)], id, added, i)
+		}
+	}
+	for i, term := range terms {
+		if id := v.find(term, termHash(term)); int(id) != i {
+			t.Fatalf("find(%q) = %d, want %d", term[:min(len(term), 10)], id, i)
+		}
+		if id, added := v.add(term, termHash(term)); added || int(id) != i {
+			t.Fatalf("adding %q again gave %d (added %v)", term[:min(len(term), 10)], id, added)
+		}
+		if name := string(v.name(int32(i))); name != term {
+			t.Fatalf("name(%d) = %q, want %q", i, name[:min(len(name), 10)], term[:min(len(term), 10)])
+		}
+	}
+	if id := v.find("absent", termHash("absent")); id != -1 {
+		t.Errorf("find of an absent term = %d", id)
+	}
+}
