@@ -218,8 +218,9 @@ type wordInfo struct {
 
 // wordCache remembers the analysis of recently seen words. Stemming is the
 // costly part of tokenising, and news text repeats a small vocabulary, so
-// a small direct-mapped cache (a slot per hash, the newest word wins)
-// answers most words without stemming and without locks. Its strings are
+// a small set-associative cache (cacheWays slots per hash, the oldest word
+// of a set leaves first) answers most words without stemming and without
+// locks. Search reads it too, to find query terms next to each other. Its strings are
 // copies, so it never keeps an analysed text alive.
 var (
 	wordCache [1 << 17]atomic.Pointer[wordInfo]
@@ -228,17 +229,29 @@ var (
 // maxCachedWord bounds the words worth caching; longer ones are rare.
 const maxCachedWord = 24
 
+// cacheWays is how many slots a word may take: a word is looked for in the
+// cacheWays slots of its set, and a new word pushes the set's oldest out.
+// With one slot a word, two common words sharing it evicted each other
+// over and over.
+const cacheWays = 4
+
 // analyseWord returns the analysis of word, whose wordHash is h.
 func analyseWord(word string, h uint64) *wordInfo {
 	if len(word) > maxCachedWord {
 		return newWordInfo(word)
 	}
-	slot := &wordCache[(h^h>>29)&(uint64(len(wordCache))-1)]
-	if w := slot.Load(); w != nil && w.word == word {
-		return w
+	i := (h ^ h>>29) & (uint64(len(wordCache)) - 1) &^ (cacheWays - 1)
+	set := wordCache[i : i+cacheWays : i+cacheWays]
+	for j := range set {
+		if w := set[j].Load(); w != nil && w.word == word {
+			return w
+		}
 	}
 	w := newWordInfo(strings.Clone(word))
-	slot.Store(w)
+	for j := cacheWays - 1; j > 0; j-- {
+		set[j].Store(set[j-1].Load())
+	}
+	set[0].Store(w)
 	return w
 }
 

@@ -6,12 +6,11 @@ import (
 )
 
 // An arena holds many small byte strings in a few large blocks, addressed
-// by 32-bit offsets: the index keeps its postings and passage term
-// sequences there instead of in a slice each. A slice costs a 24-byte
+// by 32-bit offsets: the index keeps its postings there instead of in a
+// slice a term. A slice costs a 24-byte
 // header, a separate allocation rounded up to a size class, and the slack
 // left by append's doubling; for the hundreds of thousands of rare terms
-// and short passages of a news archive those costs were larger than the
-// data. Large blocks also leave nothing for the garbage of cleaning and
+// of a news archive those costs were larger than the data. Large blocks also leave nothing for the garbage of cleaning and
 // decoding to fragment.
 //
 // An address is the block number times arenaBlock plus the offset in the

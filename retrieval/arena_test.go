@@ -120,3 +120,57 @@ func TestVocabFindsEveryTermAfterGrowing(t *testing.T) {
 		t.Errorf("find of an absent term = %d", id)
 	}
 }
+
+// TestRerankSkipsOnlyWhatCannotRank checks that skipping candidates that
+// cannot reach the results changes no result: every query gives the same
+// hits and scores with the skipping off.
+func TestRerankSkipsOnlyWhatCannotRank(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	words := make([]string, 150)
+	for i := range words {
+		words[i] = fmt.Sprintf("w%dx", i)
+	}
+	sentence := func(n int) string {
+		out := make([]byte, 0, 8*n)
+		for i := range n {
+			if i > 0 {
+				out = append(out, ' ')
+			}
+			out = append(out, words[int(float64(len(words))*r.Float64()*r.Float64())]...)
+		}
+		return string(out) + "."
+	}
+	ix := NewIndex()
+	for i := range 800 {
+		a := &Article{ID: fmt.Sprintf("a%03d", i), Title: sentence(5), Collection: DefaultCollection}
+		for p := range 1 + r.IntN(4) {
+			if p > 0 {
+				a.Text += "\n\n"
+			}
+			start := len(a.Text)
+			a.Text += sentence(10 + r.IntN(30))
+			a.Passages = append(a.Passages, Span{start, len(a.Text)})
+		}
+		ix.Put(a)
+	}
+	search := func(q string, limit int, prune bool) []string {
+		pruneRerank = prune
+		defer func() { pruneRerank = true }()
+		var out []string
+		for _, h := range ix.Search(Query{Text: q, Limit: limit}) {
+			out = append(out, fmt.Sprintf("%s %.12f", h.Passage.ID, h.Score))
+		}
+		return out
+	}
+	for i := range 300 {
+		q := sentence(2 + r.IntN(4))
+		limit := 1 + r.IntN(12)
+		want, got := search(q, limit, false), search(q, limit, true)
+		if len(want) == 0 {
+			t.Fatalf("query %d found nothing; the test proves little", i)
+		}
+		if !slices.Equal(got, want) {
+			t.Fatalf("%q, limit %d: skipping candidates changed the results:\n got %v\nwant %v", q, limit, got, want)
+		}
+	}
+}

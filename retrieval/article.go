@@ -8,6 +8,7 @@ package retrieval
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"slices"
 	"strconv"
 	"time"
 	"unique"
@@ -121,11 +122,14 @@ func PassageID(articleID string, i int) string {
 	return articleID + "-p" + strconv.Itoa(i)
 }
 
-// shareStrings makes a's metadata strings that equal one another share
-// memory, and the ones many articles repeat (collection, outlet, author)
-// share one canonical copy: a replica holds every article's metadata, and a
-// copy per article added up to a tenth of the text it serves.
-func (a *Article) shareStrings() {
+// shrink makes a's metadata strings that equal one another share memory,
+// the ones many articles repeat (collection, outlet, author) share one
+// canonical copy, and its passage list take no spare room: a replica holds
+// every article, and these copies and spare room add up.
+func (a *Article) shrink() {
+	if cap(a.Passages) > len(a.Passages) {
+		a.Passages = slices.Clone(a.Passages)
+	}
 	if a.Source == a.Key {
 		a.Source = a.Key
 	}

@@ -28,12 +28,12 @@ const boilerplateMin = 3
 // Remove take the write lock.
 //
 // Terms are interned to int32 IDs (see vocab). Each term's postings are
-// (doc delta, tf) uvarint pairs in ascending passage order, kept in a chain
-// of arena slices, with a live document frequency beside them, so IDF costs
-// a table lookup and a search reads postings sequentially from compact
-// memory. Each passage keeps its non-stopword term IDs in order (uvarints in
-// the same arena), so reranking needs no re-tokenising. An article's
-// passages are consecutive doc numbers.
+// compact uvarint (doc delta, tf) entries in ascending passage order, kept in
+// a chain of arena slices (see arena), with a live document frequency beside
+// them, so IDF costs a table lookup and a search reads postings
+// sequentially from compact memory. An article's passages are consecutive
+// doc numbers. Beyond the articles themselves the index keeps as little as
+// it can: a replica holds the whole archive in memory.
 type Index struct {
 	mu           sync.RWMutex
 	articles     map[string]*entry
@@ -41,7 +41,6 @@ type Index struct {
 	lens         []int32 // per passage: non-stopword length, -1 once dead
 	vocab        vocab
 	terms        []termInfo // by term ID
-	counts       []int32    // scratch per term ID, all zero between calls
 	mem          arena      // postings chains and passage term sequences
 	live         int
 	dead         int
@@ -60,15 +59,23 @@ var indexSerial atomic.Uint32
 // entry is an article as the index holds it.
 type entry struct {
 	article *Article
-	title   []int32 // distinct non-stopword title term IDs, in title order
-	first   int32   // doc number of the article's first passage
+	title   uint32 // arena address of its distinct non-stopword title term IDs (see titleIDs)
+	first   int32  // doc number of the article's first passage
 }
 
 type doc struct {
 	e       *entry // nil once dead
 	textKey uint64
-	seq     uint32 // arena address of the passage's term IDs, lens[doc] uvarints
+	marks   uint32 // arena address of the passage's term marks (see termMark)
 	index   int32  // passage number in the article
+}
+
+// termMark is one byte standing for term id in a passage's marks: one a
+// non-stopword word, in order. Two terms can share a mark, so marks can only
+// rule proximity out; but they rule it out for most candidates, for a byte
+// a word, where the term IDs themselves took two or three.
+func termMark(id int32) byte {
+	return byte(uint32(id) * 0x9E3779B1 >> 24)
 }
 
 // termInfo is one term's postings: an arena chain of uvarint pairs
@@ -188,7 +195,7 @@ var termsPool = sync.Pool{New: func() any { return new([]*wordInfo) }}
 // The index keeps a, which must not change afterwards; Put may make a's
 // equal metadata strings share memory.
 func (ix *Index) Put(a *Article) {
-	a.shareStrings()
+	a.shrink()
 	// Analyse outside the lock: it is the expensive part.
 	parts := make([]analysed, len(a.Passages))
 	scratch := termsPool.Get().(*[]*wordInfo)
@@ -215,39 +222,35 @@ func (ix *Index) Put(a *Article) {
 	ix.removeLocked(a.ID)
 	e := &entry{article: a, first: int32(len(ix.docs))}
 	ix.articles[a.ID] = e
+	var ids []int32
 	for _, t := range title {
-		id := ix.internWordLocked(t)
-		if !slices.Contains(e.title, id) {
-			e.title = append(e.title, id)
+		if id := ix.internWordLocked(t); !slices.Contains(ids, id) {
+			ids = append(ids, id)
 		}
 	}
-	e.title = slices.Clip(e.title)
-	var seq []byte
-	var distinct []int32
+	e.title = ix.mem.add(appendIDs(nil, ids))
+	var distinct, tfs []int32
+	var marks []byte
 	for i, p := range parts {
 		n := int32(len(ix.docs))
-		seq = seq[:0]
-		distinct = distinct[:0]
+		ids, marks = ids[:0], marks[:0]
 		for _, t := range terms[p.from:p.to] {
 			id := ix.internWordLocked(t)
-			seq = binary.AppendUvarint(seq, uint64(id))
-			if ix.counts[id] == 0 {
-				distinct = append(distinct, id)
-			}
-			ix.counts[id]++
+			ids = append(ids, id)
+			marks = append(marks, termMark(id))
 		}
+		distinct, tfs = countTerms(ids, distinct[:0], tfs[:0])
 		if a.DuplicateOf == "" {
 			ix.countTextLocked(p.key, distinct)
 		}
-		for _, id := range distinct {
-			ix.postLocked(id, n, min(ix.counts[id], math.MaxUint16))
-			ix.counts[id] = 0
+		for j, id := range distinct {
+			ix.postLocked(id, n, min(tfs[j], math.MaxUint16))
 		}
 		var at uint32
-		if len(seq) > 0 {
-			at = ix.mem.add(seq)
+		if len(marks) > 0 {
+			at = ix.mem.add(marks)
 		}
-		ix.docs = append(ix.docs, doc{e: e, seq: at, textKey: p.key, index: int32(i)})
+		ix.docs = append(ix.docs, doc{e: e, textKey: p.key, marks: at, index: int32(i)})
 		ix.lens = append(ix.lens, int32(p.to-p.from))
 		ix.totalLen += int64(p.to - p.from)
 		ix.live++
@@ -257,6 +260,43 @@ func (ix *Index) Put(a *Article) {
 		ix.paraCount[k]++
 	}
 	ix.version++
+}
+
+// countTerms sorts ids and appends each distinct one to distinct and how
+// often it occurs to tfs.
+func countTerms(ids, distinct, tfs []int32) ([]int32, []int32) {
+	slices.Sort(ids)
+	for i := 0; i < len(ids); {
+		j := i + 1
+		for j < len(ids) && ids[j] == ids[i] {
+			j++
+		}
+		distinct = append(distinct, ids[i])
+		tfs = append(tfs, int32(j-i))
+		i = j
+	}
+	return distinct, tfs
+}
+
+// appendIDs appends a record of ids to p: their count, then each, as
+// uvarints.
+func appendIDs(p []byte, ids []int32) []byte {
+	p = binary.AppendUvarint(p, uint64(len(ids)))
+	for _, id := range ids {
+		p = binary.AppendUvarint(p, uint64(id))
+	}
+	return p
+}
+
+// titleIDs returns the record of e's title term IDs as stored (see
+// appendIDs).
+func (ix *Index) titleIDs(e *entry) []byte {
+	p := ix.mem.bytes(e.title)
+	n, j := readUvarint(p, 0)
+	for range n {
+		_, j = readUvarint(p, j)
+	}
+	return p[:j]
 }
 
 // postLocked appends doc n, holding the term tf times, to the term's
@@ -332,29 +372,47 @@ func (ix *Index) countTextLocked(key uint64, distinct []int32) {
 	}
 }
 
-// seqOf returns the term IDs of live passage n, appended to buf.
-func (ix *Index) seqOf(n int32, buf []int32) []int32 {
-	p := ix.seqBytes(n)
-	for j := 0; j < len(p); {
-		var t uint64
-		t, j = readUvarint(p, j)
-		buf = append(buf, int32(t))
+// passageTerms appends the term IDs of live passage n's non-stopword
+// words, in order, to buf. The index keeps no copy of them: proximity
+// reranking, the only search step that needs them, reads a few passages a
+// query, and analysing a passage again costs a cached lookup a word.
+func (ix *Index) passageTerms(n int32, buf []int32) []int32 {
+	d := &ix.docs[n]
+	sp := d.e.article.Passages[d.index]
+	text := d.e.article.Text[sp.Start:sp.End]
+	for i := 0; i < len(text); {
+		start, end, h := scanWord(text, i)
+		if start == end {
+			break
+		}
+		i = end
+		if w := analyseWord(text[start:end], h); !w.stop {
+			buf = append(buf, ix.wordID(w))
+		}
 	}
 	return buf
 }
 
-// seqBytes returns the encoded term IDs of live passage n.
-func (ix *Index) seqBytes(n int32) []byte {
+// marksOf returns the term marks of live passage n.
+func (ix *Index) marksOf(n int32) []byte {
 	d := &ix.docs[n]
-	if d.seq == 0 {
+	if d.marks == 0 {
 		return nil
 	}
-	p := ix.mem.bytes(d.seq)
-	j := 0
-	for range ix.lens[n] {
-		_, j = readUvarint(p, j)
+	return ix.mem.bytes(d.marks)[:ix.lens[n]]
+}
+
+// wordID returns the ID of w's term, or -1 when the index lacks it. It
+// only reads the index, so a search holding the read lock may call it.
+func (ix *Index) wordID(w *wordInfo) int32 {
+	if v := w.termID.Load(); uint32(v>>32) == ix.serial {
+		return int32(uint32(v))
 	}
-	return p[:j]
+	id := ix.vocab.find(w.term, w.termHash)
+	if id >= 0 {
+		w.termID.Store(uint64(ix.serial)<<32 | uint64(uint32(id)))
+	}
+	return id
 }
 
 // internWordLocked returns the ID of w's term, remembering it in w: most
@@ -374,7 +432,6 @@ func (ix *Index) internLocked(term string, h uint64) int32 {
 	id, added := ix.vocab.add(term, h)
 	if added {
 		ix.terms = append(ix.terms, termInfo{})
-		ix.counts = append(ix.counts, 0)
 	}
 	return id
 }
@@ -399,7 +456,6 @@ func (ix *Index) removeLocked(id string) bool {
 		return false
 	}
 	a := e.article
-	var distinct []int32
 	var seq []int32
 	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
@@ -413,24 +469,19 @@ func (ix *Index) removeLocked(id string) bool {
 			}
 		}
 		// The passage no longer counts towards its terms' frequencies.
-		seq = ix.seqOf(n, seq[:0])
-		distinct = distinct[:0]
-		for _, t := range seq {
-			if ix.counts[t] == 0 {
-				ix.counts[t] = 1
-				distinct = append(distinct, t)
+		seq = ix.passageTerms(n, seq[:0])
+		slices.Sort(seq)
+		for _, t := range slices.Compact(seq) {
+			if t >= 0 {
+				ix.terms[t].df--
 			}
-		}
-		for _, t := range distinct {
-			ix.terms[t].df--
-			ix.counts[t] = 0
 		}
 		ix.totalLen -= int64(ix.lens[n])
 		ix.lens[n] = -1
 		ix.live--
 		ix.dead++
 		d.e = nil
-		d.seq = 0
+		d.marks = 0
 	}
 	delete(ix.articles, id)
 	if ix.collCount[a.Collection]--; ix.collCount[a.Collection] <= 0 {
@@ -450,7 +501,7 @@ func (ix *Index) removeLocked(id string) bool {
 }
 
 // compactLocked drops dead passages and renumbers the rest, rebuilding the
-// arena with only the live postings and term sequences. The vocabulary
+// arena with only the live postings and marks. The vocabulary
 // keeps its terms (title term IDs refer to it).
 func (ix *Index) compactLocked() {
 	renum := make([]int32, len(ix.docs))
@@ -467,11 +518,14 @@ func (ix *Index) compactLocked() {
 		if d.index == 0 {
 			d.e.first = n
 		}
-		if d.seq != 0 {
-			d.seq = mem.add(ix.seqBytes(int32(i)))
+		if d.marks != 0 {
+			d.marks = mem.add(ix.marksOf(int32(i)))
 		}
 		docs = append(docs, d)
 		lens = append(lens, ix.lens[i])
+	}
+	for _, e := range ix.articles {
+		e.title = mem.add(ix.titleIDs(e))
 	}
 	for ti := range ix.terms {
 		t := &ix.terms[ti]
@@ -604,11 +658,15 @@ type scoreBuf struct {
 	touched []int32
 	head    []cand
 	pos     []int32
+	maybe   []termPair
+	top     []float64
+	masks   []uint32 // by doc: the query terms it holds, as cand.terms
 }
 
 // cand is a passage in the running for the results.
 type cand struct {
 	doc   int32
+	terms uint32 // bit i: the passage holds query term i (i < 32)
 	score float64
 }
 
@@ -657,8 +715,10 @@ func (ix *Index) Search(q Query) []Hit {
 	defer scorePool.Put(buf)
 	if cap(buf.scores) < len(ix.docs) {
 		buf.scores = make([]float64, len(ix.docs))
+		buf.masks = make([]uint32, len(ix.docs))
 	}
 	scores := buf.scores[:len(ix.docs)]
+	masks := buf.masks[:len(ix.docs)]
 	touched := buf.touched[:0]
 	lens := ix.lens[:len(ix.docs)]
 	avgLen := float64(ix.totalLen) / float64(ix.live)
@@ -673,7 +733,11 @@ func (ix *Index) Search(q Query) []Hit {
 		if t.head == 0 {
 			continue
 		}
+		if wt.Weight <= 0 {
+			continue // it would add nothing, and a zero score marks an untouched doc
+		}
 		idf := bm25IDF(ix.live, int(t.df)) * wt.Weight
+		bit := queryBit(i)
 		r := ix.mem.readChain(t.head, t.tail)
 		doc := 0
 		for r.more() {
@@ -689,6 +753,7 @@ func (ix *Index) Search(q Query) []Hit {
 				touched = append(touched, int32(doc))
 			}
 			scores[doc] += idf * norm
+			masks[doc] |= bit
 		}
 	}
 	buf.touched = touched
@@ -699,8 +764,8 @@ func (ix *Index) Search(q Query) []Hit {
 	size := max(limit*5, 50)
 	head := buf.head[:0]
 	for _, n := range touched {
-		c := cand{n, scores[n]}
-		scores[n] = 0
+		c := cand{doc: n, score: scores[n], terms: masks[n]}
+		scores[n], masks[n] = 0, 0
 		if len(head) == size && !ix.better(c, head[0]) {
 			continue
 		}
@@ -723,11 +788,32 @@ func (ix *Index) Search(q Query) []Hit {
 		}
 		return 1
 	})
-	// Rerank the head with title, lead and proximity credit.
+	// Rerank the head with title, lead and proximity credit. Proximity
+	// needs the passage's words, so it is worked out only for candidates
+	// that could still reach the results: the head is in score order, and
+	// a candidate whose score with every credit cannot reach the limit-th
+	// best so far changes nothing.
 	rr := ix.newReranker(terms, ids)
+	top := buf.top[:0]
+	kth := func() float64 { return slices.Min(top) }
 	for i := range head {
-		head[i].score *= 1 + rr.boost(ix, head[i].doc, buf)
+		c := &head[i]
+		if pruneRerank && len(top) == limit && c.score*(1+maxBoost) < kth() {
+			head = head[:i] // and every later candidate scores lower still
+			break
+		}
+		b := rr.boost(&ix.docs[c.doc])
+		if most := rr.mostNear(c.terms); most > 0 && (!pruneRerank || len(top) < limit || c.score*(1+b+most+boostSlack) >= kth()) {
+			b += rr.proximity(ix, c, buf)
+		}
+		c.score *= 1 + b
+		if len(top) < limit {
+			top = append(top, c.score)
+		} else if m := slices.Index(top, kth()); c.score > top[m] {
+			top[m] = c.score
+		}
 	}
+	buf.top = top
 	slices.SortStableFunc(head, func(a, b cand) int {
 		switch {
 		case a.score > b.score:
@@ -779,9 +865,31 @@ func (ix *Index) siftDown(h []cand, i int) {
 // terms in the title, for the lead passage and for query terms that stand
 // next to each other in the passage as they do in the query.
 type reranker struct {
+	ix    *Index
 	want  []wantTerm // distinct query terms at their highest weight
 	total float64
-	pairs [][2]int32 // adjacent full-weight query terms, by ID (-1: absent)
+	pairs []termPair // adjacent full-weight query terms
+}
+
+// termPair is two adjacent query terms, by ID (-1: not in the index), with
+// the bits of their query positions (0 when a position has no bit).
+type termPair struct {
+	x, y int32
+	bits uint32
+}
+
+// queryBit is the bit of query term i in a candidate's terms.
+func queryBit(i int) uint32 {
+	if i < 32 {
+		return 1 << i
+	}
+	return 0
+}
+
+// held reports whether a passage holding the query terms of mask may hold
+// both terms of p.
+func (p termPair) held(mask uint32) bool {
+	return p.x >= 0 && p.y >= 0 && (p.bits == 0 || mask&p.bits == p.bits)
 }
 
 type wantTerm struct {
@@ -790,7 +898,7 @@ type wantTerm struct {
 }
 
 func (ix *Index) newReranker(terms []WeightedTerm, ids []int32) reranker {
-	var rr reranker
+	rr := reranker{ix: ix}
 	seen := make([]string, 0, len(terms))
 	for i, t := range terms {
 		if j := slices.Index(seen, t.Term); j >= 0 {
@@ -808,51 +916,110 @@ func (ix *Index) newReranker(terms []WeightedTerm, ids []int32) reranker {
 		if terms[i].Weight < 1 || terms[i+1].Weight < 1 || terms[i].Term == terms[i+1].Term {
 			continue
 		}
-		rr.pairs = append(rr.pairs, [2]int32{ids[i], ids[i+1]})
+		bits := queryBit(i) | queryBit(i+1)
+		if queryBit(i) == 0 || queryBit(i+1) == 0 {
+			bits = 0
+		}
+		rr.pairs = append(rr.pairs, termPair{ids[i], ids[i+1], bits})
 	}
 	return rr
 }
 
-func (rr *reranker) boost(ix *Index, n int32, buf *scoreBuf) float64 {
-	d := &ix.docs[n]
+// pruneRerank lets reranking skip candidates that cannot reach the
+// results; tests turn it off to check skipping changes nothing.
+var pruneRerank = true
+
+// The reranking credits, as fractions of the BM25 score: the lead passage,
+// query terms in the title (all of them), query terms next to each other
+// (all pairs). boostSlack covers rounding in bounds on them.
+const (
+	leadBoost      = 0.05
+	titleBoost     = 0.2
+	proximityBoost = 0.3
+	maxBoost       = leadBoost + titleBoost + proximityBoost + boostSlack
+	boostSlack     = 1e-9
+)
+
+// boost returns the lead and title credit of passage d.
+func (rr *reranker) boost(d *doc) float64 {
 	boost := 0.0
 	if d.index == 0 {
-		boost += 0.05
+		boost += leadBoost
 	}
 	if rr.total == 0 {
 		return boost
 	}
 	inTitle := 0.0
-	for _, id := range d.e.title {
+	title := rr.ix.mem.bytes(d.e.title)
+	n, j := readUvarint(title, 0)
+	for range n {
+		var id uint64
+		id, j = readUvarint(title, j)
 		for _, w := range rr.want {
-			if w.id == id {
+			if w.id == int32(id) {
 				inTitle += w.w
 				break
 			}
 		}
 	}
-	boost += 0.2 * inTitle / rr.total
-	if len(rr.pairs) == 0 {
-		return boost
+	return boost + titleBoost*inTitle/rr.total
+}
+
+// mostNear returns the most proximity credit a passage holding the query
+// terms of mask can get: only pairs it holds both terms of can be near.
+func (rr *reranker) mostNear(mask uint32) float64 {
+	held := 0
+	for _, p := range rr.pairs {
+		if p.held(mask) {
+			held++
+		}
 	}
-	pos := ix.seqOf(n, buf.pos[:0])
+	if held == 0 {
+		return 0
+	}
+	return proximityBoost * float64(held) / float64(len(rr.pairs))
+}
+
+// proximity returns the credit of candidate c for query terms next to each
+// other. The passage's marks rule most pairs out; only a passage where
+// some pair may be near is read again to make sure.
+func (rr *reranker) proximity(ix *Index, c *cand, buf *scoreBuf) float64 {
+	marks := ix.marksOf(c.doc)
+	maybe := buf.maybe[:0]
+	for _, p := range rr.pairs {
+		if p.held(c.terms) && within(marks, termMark(p.x), termMark(p.y), nearWords) {
+			maybe = append(maybe, p)
+		}
+	}
+	buf.maybe = maybe
+	if len(maybe) == 0 {
+		return 0
+	}
+	pos := ix.passageTerms(c.doc, buf.pos[:0])
 	buf.pos = pos
 	near := 0
-	for _, p := range rr.pairs {
-		if p[0] >= 0 && p[1] >= 0 && within(pos, p[0], p[1], 3) {
+	for _, p := range maybe {
+		if within(pos, p.x, p.y, nearWords) {
 			near++
 		}
 	}
-	return boost + 0.3*float64(near)/float64(len(rr.pairs))
+	return proximityBoost * float64(near) / float64(len(rr.pairs))
 }
 
-func within(pos []int32, x, y int32, k int) bool {
-	last := -1000
+// nearWords is how far apart, in non-stopword words, two query terms may
+// stand in a passage and count as next to each other.
+const nearWords = 3
+
+// within reports whether x stands in pos with y at most k places after it.
+func within[T comparable](pos []T, x, y T, k int) bool {
 	for i, t := range pos {
-		if t == x {
-			last = i
-		} else if t == y && i-last <= k {
-			return true
+		if t != x {
+			continue
+		}
+		for _, u := range pos[i+1 : min(i+1+k, len(pos))] {
+			if u == y {
+				return true
+			}
 		}
 	}
 	return false
