@@ -1,13 +1,16 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -195,9 +198,10 @@ func corpus(b *testing.B, name string) *fixture {
 
 // replicaIndex returns the index a serving replica would hold for built's
 // articles, and its heap: like a replica starting from Redis, it decodes the
-// stored (clean) articles into a fresh index with Index.PutAll. Measuring the heap of the
-// index built where the text was cleaned would count the fragmentation
-// cleaning's garbage leaves, which a replica never sees.
+// stored (clean) articles into a fresh index with Index.PutAll. The heap is
+// measured in a fresh process (see replicaHeap): in this one, the garbage
+// of building the corpus and the other engines shares the heap's spans and
+// makes the figure swing by a fifth from run to run.
 func replicaIndex(b *testing.B, built *retrieval.Index) (*retrieval.Index, heapUse) {
 	b.Helper()
 	arts := built.Articles()
@@ -210,22 +214,91 @@ func replicaIndex(b *testing.B, built *retrieval.Index) (*retrieval.Index, heapU
 		stored[i] = data
 	}
 	arts, built = nil, nil
-	before := heapNow()
+	heap := replicaHeap(b, stored)
 	ix := retrieval.NewIndex()
-	ix.PutAll(func(yield func(*retrieval.Article) bool) {
+	ix.PutAll(decodeAll(b, stored), len(stored))
+	return ix, heap
+}
+
+// decodeAll yields the stored articles, decoded as the Redis store does.
+func decodeAll(tb testing.TB, stored [][]byte) func(func(*retrieval.Article) bool) {
+	return func(yield func(*retrieval.Article) bool) {
 		for _, data := range stored {
 			a := new(retrieval.Article)
 			if err := jsonv2.Unmarshal(data, a); err != nil {
-				b.Fatal(err)
+				tb.Fatal(err)
 			}
 			if !yield(a) {
 				return
 			}
 		}
-	}, len(stored))
-	heap := heapNow().since(before) // stored is alive in both measures
+	}
+}
+
+// replicaHeapEnv names the file of stored articles (one JSON object a line)
+// that TestReplicaHeapChild loads when the benchmarks run it in a child
+// process.
+const replicaHeapEnv = "STORYBOT_BENCH_REPLICA_HEAP"
+
+// replicaHeap runs this test binary again, as a replica process that does
+// nothing but load the stored articles into an index, and returns the heap
+// the index added there.
+func replicaHeap(b *testing.B, stored [][]byte) heapUse {
+	b.Helper()
+	f, err := os.CreateTemp("", "storybot-replica-*.jsonl")
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer os.Remove(f.Name())
+	for _, data := range stored {
+		f.Write(data)
+		f.Write([]byte{'\n'})
+	}
+	if err := f.Close(); err != nil {
+		b.Fatal(err)
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		b.Fatal(err)
+	}
+	cmd := exec.Command(exe, "-test.run=^TestReplicaHeapChild$", "-test.count=1", "-test.v")
+	cmd.Env = append(os.Environ(), replicaHeapEnv+"="+f.Name())
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		b.Fatalf("replica heap child: %v\n%s", err, out)
+	}
+	var h heapUse
+	for line := range strings.Lines(string(out)) {
+		if _, err := fmt.Sscanf(line, "replica heap: inuse %d live %d", &h.inuse, &h.live); err == nil {
+			return h
+		}
+	}
+	b.Fatalf("replica heap child printed no figures:\n%s", out)
+	return h
+}
+
+// TestReplicaHeapChild is the replica process of replicaHeap; it does
+// nothing unless replicaHeapEnv is set.
+func TestReplicaHeapChild(t *testing.T) {
+	path := os.Getenv(replicaHeapEnv)
+	if path == "" {
+		t.Skip("run by the Scale benchmarks in a child process")
+	}
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stored [][]byte
+	for line := range bytes.Lines(data) {
+		stored = append(stored, bytes.TrimSuffix(line, []byte{'\n'}))
+	}
+	before := heapNow()
+	ix := retrieval.NewIndex()
+	ix.PutAll(decodeAll(t, stored), len(stored))
+	h := heapNow().since(before) // stored is alive in both measures
 	runtime.KeepAlive(stored)
-	return ix, heap
+	runtime.KeepAlive(ix)
+	fmt.Printf("replica heap: inuse %d live %d\n", h.inuse, h.live)
 }
 
 // documents regenerates or reloads the corpus's raw documents, for the

@@ -194,34 +194,46 @@ func makeToken(text string, start, end int, h uint64) Token {
 	return Token{
 		Start:   start,
 		End:     end,
-		Surface: w.surface,
-		Term:    w.term,
+		Surface: w.surface(),
+		Term:    w.term(),
 		Stop:    w.stop,
 		Capital: w.capital,
 		Number:  w.number,
 	}
 }
 
-// wordInfo is everything a token takes from its word alone.
+// wordInfo is everything a token takes from its word alone. The word
+// cache holds one for each of tens of thousands of words, so the word, its
+// surface form and its term share one string, each found in it by offset
+// (the surface form is mostly a prefix of the word, and the term often is).
 type wordInfo struct {
-	word    string // the word as written: the cache key
-	surface string
-	term    string
-	stop    bool
-	capital bool
-	number  bool
+	text             string // the word as written (the cache key), then what follows
+	wordLen          uint16
+	surfOff, surfLen uint16
+	termOff, termLen uint16
+	stop             bool
+	capital          bool
+	number           bool
 	// termHash is the term's hash, from which Index.Put builds passage
 	// text keys.
 	termHash uint64
 	termID   atomic.Uint64 // (Index.serial << 32) | the term's ID in that index
 }
 
+// maxWordBytes bounds the bytes of a word that are analysed: a longer run
+// of letters is no word of any language, only an encoded blob.
+const maxWordBytes = 1<<16 - 1
+
+func (w *wordInfo) word() string    { return w.text[:w.wordLen] }
+func (w *wordInfo) surface() string { return w.text[w.surfOff:][:w.surfLen] }
+func (w *wordInfo) term() string    { return w.text[w.termOff:][:w.termLen] }
+
 // wordCache remembers the analysis of recently seen words. Stemming is the
 // costly part of tokenising, and news text repeats a small vocabulary, so
 // a small set-associative cache (cacheWays slots per hash, the oldest word
 // of a set leaves first) answers most words without stemming and without
-// locks. Search reads it too, to find query terms next to each other. Its strings are
-// copies, so it never keeps an analysed text alive.
+// locks. Search reads it too, to find query terms next to each other. Its
+// strings are copies, so it never keeps an analysed text alive.
 var (
 	wordCache [1 << 17]atomic.Pointer[wordInfo]
 )
@@ -243,11 +255,11 @@ func analyseWord(word string, h uint64) *wordInfo {
 	i := (h ^ h>>29) & (uint64(len(wordCache)) - 1) &^ (cacheWays - 1)
 	set := wordCache[i : i+cacheWays : i+cacheWays]
 	for j := range set {
-		if w := set[j].Load(); w != nil && w.word == word {
+		if w := set[j].Load(); w != nil && w.word() == word {
 			return w
 		}
 	}
-	w := newWordInfo(strings.Clone(word))
+	w := newWordInfo(word)
 	for j := cacheWays - 1; j > 0; j-- {
 		set[j].Store(set[j-1].Load())
 	}
@@ -256,6 +268,9 @@ func analyseWord(word string, h uint64) *wordInfo {
 }
 
 func newWordInfo(word string) *wordInfo {
+	if len(word) > maxWordBytes {
+		word = word[:maxWordBytes]
+	}
 	surface := strings.ReplaceAll(word, "’", "'")
 	lower := strings.ToLower(surface)
 	for _, suf := range []string{"'s", "'"} {
@@ -267,15 +282,30 @@ func newWordInfo(word string) *wordInfo {
 	}
 	first, _ := utf8.DecodeRuneInString(surface)
 	term := Term(lower)
-	return &wordInfo{
-		word:     word,
-		surface:  surface,
-		term:     term,
+	// One string holds the word, then the surface form and the term unless
+	// they are already in it.
+	var b strings.Builder
+	b.Grow(len(word) + len(surface) + len(term))
+	b.WriteString(word)
+	place := func(s string) (off, n uint16) {
+		if i := strings.Index(b.String(), s); i >= 0 {
+			return uint16(i), uint16(len(s))
+		}
+		off = uint16(b.Len())
+		b.WriteString(s)
+		return off, uint16(len(s))
+	}
+	w := &wordInfo{
+		wordLen:  uint16(len(word)),
 		termHash: maphash.String(textSeed, term),
 		stop:     IsStopword(lower),
 		capital:  unicode.IsUpper(first),
 		number:   unicode.IsDigit(first),
 	}
+	w.surfOff, w.surfLen = place(surface)
+	w.termOff, w.termLen = place(term)
+	w.text = b.String()
+	return w
 }
 
 // Term returns the index term of one lowercase word: irregular forms are

@@ -1,6 +1,9 @@
 package retrieval
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 // FuzzScanWord checks the one-pass word scanner against its definition:
 // the span nextWord finds and the wordHash of that word, word after word.
@@ -39,4 +42,35 @@ func TestTextKeys(t *testing.T) {
 			t.Errorf("%q shares a key with %q", other, "the council voted")
 		}
 	}
+}
+
+// FuzzWordInfoParts checks a word's analysis, packed into one string, gives
+// back the word, surface form and term computed directly from it.
+func FuzzWordInfoParts(f *testing.F) {
+	for _, s := range []string{"Council’s", "council's", "Reports", "the", "THE", "ran", "Managers", "students'",
+		"76,000", "café", "Zürich’s", "s's", "x", "ab'", "1990s", "U", "bad\xffbyte"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, word string) {
+		if len(word) > maxWordBytes {
+			t.Skip("longer than a word is analysed")
+		}
+		surface := strings.ReplaceAll(word, "’", "'")
+		lower := strings.ToLower(surface)
+		for _, suf := range []string{"'s", "'"} {
+			if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+1 {
+				lower = lower[:len(lower)-len(suf)]
+				surface = surface[:len(surface)-len(suf)]
+				break
+			}
+		}
+		w := newWordInfo(word)
+		if w.word() != word || w.surface() != surface || w.term() != Term(lower) {
+			t.Fatalf("newWordInfo(%q) = word %q surface %q term %q; want %q %q %q",
+				word, w.word(), w.surface(), w.term(), word, surface, Term(lower))
+		}
+		if c := analyseWord(word, wordHash(word)); c.word() != word || c.term() != w.term() {
+			t.Fatalf("cached analysis of %q: word %q term %q", word, c.word(), c.term())
+		}
+	})
 }

@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bytes"
 	"encoding/binary"
 	"hash/maphash"
 	"iter"
@@ -45,7 +46,8 @@ type Index struct {
 	live         int
 	dead         int
 	totalLen     int64
-	textCount    map[uint64]int32 // passage text key → originals holding it, for texts two or more hold
+	textCount    map[uint64]int32 // passage text key → originals holding it, for texts two or more hold (see countTextLocked)
+	repeated     map[int32]uint64 // doc → its text key, for copies' passages and originals' whose text another holds or held
 	paraCount    map[uint64]int32 // short paragraph LineKey → originals holding it
 	collCount    map[string]int   // collection → articles
 	version      uint64
@@ -64,10 +66,9 @@ type entry struct {
 }
 
 type doc struct {
-	e       *entry // nil once dead
-	textKey uint64
-	marks   uint32 // arena address of the passage's term marks (see termMark)
-	index   int32  // passage number in the article
+	e     *entry // nil once dead
+	marks uint32 // arena address of the passage's term marks (see termMark)
+	index int32  // passage number in the article
 }
 
 // termMark is one byte standing for term id in a passage's marks: one a
@@ -94,6 +95,7 @@ func NewIndex() *Index {
 		serial:    indexSerial.Add(1),
 		articles:  make(map[string]*entry),
 		textCount: make(map[uint64]int32),
+		repeated:  make(map[int32]uint64),
 		paraCount: make(map[uint64]int32),
 		collCount: make(map[string]int),
 	}
@@ -114,15 +116,18 @@ func (ix *Index) Reserve(articles, passages int) {
 }
 
 // PutAll puts every article of articles, a bulk load such as a replica's
-// start: it reserves room for about n articles and analyses them on every
-// core. It returns how many it put.
+// start: it reserves room for about n articles, analyses them on every
+// core, and packs their strings into shared blocks (see packer), which
+// changes no value. It returns how many it put.
 func (ix *Index) PutAll(articles iter.Seq[*Article], n int) int {
 	ix.Reserve(n, n*typicalPassages)
 	work := make(chan *Article, 256)
 	var wg sync.WaitGroup
 	for range runtime.GOMAXPROCS(0) {
 		wg.Go(func() {
+			var p packer
 			for a := range work {
+				p.article(a)
 				ix.Put(a)
 			}
 		})
@@ -142,14 +147,24 @@ func (ix *Index) PutAll(articles iter.Seq[*Article], n int) int {
 // news article runs to a few passages.
 const typicalPassages = 6
 
-// trim gives back the room Reserve made that a load did not use.
+// trim gives back the room Reserve made, and growth left, that a load did
+// not use.
 func (ix *Index) trim() {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
-	if n := len(ix.docs); cap(ix.docs)-n > n/8 {
-		ix.docs = slices.Clone(ix.docs)
-		ix.lens = slices.Clone(ix.lens)
+	ix.docs = trimmed(ix.docs)
+	ix.lens = trimmed(ix.lens)
+	ix.terms = trimmed(ix.terms)
+	ix.vocab.at = trimmed(ix.vocab.at)
+}
+
+// trimmed returns s, copied to a smaller array when an eighth or more of
+// its capacity is spare.
+func trimmed[T any](s []T) []T {
+	if cap(s)-len(s) > len(s)/8 {
+		return slices.Clone(s)
 	}
+	return s
 }
 
 // analysed is one passage's analysis, done before taking the lock: its
@@ -241,7 +256,9 @@ func (ix *Index) Put(a *Article) {
 		}
 		distinct, tfs = countTerms(ids, distinct[:0], tfs[:0])
 		if a.DuplicateOf == "" {
-			ix.countTextLocked(p.key, distinct)
+			ix.countTextLocked(n, p.key, distinct, marks)
+		} else if len(distinct) > 0 {
+			ix.repeated[n] = p.key // a copy is boilerplate when its original's text is
 		}
 		for j, id := range distinct {
 			ix.postLocked(id, n, min(tfs[j], math.MaxUint16))
@@ -250,7 +267,7 @@ func (ix *Index) Put(a *Article) {
 		if len(marks) > 0 {
 			at = ix.mem.add(marks)
 		}
-		ix.docs = append(ix.docs, doc{e: e, textKey: p.key, marks: at, index: int32(i)})
+		ix.docs = append(ix.docs, doc{e: e, marks: at, index: int32(i)})
 		ix.lens = append(ix.lens, int32(p.to-p.from))
 		ix.totalLen += int64(p.to - p.from)
 		ix.live++
@@ -337,17 +354,23 @@ func (r *chainReader) posting() (delta, tf uint64) {
 	return v >> 1, r.uvarint() + 2
 }
 
-// countTextLocked counts one more original passage with text key key,
-// whose distinct term IDs are distinct, before its postings are added.
-// textCount holds only the texts two or more originals hold, which in a
-// news archive are few: a text not there yet is looked for among the
-// passages holding its rarest term.
-func (ix *Index) countTextLocked(key uint64, distinct []int32) {
+// countTextLocked counts new original passage n, with text key key,
+// distinct term IDs distinct and term marks marks, before it is added.
+//
+// Only repeated texts are tracked, which in a news archive are few:
+// textCount holds the texts two or more live originals hold, with their
+// count, and repeated the text key of every passage of them. A text not in
+// textCount is held by at most one other original, which is looked for
+// among the passages holding its rarest term (same marks, then the same
+// key). Once removals leave one holder, textCount forgets the text and the
+// holder stays in repeated, where it only costs a look-up.
+func (ix *Index) countTextLocked(n int32, key uint64, distinct []int32, marks []byte) {
 	if len(distinct) == 0 {
 		return // a passage of stopwords alone is never found
 	}
 	if c, ok := ix.textCount[key]; ok {
 		ix.textCount[key] = c + 1
+		ix.repeated[n] = key
 		return
 	}
 	rarest := distinct[0]
@@ -361,15 +384,53 @@ func (ix *Index) countTextLocked(key uint64, distinct []int32) {
 		return
 	}
 	r := ix.mem.readChain(t.head, t.tail)
-	n := 0
+	m := int32(0)
 	for r.more() {
 		delta, _ := r.posting()
-		n += int(delta)
-		if d := &ix.docs[n]; ix.lens[n] >= 0 && d.textKey == key && d.e.article.DuplicateOf == "" {
+		m += int32(delta)
+		if ix.lens[m] != int32(len(marks)) || ix.docs[m].e.article.DuplicateOf != "" || !bytes.Equal(ix.marksOf(m), marks) {
+			continue
+		}
+		if ix.textKeyOf(m) == key {
 			ix.textCount[key] = 2
+			ix.repeated[m] = key
+			ix.repeated[n] = key
 			return
 		}
 	}
+}
+
+// uncountTextLocked counts one original passage with text key key fewer.
+func (ix *Index) uncountTextLocked(key uint64) {
+	if c := ix.textCount[key]; c <= 2 {
+		delete(ix.textCount, key)
+	} else {
+		ix.textCount[key] = c - 1
+	}
+}
+
+// textKeyOf returns the text key of live passage n (see analyse).
+func (ix *Index) textKeyOf(n int32) uint64 {
+	d := &ix.docs[n]
+	sp := d.e.article.Passages[d.index]
+	scratch := termsPool.Get().(*[]*wordInfo)
+	defer func() {
+		clear(*scratch)
+		termsPool.Put(scratch)
+	}()
+	var key uint64
+	*scratch, key = analyse(d.e.article.Text[sp.Start:sp.End], (*scratch)[:0])
+	return key
+}
+
+// boilerplate reports whether live passage n's text is held by so many
+// originals that it is site boilerplate.
+func (ix *Index) boilerplate(n int32) bool {
+	if len(ix.textCount) == 0 {
+		return false
+	}
+	key, ok := ix.repeated[n]
+	return ok && ix.textCount[key] >= boilerplateMin
 }
 
 // passageTerms appends the term IDs of live passage n's non-stopword
@@ -408,7 +469,7 @@ func (ix *Index) wordID(w *wordInfo) int32 {
 	if v := w.termID.Load(); uint32(v>>32) == ix.serial {
 		return int32(uint32(v))
 	}
-	id := ix.vocab.find(w.term, w.termHash)
+	id := ix.vocab.find(w.term(), w.termHash)
 	if id >= 0 {
 		w.termID.Store(uint64(ix.serial)<<32 | uint64(uint32(id)))
 	}
@@ -421,7 +482,7 @@ func (ix *Index) internWordLocked(w *wordInfo) int32 {
 	if v := w.termID.Load(); uint32(v>>32) == ix.serial {
 		return int32(uint32(v))
 	}
-	id := ix.internLocked(w.term, w.termHash)
+	id := ix.internLocked(w.term(), w.termHash)
 	w.termID.Store(uint64(ix.serial)<<32 | uint64(uint32(id)))
 	return id
 }
@@ -459,13 +520,10 @@ func (ix *Index) removeLocked(id string) bool {
 	var seq []int32
 	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
-		if a.DuplicateOf == "" {
-			if c, ok := ix.textCount[d.textKey]; ok {
-				if c <= 2 {
-					delete(ix.textCount, d.textKey)
-				} else {
-					ix.textCount[d.textKey] = c - 1
-				}
+		if key, ok := ix.repeated[n]; ok {
+			delete(ix.repeated, n)
+			if a.DuplicateOf == "" { // copies are not counted
+				ix.uncountTextLocked(key)
 			}
 		}
 		// The passage no longer counts towards its terms' frequencies.
@@ -527,6 +585,11 @@ func (ix *Index) compactLocked() {
 	for _, e := range ix.articles {
 		e.title = mem.add(ix.titleIDs(e))
 	}
+	repeated := make(map[int32]uint64, len(ix.repeated))
+	for n, key := range ix.repeated {
+		repeated[renum[n]] = key
+	}
+	ix.repeated = repeated
 	for ti := range ix.terms {
 		t := &ix.terms[ti]
 		r := ix.mem.readChain(t.head, t.tail)
@@ -770,7 +833,7 @@ func (ix *Index) Search(q Query) []Hit {
 			continue
 		}
 		d := &ix.docs[n]
-		if !slices.Contains(allowed, d.e.article.Collection) || ix.textCount[d.textKey] >= boilerplateMin {
+		if !slices.Contains(allowed, d.e.article.Collection) || ix.boilerplate(n) {
 			continue
 		}
 		if len(head) < size {
