@@ -91,13 +91,18 @@ func BenchmarkScale(b *testing.B) {
 			b.Run("passages="+sizeName(n)+"/engine="+e, func(b *testing.B) {
 				f := corpus(b, name)
 				runQueries(b, f, e)
-				heap := f.ixHeap
+				heap := f.ixHeap.total
 				if e == "bleve" {
 					heap = f.blHeap
 				}
 				b.ReportMetric(float64(heap.inuse)/float64(f.ix.Passages()), "heap-B/passage")
-				b.ReportMetric(float64(heap.inuse)/float64(f.textBytes), "heap/text")
-				b.ReportMetric(float64(heap.live)/float64(f.textBytes), "live/text")
+				if e == "storybot" {
+					text := float64(f.textBytes)
+					b.ReportMetric(float64(heap.inuse)/text, "heap/text")
+					b.ReportMetric(float64(heap.live)/text, "live/text")
+					b.ReportMetric(float64(f.ixHeap.index.inuse)/text, "index-heap/text")
+					b.ReportMetric(float64(f.ixHeap.index.live)/text, "index-live/text")
+				}
 			})
 		}
 	}

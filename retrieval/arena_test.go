@@ -174,3 +174,39 @@ func TestRerankSkipsOnlyWhatCannotRank(t *testing.T) {
 		}
 	}
 }
+
+// TestFingerprintSetCountsLikeAMap adds and removes fingerprints at random,
+// from a small range so that probe chains run long and wrap around, and
+// checks the set against a map of counts.
+func TestFingerprintSetCountsLikeAMap(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 9))
+	var s fpSet
+	want := map[uint32]int{}
+	for step := range 200000 {
+		fp := uint32(r.IntN(3000))*2 + 1 // odd, like keyPrint's
+		if r.IntN(3) == 0 {
+			s.remove(fp)
+			if want[fp] > 0 {
+				want[fp]--
+			}
+		} else {
+			s.add(fp)
+			want[fp]++
+		}
+		if step%1000 == 0 || step == 199999 {
+			n := 0
+			for f, c := range want {
+				n += c
+				if s.has(f) != (c > 0) {
+					t.Fatalf("step %d: has(%d) = %v, count %d", step, f, s.has(f), c)
+				}
+			}
+			if s.n != n {
+				t.Fatalf("step %d: set holds %d, want %d", step, s.n, n)
+			}
+		}
+	}
+	if len(s.slots) < 2048 {
+		t.Fatalf("the set never grew (%d slots); the test proves little", len(s.slots))
+	}
+}

@@ -48,6 +48,7 @@ type Index struct {
 	totalLen     int64
 	textCount    map[uint64]int32 // passage text key → originals holding it, for texts two or more hold (see countTextLocked)
 	repeated     map[int32]uint64 // doc → its text key, for copies' passages and originals' whose text another holds or held
+	texts        fpSet            // text key fingerprints of the original passages
 	paraCount    map[uint64]int32 // short paragraph LineKey → originals holding it
 	collCount    map[string]int   // collection → articles
 	version      uint64
@@ -357,20 +358,26 @@ func (r *chainReader) posting() (delta, tf uint64) {
 // countTextLocked counts new original passage n, with text key key,
 // distinct term IDs distinct and term marks marks, before it is added.
 //
-// Only repeated texts are tracked, which in a news archive are few:
+// Only repeated texts are counted, which in a news archive are few:
 // textCount holds the texts two or more live originals hold, with their
 // count, and repeated the text key of every passage of them. A text not in
-// textCount is held by at most one other original, which is looked for
-// among the passages holding its rarest term (same marks, then the same
-// key). Once removals leave one holder, textCount forgets the text and the
-// holder stays in repeated, where it only costs a look-up.
+// textCount is held by at most one other original; texts holds a
+// fingerprint of every original's key, and only when the new key's is
+// there is that original looked for, among the passages holding the rarest
+// term (same marks, then the same key). Once removals leave one holder,
+// textCount forgets the text and the holder stays in repeated, where it
+// only costs a look-up.
 func (ix *Index) countTextLocked(n int32, key uint64, distinct []int32, marks []byte) {
 	if len(distinct) == 0 {
 		return // a passage of stopwords alone is never found
 	}
+	defer ix.texts.add(keyPrint(key))
 	if c, ok := ix.textCount[key]; ok {
 		ix.textCount[key] = c + 1
 		ix.repeated[n] = key
+		return
+	}
+	if !ix.texts.has(keyPrint(key)) {
 		return
 	}
 	rarest := distinct[0]
@@ -520,9 +527,14 @@ func (ix *Index) removeLocked(id string) bool {
 	var seq []int32
 	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
-		if key, ok := ix.repeated[n]; ok {
-			delete(ix.repeated, n)
-			if a.DuplicateOf == "" { // copies are not counted
+		key, ok := ix.repeated[n]
+		delete(ix.repeated, n)
+		if a.DuplicateOf == "" && ix.lens[n] > 0 { // copies and stopword passages are not counted
+			if !ok {
+				key = ix.textKeyOf(n)
+			}
+			ix.texts.remove(keyPrint(key))
+			if ok {
 				ix.uncountTextLocked(key)
 			}
 		}

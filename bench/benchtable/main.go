@@ -226,8 +226,10 @@ func groupRows(r Results, family, key, val string) []row {
 			{what: "scale: query p50, " + at, unit: "p50-ns", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1000, show: "µs"},
 			{what: "scale: query p99, " + at, unit: "p99-ns", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1000, show: "µs"},
 			{what: "scale: heap per passage, " + at, unit: "heap-B/passage", storybot: base + "storybot", library: base + "bleve", libName: "bleve", scale: 1, show: "B"},
-			{what: "scale: replica heap in use ÷ cleaned text, " + at, unit: "heap/text", storybot: base + "storybot", max: 2, scale: 1},
-			{what: "scale: replica live heap ÷ cleaned text, " + at, unit: "live/text", storybot: base + "storybot", scale: 1},
+			{what: "scale: replica heap in use ÷ cleaned text, fresh process, " + at, unit: "heap/text", storybot: base + "storybot", max: 2, scale: 1},
+			{what: "scale: replica live heap ÷ cleaned text, fresh process, " + at, unit: "live/text", storybot: base + "storybot", scale: 1},
+			{what: "scale: the same in use, word cache already full, " + at, unit: "index-heap/text", storybot: base + "storybot", scale: 1},
+			{what: "scale: the same live, word cache already full, " + at, unit: "index-live/text", storybot: base + "storybot", scale: 1},
 		}
 	case "Ask":
 		limit := map[string]float64{"20k": 10e6, "1M": 50e6}[val] // the targets
