@@ -234,8 +234,14 @@ func (w *wordInfo) term() string    { return w.text[w.termOff:][:w.termLen] }
 // of a set leaves first) answers most words without stemming and without
 // locks. Search reads it too, to find query terms next to each other. Its
 // strings are copies, so it never keeps an analysed text alive.
+//
+// Beside each slot, wordTags holds bits of the hash of its word, so a look-up
+// reads the words only of slots whose tag matches. Slot and tag are stored
+// one after the other, so a reader may see one new and one old: the word
+// comparison decides, and a wrong tag costs at most a miss.
 var (
 	wordCache [1 << 17]atomic.Pointer[wordInfo]
+	wordTags  [len(wordCache)]atomic.Uint32
 )
 
 // maxCachedWord bounds the words worth caching; longer ones are rare.
@@ -254,7 +260,12 @@ func analyseWord(word string, h uint64) *wordInfo {
 	}
 	i := (h ^ h>>29) & (uint64(len(wordCache)) - 1) &^ (cacheWays - 1)
 	set := wordCache[i : i+cacheWays : i+cacheWays]
+	tags := wordTags[i : i+cacheWays : i+cacheWays]
+	tag := uint32(h >> 40)
 	for j := range set {
+		if tags[j].Load() != tag {
+			continue
+		}
 		if w := set[j].Load(); w != nil && w.word() == word {
 			return w
 		}
@@ -262,8 +273,10 @@ func analyseWord(word string, h uint64) *wordInfo {
 	w := newWordInfo(word)
 	for j := cacheWays - 1; j > 0; j-- {
 		set[j].Store(set[j-1].Load())
+		tags[j].Store(tags[j-1].Load())
 	}
 	set[0].Store(w)
+	tags[0].Store(tag)
 	return w
 }
 

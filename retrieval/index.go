@@ -42,6 +42,7 @@ type Index struct {
 	lens         []int32 // per passage: non-stopword length, -1 once dead
 	vocab        vocab
 	terms        []termInfo // by term ID
+	counts       []int32    // scratch per term ID, all zero between calls
 	mem          arena      // postings chains and passage term sequences
 	live         int
 	dead         int
@@ -156,6 +157,7 @@ func (ix *Index) trim() {
 	ix.docs = trimmed(ix.docs)
 	ix.lens = trimmed(ix.lens)
 	ix.terms = trimmed(ix.terms)
+	ix.counts = trimmed(ix.counts)
 	ix.vocab.at = trimmed(ix.vocab.at)
 }
 
@@ -245,24 +247,27 @@ func (ix *Index) Put(a *Article) {
 		}
 	}
 	e.title = ix.mem.add(appendIDs(nil, ids))
-	var distinct, tfs []int32
+	var distinct []int32
 	var marks []byte
 	for i, p := range parts {
 		n := int32(len(ix.docs))
-		ids, marks = ids[:0], marks[:0]
+		marks, distinct = marks[:0], distinct[:0]
 		for _, t := range terms[p.from:p.to] {
 			id := ix.internWordLocked(t)
-			ids = append(ids, id)
 			marks = append(marks, termMark(id))
+			if ix.counts[id] == 0 {
+				distinct = append(distinct, id)
+			}
+			ix.counts[id]++
 		}
-		distinct, tfs = countTerms(ids, distinct[:0], tfs[:0])
 		if a.DuplicateOf == "" {
 			ix.countTextLocked(n, p.key, distinct, marks)
 		} else if len(distinct) > 0 {
 			ix.repeated[n] = p.key // a copy is boilerplate when its original's text is
 		}
-		for j, id := range distinct {
-			ix.postLocked(id, n, min(tfs[j], math.MaxUint16))
+		for _, id := range distinct {
+			ix.postLocked(id, n, min(ix.counts[id], math.MaxUint16))
+			ix.counts[id] = 0
 		}
 		var at uint32
 		if len(marks) > 0 {
@@ -278,22 +283,6 @@ func (ix *Index) Put(a *Article) {
 		ix.paraCount[k]++
 	}
 	ix.version++
-}
-
-// countTerms sorts ids and appends each distinct one to distinct and how
-// often it occurs to tfs.
-func countTerms(ids, distinct, tfs []int32) ([]int32, []int32) {
-	slices.Sort(ids)
-	for i := 0; i < len(ids); {
-		j := i + 1
-		for j < len(ids) && ids[j] == ids[i] {
-			j++
-		}
-		distinct = append(distinct, ids[i])
-		tfs = append(tfs, int32(j-i))
-		i = j
-	}
-	return distinct, tfs
 }
 
 // appendIDs appends a record of ids to p: their count, then each, as
@@ -500,6 +489,7 @@ func (ix *Index) internLocked(term string, h uint64) int32 {
 	id, added := ix.vocab.add(term, h)
 	if added {
 		ix.terms = append(ix.terms, termInfo{})
+		ix.counts = append(ix.counts, 0)
 	}
 	return id
 }

@@ -1,6 +1,6 @@
 package retrieval
 
-import "unsafe"
+import "strings"
 
 // A packer copies the strings and passage lists of articles loaded in bulk
 // into shared blocks. A replica's cold start decodes every stored article,
@@ -11,10 +11,9 @@ import "unsafe"
 //
 // A block stays alive while any string in it does, so an article replaced
 // after the load keeps its old text in memory until the rest of its block
-// goes too; a news archive rarely rewrites old articles. Strings are never
-// written once packed.
+// goes too; a news archive rarely rewrites old articles.
 type packer struct {
-	bytes []byte
+	block strings.Builder // never grown past its first capacity, so what it holds stays put
 	spans []Span
 }
 
@@ -29,15 +28,16 @@ func (p *packer) str(s string) string {
 	if s == "" {
 		return s
 	}
-	if len(p.bytes)+len(s) > cap(p.bytes) {
+	if p.block.Len()+len(s) > p.block.Cap() {
 		if len(s) > packBlock/8 {
 			return s
 		}
-		p.bytes = make([]byte, 0, packBlock)
+		p.block = strings.Builder{}
+		p.block.Grow(packBlock)
 	}
-	start := len(p.bytes)
-	p.bytes = append(p.bytes, s...)
-	return unsafe.String(&p.bytes[start], len(s))
+	start := p.block.Len()
+	p.block.WriteString(s)
+	return p.block.String()[start:]
 }
 
 // passages returns ps, packed.
