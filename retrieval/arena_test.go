@@ -175,23 +175,23 @@ func TestRerankSkipsOnlyWhatCannotRank(t *testing.T) {
 	}
 }
 
-// TestFingerprintSetCountsLikeAMap adds and removes fingerprints at random,
-// from a small range so that probe chains run long and wrap around, and
-// checks the set against a map of counts.
-func TestFingerprintSetCountsLikeAMap(t *testing.T) {
+// TestKeySetCountsLikeAMap adds and removes keys at random, from a small
+// range so that probe chains run long and wrap around, and checks the set
+// against a map of counts.
+func TestKeySetCountsLikeAMap(t *testing.T) {
 	r := rand.New(rand.NewPCG(9, 9))
-	var s fpSet
-	want := map[uint32]int{}
+	var s keySet
+	want := map[uint64]int{}
 	for step := range 200000 {
-		fp := uint32(r.IntN(3000))*2 + 1 // odd, like keyPrint's
+		k := setEntry(uint64(r.IntN(3000)) << 40) // few keys, so chains run long
 		if r.IntN(3) == 0 {
-			s.remove(fp)
-			if want[fp] > 0 {
-				want[fp]--
+			s.remove(k)
+			if want[k] > 0 {
+				want[k]--
 			}
 		} else {
-			s.add(fp)
-			want[fp]++
+			s.add(k)
+			want[k]++
 		}
 		if step%1000 == 0 || step == 199999 {
 			n := 0

@@ -49,7 +49,7 @@ type Index struct {
 	totalLen     int64
 	textCount    map[uint64]int32 // passage text key → originals holding it, for texts two or more hold (see countTextLocked)
 	repeated     map[int32]uint64 // doc → its text key, for copies' passages and originals' whose text another holds or held
-	texts        fpSet            // text key fingerprints of the original passages
+	texts        keySet           // the text keys of the original passages
 	paraCount    map[uint64]int32 // short paragraph LineKey → originals holding it
 	collCount    map[string]int   // collection → articles
 	version      uint64
@@ -350,9 +350,9 @@ func (r *chainReader) posting() (delta, tf uint64) {
 // Only repeated texts are counted, which in a news archive are few:
 // textCount holds the texts two or more live originals hold, with their
 // count, and repeated the text key of every passage of them. A text not in
-// textCount is held by at most one other original; texts holds a
-// fingerprint of every original's key, and only when the new key's is
-// there is that original looked for, among the passages holding the rarest
+// textCount is held by at most one other original; texts holds every
+// original's key, and only when the new key is there is that original
+// looked for, among the passages holding the rarest
 // term (same marks, then the same key). Once removals leave one holder,
 // textCount forgets the text and the holder stays in repeated, where it
 // only costs a look-up.
@@ -360,13 +360,13 @@ func (ix *Index) countTextLocked(n int32, key uint64, distinct []int32, marks []
 	if len(distinct) == 0 {
 		return // a passage of stopwords alone is never found
 	}
-	defer ix.texts.add(keyPrint(key))
+	defer ix.texts.add(setEntry(key))
 	if c, ok := ix.textCount[key]; ok {
 		ix.textCount[key] = c + 1
 		ix.repeated[n] = key
 		return
 	}
-	if !ix.texts.has(keyPrint(key)) {
+	if !ix.texts.has(setEntry(key)) {
 		return
 	}
 	rarest := distinct[0]
@@ -523,7 +523,7 @@ func (ix *Index) removeLocked(id string) bool {
 			if !ok {
 				key = ix.textKeyOf(n)
 			}
-			ix.texts.remove(keyPrint(key))
+			ix.texts.remove(setEntry(key))
 			if ok {
 				ix.uncountTextLocked(key)
 			}
