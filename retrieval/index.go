@@ -43,7 +43,7 @@ type Index struct {
 	vocab        vocab
 	terms        []termInfo // by term ID
 	counts       []int32    // scratch per term ID, all zero between calls
-	mem          arena      // postings chains and passage term sequences
+	mem          arena      // postings chains, passage term marks, title term IDs
 	live         int
 	dead         int
 	totalLen     int64
@@ -81,8 +81,8 @@ func termMark(id int32) byte {
 	return byte(uint32(id) * 0x9E3779B1 >> 24)
 }
 
-// termInfo is one term's postings: an arena chain of uvarint pairs
-// (doc - previous doc, tf), docs ascending from 0.
+// termInfo is one term's postings: an arena chain of postings (see post),
+// docs ascending from 0.
 type termInfo struct {
 	head, tail uint32 // the chain's first slice and its write address; 0 when none
 	last       int32  // doc of the last posting (0 when none)
@@ -719,13 +719,19 @@ var scorePool = sync.Pool{New: func() any { return new(scoreBuf) }}
 
 // scoreBuf is one search's scratch memory, reused across searches.
 type scoreBuf struct {
-	scores  []float64
+	scores  []docScore // by doc
 	touched []int32
 	head    []cand
 	pos     []int32
 	maybe   []termPair
 	top     []float64
-	masks   []uint32 // by doc: the query terms it holds, as cand.terms
+}
+
+// docScore is a passage's running score in a search, with the query terms
+// it holds (as cand.terms) beside it, in the same cache line.
+type docScore struct {
+	score float64
+	terms uint32
 }
 
 // cand is a passage in the running for the results.
@@ -779,11 +785,9 @@ func (ix *Index) Search(q Query) []Hit {
 	buf := scorePool.Get().(*scoreBuf)
 	defer scorePool.Put(buf)
 	if cap(buf.scores) < len(ix.docs) {
-		buf.scores = make([]float64, len(ix.docs))
-		buf.masks = make([]uint32, len(ix.docs))
+		buf.scores = make([]docScore, len(ix.docs))
 	}
 	scores := buf.scores[:len(ix.docs)]
-	masks := buf.masks[:len(ix.docs)]
 	touched := buf.touched[:0]
 	lens := ix.lens[:len(ix.docs)]
 	avgLen := float64(ix.totalLen) / float64(ix.live)
@@ -814,11 +818,12 @@ func (ix *Index) Search(q Query) []Hit {
 			}
 			tf := float64(f)
 			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(length)/avgLen))
-			if scores[doc] == 0 {
+			sc := &scores[doc]
+			if sc.score == 0 {
 				touched = append(touched, int32(doc))
 			}
-			scores[doc] += idf * norm
-			masks[doc] |= bit
+			sc.score += idf * norm
+			sc.terms |= bit
 		}
 	}
 	buf.touched = touched
@@ -829,8 +834,8 @@ func (ix *Index) Search(q Query) []Hit {
 	size := max(limit*5, 50)
 	head := buf.head[:0]
 	for _, n := range touched {
-		c := cand{doc: n, score: scores[n], terms: masks[n]}
-		scores[n], masks[n] = 0, 0
+		c := cand{doc: n, score: scores[n].score, terms: scores[n].terms}
+		scores[n] = docScore{}
 		if len(head) == size && !ix.better(c, head[0]) {
 			continue
 		}
