@@ -719,7 +719,7 @@ var scorePool = sync.Pool{New: func() any { return new(scoreBuf) }}
 
 // scoreBuf is one search's scratch memory, reused across searches.
 type scoreBuf struct {
-	scores  []docScore // by doc
+	scores  []float64 // by doc
 	touched []int32
 	head    []cand
 	pos     []int32
@@ -727,17 +727,10 @@ type scoreBuf struct {
 	top     []float64
 }
 
-// docScore is a passage's running score in a search, with the query terms
-// it holds (as cand.terms) beside it, in the same cache line.
-type docScore struct {
-	score float64
-	terms uint32
-}
-
 // cand is a passage in the running for the results.
 type cand struct {
 	doc   int32
-	terms uint32 // bit i: the passage holds query term i (i < 32)
+	terms uint32 // bit i: the passage may hold query term i (i < 32; see reranker.holds)
 	score float64
 }
 
@@ -785,7 +778,7 @@ func (ix *Index) Search(q Query) []Hit {
 	buf := scorePool.Get().(*scoreBuf)
 	defer scorePool.Put(buf)
 	if cap(buf.scores) < len(ix.docs) {
-		buf.scores = make([]docScore, len(ix.docs))
+		buf.scores = make([]float64, len(ix.docs))
 	}
 	scores := buf.scores[:len(ix.docs)]
 	touched := buf.touched[:0]
@@ -806,7 +799,6 @@ func (ix *Index) Search(q Query) []Hit {
 			continue // it would add nothing, and a zero score marks an untouched doc
 		}
 		idf := bm25IDF(ix.live, int(t.df)) * wt.Weight
-		bit := queryBit(i)
 		r := ix.mem.readChain(t.head, t.tail)
 		doc := 0
 		for r.more() {
@@ -818,12 +810,10 @@ func (ix *Index) Search(q Query) []Hit {
 			}
 			tf := float64(f)
 			norm := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*float64(length)/avgLen))
-			sc := &scores[doc]
-			if sc.score == 0 {
+			if scores[doc] == 0 {
 				touched = append(touched, int32(doc))
 			}
-			sc.score += idf * norm
-			sc.terms |= bit
+			scores[doc] += idf * norm
 		}
 	}
 	buf.touched = touched
@@ -834,8 +824,8 @@ func (ix *Index) Search(q Query) []Hit {
 	size := max(limit*5, 50)
 	head := buf.head[:0]
 	for _, n := range touched {
-		c := cand{doc: n, score: scores[n].score, terms: scores[n].terms}
-		scores[n] = docScore{}
+		c := cand{doc: n, score: scores[n]}
+		scores[n] = 0
 		if len(head) == size && !ix.better(c, head[0]) {
 			continue
 		}
@@ -873,6 +863,9 @@ func (ix *Index) Search(q Query) []Hit {
 			break
 		}
 		b := rr.boost(&ix.docs[c.doc])
+		if len(rr.pairs) > 0 {
+			c.terms = rr.holds(ix.marksOf(c.doc))
+		}
 		if most := rr.mostNear(c.terms); most > 0 && (!pruneRerank || len(top) < limit || c.score*(1+b+most+boostSlack) >= kth()) {
 			b += rr.proximity(ix, c, buf)
 		}
@@ -939,6 +932,20 @@ type reranker struct {
 	want  []wantTerm // distinct query terms at their highest weight
 	total float64
 	pairs []termPair // adjacent full-weight query terms
+	// markBits holds, by term mark, the bits of the query terms with that
+	// mark (see holds).
+	markBits [256]uint32
+}
+
+// holds returns the bits of the query terms a passage with these term
+// marks may hold: every one it holds, and any other sharing a mark with one
+// of its words.
+func (rr *reranker) holds(marks []byte) uint32 {
+	var mask uint32
+	for _, m := range marks {
+		mask |= rr.markBits[m]
+	}
+	return mask
 }
 
 // termPair is two adjacent query terms, by ID (-1: not in the index), with
@@ -969,6 +976,11 @@ type wantTerm struct {
 
 func (ix *Index) newReranker(terms []WeightedTerm, ids []int32) reranker {
 	rr := reranker{ix: ix}
+	for i, id := range ids {
+		if id >= 0 {
+			rr.markBits[termMark(id)] |= queryBit(i)
+		}
+	}
 	seen := make([]string, 0, len(terms))
 	for i, t := range terms {
 		if j := slices.Index(seen, t.Term); j >= 0 {
