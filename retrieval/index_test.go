@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -63,13 +64,36 @@ func queriesFor(arts []*retrieval.Article) []string {
 // putting the articles one by one finds, with the same scores.
 func TestPutAllMatchesPut(t *testing.T) {
 	arts := randomArticles(300, 1)
+	// Some articles' metadata differ from the fields they could share
+	// memory with; some are copies.
+	for i, a := range arts {
+		if i%2 == 0 {
+			a.Source, a.URL, a.StoryID = "src-"+a.ID, "https://other.example/"+a.ID, "story-"+a.ID
+		}
+		if i%5 == 1 {
+			a.DuplicateOf = arts[0].ID
+		}
+	}
+	// PutAll packs the articles' strings; their values must not change.
+	stored := make(map[string]retrieval.Article, len(arts))
+	for _, a := range arts {
+		c := *a
+		c.Passages = slices.Clone(a.Passages)
+		stored[a.ID] = c
+	}
 	one := retrieval.NewIndex()
 	for _, a := range arts {
-		one.Put(a)
+		b := *a
+		one.Put(&b)
 	}
 	bulk := retrieval.NewIndex()
 	if n := bulk.PutAll(slices.Values(arts), len(arts)); n != len(arts) {
 		t.Fatalf("PutAll put %d of %d", n, len(arts))
+	}
+	for id, w := range stored {
+		if got := bulk.Get(id); got == nil || !reflect.DeepEqual(*got, w) {
+			t.Fatalf("after PutAll article %s reads\n%+v\nwant\n%+v", id, got, w)
+		}
 	}
 	if bulk.Len() != one.Len() || bulk.Passages() != one.Passages() {
 		t.Fatalf("bulk holds %d articles/%d passages, one by one %d/%d", bulk.Len(), bulk.Passages(), one.Len(), one.Passages())
