@@ -406,3 +406,33 @@ func TestActionIsNotItsOwnReason(t *testing.T) {
 		t.Errorf("status %s, want not_covered: the sentence gives no reason\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestAmountComparedWithIsNotItsValue checks an amount is not taken for
+// the value of what it is compared with: "$31 a share, a 15 percent premium
+// over Monday's closing price" does not give the closing price. A question
+// that makes the comparison itself, or a time after "over", still finds
+// its amount.
+func TestAmountComparedWithIsNotItsValue(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "deal.txt", Key: "deal", Title: "Marlow Foods agrees to buy Pennant Dairy",
+		Text: "Marlow Foods said on Tuesday it would buy Pennant Dairy for $31 a share, a 15 percent premium over Monday's closing price.\n\n" +
+			"Pennant's revenue grew by $40 million over the past year, the company said.\n\n" +
+			"The offer is $4 above the price Marlow proposed in March."})
+	for _, q := range []string{
+		"How much did Pennant shares close at on Monday?",
+		"What was Pennant's closing price on Monday?",
+	} {
+		a := ask(t, ix, q)
+		if a.Status == answer.Answered {
+			t.Errorf("%q: the sources give no closing price, yet it answered:\n%s", q, a.Answer)
+		}
+	}
+	for q, want := range map[string]string{
+		"How much did Pennant's revenue grow over the year?":    "$40 million",
+		"How much did Pennant's revenue grow in the past year?": "$40 million",
+		"How much above the March price is the offer?":          "$4 above",
+	} {
+		if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, want) {
+			t.Errorf("%q: want an answer with %q, got %s:\n%s", q, want, a.Status, a.Answer)
+		}
+	}
+}

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/storybot/storybot/retrieval"
@@ -32,7 +33,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) {
 				continue
 			}
-			if kindEvidence(p, text, toks, inQ) {
+			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) {
 				if amountOfConcept(p, toks) {
 					return 2 // "a $52 billion budget": the amount is the budget's
 				}
@@ -699,6 +700,84 @@ func amountOfConcept(p Part, toks []retrieval.Token) bool {
 	}
 	for _, c := range p.Concepts {
 		if !c.Name && numberNextTo(toks, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// compareWords introduce what an amount is measured against ("a premium
+// over Tuesday's closing price", "above forecasts", "more than last year").
+var compareWords = map[string]bool{"over": true, "above": true, "below": true, "than": true, "versus": true, "vs": true}
+
+// comparedAway reports whether a concept of the question that is no name
+// and no time stands in the sentence only as what something is compared
+// with, and no number follows the comparison: "$48 a share, a 22 percent
+// premium over Tuesday's closing price" gives no closing price, so it must
+// not answer how much the shares closed at. A comparison the question makes
+// itself ("how much over budget") does not count.
+func comparedAway(p Part, text string, toks []retrieval.Token) bool {
+	asked := strings.Fields(strings.ToLower(p.Text))
+	for _, c := range p.Concepts {
+		if c.Name || timeWord(c.Label) {
+			continue
+		}
+		seen, away := false, true
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			seen = true
+			m := comparisonBefore(text, toks, i)
+			if m < 0 || slices.Contains(asked, lower(toks[m])) || numberAfter(toks, m) {
+				away = false
+				break
+			}
+		}
+		if seen && away {
+			return true
+		}
+	}
+	return false
+}
+
+// comparisonBefore returns the index of a comparison word at most three
+// words before toks[i] in the same clause, or -1.
+func comparisonBefore(text string, toks []retrieval.Token, i int) int {
+	for k := i - 1; k >= max(0, i-3); k-- {
+		if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
+			return -1
+		}
+		if compareWords[lower(toks[k])] {
+			return k
+		}
+	}
+	return -1
+}
+
+// numberAfter reports whether a number follows toks[m].
+func numberAfter(toks []retrieval.Token, m int) bool {
+	for _, t := range toks[m+1:] {
+		if isNumber(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeQualifiers are words of a span of time ("over the past year", "over
+// the first half").
+var timeQualifiers = map[string]bool{"past": true, "last": true, "next": true, "previous": true, "prior": true,
+	"coming": true, "first": true, "second": true, "quarter": true, "half": true, "period": true, "season": true, "term": true}
+
+// timeWord reports whether a concept's label is a time: a month, a day, a
+// year or a relative time ("over the past year").
+func timeWord(label string) bool {
+	for _, w := range strings.Fields(strings.ToLower(label)) {
+		if months[w] || weekdays[w] || relativeTime[w] || relativeTime[strings.TrimSuffix(w, "s")] || timeQualifiers[w] {
+			return true
+		}
+		if len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) {
 			return true
 		}
 	}

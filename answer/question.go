@@ -4,6 +4,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -199,6 +200,8 @@ func kindAt(words []string) Kind {
 		return HowMuch
 	case (w0 == "what" || w0 == "how") && saysSomething(words):
 		return Say
+	case w0 == "what" && asksAmount(words):
+		return HowMuch
 	case w0 == "what" && (w1 == "is" || w1 == "was" || w1 == "are") && len(words) <= 4:
 		return Definition
 	case w0 == "what" || w0 == "which" || w0 == "how":
@@ -207,6 +210,26 @@ func kindAt(words []string) Kind {
 		return YesNo
 	}
 	return What
+}
+
+// amountNouns are things whose value is an amount: "what was the closing
+// price" asks how much, as "how much did the shares close at" does.
+var amountNouns = map[string]bool{"price": true, "prices": true, "cost": true, "costs": true, "value": true,
+	"valuation": true, "salary": true, "budget": true, "fee": true, "fees": true, "fine": true, "fare": true, "toll": true}
+
+// asksAmount reports a what-question about an amount: an amount noun among
+// its first words ("what price", "what was Cobalt's closing price", "what
+// is the cost of the bridge").
+func asksAmount(words []string) bool {
+	for _, w := range words[1:min(len(words), 6)] {
+		if amountNouns[w] {
+			return true
+		}
+		if w == "of" || w == "for" || w == "did" || w == "does" || w == "do" {
+			return false // "what share of …", "what did the price do"
+		}
+	}
+	return false
 }
 
 // saysSomething reports a question about what someone said ("what did the
@@ -412,7 +435,8 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 	}
 }
 
-// focusOf returns the concept right after "how many"/"how much".
+// focusOf returns the concept right after "how many"/"how much", or the
+// one holding the amount noun of a what-question ("closing price").
 func focusOf(toks []retrieval.Token, cs []Concept) int {
 	for i := 0; i+2 < len(toks); i++ {
 		w := strings.ToLower(toks[i+1].Surface)
@@ -420,6 +444,20 @@ func focusOf(toks []retrieval.Token, cs []Concept) int {
 			for ci, c := range cs {
 				for _, alt := range c.Alts {
 					if alt[0] == toks[i+2].Term {
+						return ci
+					}
+				}
+			}
+		}
+	}
+	if len(toks) > 0 && strings.EqualFold(toks[0].Surface, "what") {
+		for _, t := range toks {
+			if !amountNouns[strings.ToLower(t.Surface)] {
+				continue
+			}
+			for ci, c := range cs {
+				for _, alt := range c.Alts {
+					if slices.Contains(alt, t.Term) {
 						return ci
 					}
 				}
