@@ -436,3 +436,26 @@ func TestAmountComparedWithIsNotItsValue(t *testing.T) {
 		}
 	}
 }
+
+// TestWhoIsTheRoleAsksForAPerson checks "who is the <role>" is answered
+// with the person holding the role, and not with another party's holder of
+// the same role.
+func TestWhoIsTheRoleAsksForAPerson(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "flood.txt", Key: "flood", Title: "Flooding closes bridges in Carrow",
+		Text: "Heavy rain closed three bridges in Carrow on Friday, the county said.\n\n" +
+			"Carrow Water spokesperson Ines Okafor said crews were pumping out the treatment plant.\n\n" +
+			"Upstream, Linton Water spokesperson Tobias Reed said his company's plant was dry.\n\n" +
+			"Mirefield spokesperson Hana Ito said the town's roads were open."})
+	if a := ask(t, ix, "Who is the Mirefield spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Hana Ito") {
+		t.Errorf("want Hana Ito, got %s:\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "Who is the Carrow Water spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Ines Okafor") {
+		t.Errorf("want Ines Okafor, got %s:\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "Who is the Linton Water spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Tobias Reed") {
+		t.Errorf("want Tobias Reed, got %s:\n%s", a.Status, a.Answer)
+	}
+	if a := ask(t, ix, "Who is the Dunmore Water spokesperson?"); a.Status == answer.Answered {
+		t.Errorf("no Dunmore spokesperson is named, yet it answered:\n%s", a.Answer)
+	}
+}

@@ -15,6 +15,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	case Why:
 		return reasonStrength(p, w.text, w.toks)
 	case Who:
+		if roleOfOther(p, w, inQ) {
+			return 0
+		}
 		// A full name is strong; a lone capitalised word (a team, a
 		// company, a surname) is weaker.
 		switch {
@@ -700,6 +703,59 @@ func amountOfConcept(p Part, toks []retrieval.Token) bool {
 	}
 	for _, c := range p.Concepts {
 		if !c.Name && numberNextTo(toks, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// roleOfOther reports, for a question about a role a name holds ("the
+// Rovers manager", "the Northgate spokesperson"), whether every mention of
+// the role in the window belongs to another name: "Harriers manager Gwen
+// Albright" does not say who manages the Rovers.
+func roleOfOther(p Part, w *window, inQ func(string) bool) bool {
+	for ni, n := range p.Concepts {
+		if !n.Name {
+			continue
+		}
+		for _, role := range p.Concepts[ni+1:] {
+			if role.Name || n.End != role.Start {
+				continue
+			}
+			found, other := false, true
+			for i := range w.toks {
+				if !matchAt(w.toks, i, role) {
+					continue
+				}
+				found = true
+				if i == 0 || opensSentence(w.text, w.toks, i) {
+					other = false // the role opens its sentence: no name holds it
+					break
+				}
+				prev := w.toks[i-1]
+				if !prev.Capital || prev.Stop || titles[lower(prev)] || nameEndsAt(w.text, w.toks, i, n) {
+					other = false
+					break
+				}
+			}
+			if found && other {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// nameEndsAt reports whether name c stands right before toks[i]: in full,
+// or shortened ("Water" for "Linton Water") with no other capitalised word
+// before it ("Carrow Water" is another name).
+func nameEndsAt(text string, toks []retrieval.Token, i int, c Concept) bool {
+	for ai, alt := range c.Alts {
+		k := i - len(alt)
+		if k < 0 || matchLen(toks, k, Concept{Alts: [][]string{alt}}) != len(alt) {
+			continue
+		}
+		if ai == 0 || k == 0 || opensSentence(text, toks, k) || !toks[k-1].Capital || toks[k-1].Stop {
 			return true
 		}
 	}

@@ -176,7 +176,9 @@ func kindAt(words []string) Kind {
 	rest := strings.Join(words, " ")
 	switch {
 	case w0 == "who" || w0 == "whom" || w0 == "whose":
-		if (w1 == "is" || w1 == "was" || w1 == "are" || w1 == "were") && len(words) <= 5 && !strings.Contains(rest, " by ") {
+		// "Who is Jane Doe?" asks what she is; "who is the Northgate
+		// spokesperson?" asks for a person.
+		if (w1 == "is" || w1 == "was" || w1 == "are" || w1 == "were") && len(words) <= 5 && !strings.Contains(rest, " by ") && !namesRole(words[2:]) {
 			return Definition
 		}
 		return Who
@@ -210,6 +212,19 @@ func kindAt(words []string) Kind {
 		return YesNo
 	}
 	return What
+}
+
+// namesRole reports whether the words after "who is" open a role rather
+// than a name: "the spokesperson", "a director".
+func namesRole(words []string) bool {
+	if len(words) == 0 {
+		return false
+	}
+	switch words[0] {
+	case "the", "a", "an", "our", "their", "its", "his", "her":
+		return true
+	}
+	return false
 }
 
 // amountNouns are things whose value is an amount: "what was the closing

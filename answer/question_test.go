@@ -16,6 +16,7 @@ func TestAnalyzeKinds(t *testing.T) {
 	}{
 		{"Who replaced the CFO?", []Kind{Who}, []string{"who replaced the CFO"}},
 		{"Who is Jane Doe?", []Kind{Definition}, []string{"who is Jane Doe"}},
+		{"Who is the Northgate spokesperson?", []Kind{Who}, []string{"who is the Northgate spokesperson"}},
 		{"When did the strike end?", []Kind{When}, []string{"when did the strike end"}},
 		{"What year was the bridge built?", []Kind{When}, []string{"what year was the bridge built"}},
 		{"Where did the fire start?", []Kind{Where}, []string{"where did the fire start"}},
