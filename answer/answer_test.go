@@ -420,10 +420,11 @@ func TestAmountComparedWithIsNotItsValue(t *testing.T) {
 	for _, q := range []string{
 		"How much did Pennant shares close at on Monday?",
 		"What was Pennant's closing price on Monday?",
+		"How much did Marlow propose in March?", // "$4 above the price Marlow proposed in March"
 	} {
 		a := ask(t, ix, q)
 		if a.Status == answer.Answered {
-			t.Errorf("%q: the sources give no closing price, yet it answered:\n%s", q, a.Answer)
+			t.Errorf("%q: the sources do not give that amount, yet it answered:\n%s", q, a.Answer)
 		}
 	}
 	for q, want := range map[string]string{

@@ -797,10 +797,11 @@ func comparedAway(p Part, text string, toks []retrieval.Token) bool {
 	return false
 }
 
-// comparisonBefore returns the index of a comparison word at most three
-// words before toks[i] in the same clause, or -1.
+// comparisonBefore returns the index of a comparison word at most five
+// words before toks[i] in the same clause ("above the price Marlow
+// proposed"), or -1.
 func comparisonBefore(text string, toks []retrieval.Token, i int) int {
-	for k := i - 1; k >= max(0, i-3); k-- {
+	for k := i - 1; k >= max(0, i-5); k-- {
 		if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
 			return -1
 		}
