@@ -409,18 +409,21 @@ func TestActionIsNotItsOwnReason(t *testing.T) {
 
 // TestAmountComparedWithIsNotItsValue checks an amount is not taken for
 // the value of what it is compared with: "$31 a share, a 15 percent premium
-// over Monday's closing price" does not give the closing price. A question
-// that makes the comparison itself, or a time after "over", still finds
-// its amount.
+// over Monday's closing price" does not give the closing price, and "$4
+// above the price" is a difference, not the offer. A question that makes
+// the comparison itself, a time after "over", or a value followed by a
+// comparison in another clause still finds its amount.
 func TestAmountComparedWithIsNotItsValue(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "deal.txt", Key: "deal", Title: "Marlow Foods agrees to buy Pennant Dairy",
 		Text: "Marlow Foods said on Tuesday it would buy Pennant Dairy for $31 a share, a 15 percent premium over Monday's closing price.\n\n" +
 			"Pennant's revenue grew by $40 million over the past year, the company said.\n\n" +
-			"The offer is $4 above the price Marlow proposed in March."})
+			"The offer is $4 above the price Marlow proposed in March.\n\n" +
+			"Pennant's quarterly sales were $88 million, above analysts' forecasts."})
 	for _, q := range []string{
 		"How much did Pennant shares close at on Monday?",
 		"What was Pennant's closing price on Monday?",
 		"How much did Marlow propose in March?", // "$4 above the price Marlow proposed in March"
+		"How much is the offer?",                // "$4 above …" is a difference, not the offer
 	} {
 		a := ask(t, ix, q)
 		if a.Status == answer.Answered {
@@ -431,6 +434,7 @@ func TestAmountComparedWithIsNotItsValue(t *testing.T) {
 		"How much did Pennant's revenue grow over the year?":    "$40 million",
 		"How much did Pennant's revenue grow in the past year?": "$40 million",
 		"How much above the March price is the offer?":          "$4 above",
+		"How much were Pennant's quarterly sales?":              "$88 million",
 	} {
 		if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, want) {
 			t.Errorf("%q: want an answer with %q, got %s:\n%s", q, want, a.Status, a.Answer)

@@ -36,7 +36,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) {
 				continue
 			}
-			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) {
+			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) {
 					return 2 // "a $52 billion budget": the amount is the budget's
 				}
@@ -795,6 +795,56 @@ func comparedAway(p Part, text string, toks []retrieval.Token) bool {
 		}
 	}
 	return false
+}
+
+// changeWords make a question ask for a change or a difference, which an
+// amount "above" something gives ("how much did sales rise").
+var changeWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("rise rose risen raise raised grow grew grown increase increased decrease decreased " +
+		"fall fell fallen drop dropped jump jumped climb climbed cut gain gained lose lost more less higher lower " +
+		"above below over under than exceed exceeded short difference change changed") {
+		changeWords[w] = true
+	}
+}
+
+// amountUnits may stand between a number and what follows it ("$4 million
+// above", "5 percent below").
+var amountUnits = map[string]bool{"million": true, "billion": true, "trillion": true, "thousand": true,
+	"percent": true, "cents": true, "dollars": true, "points": true}
+
+// differencesOnly reports whether every amount of the sentence is a
+// difference ("The offer is $4 above the price proposed in March") while
+// the question asks for a value ("how much is the offer"): the sentence
+// then does not give it.
+func differencesOnly(p Part, text string, toks []retrieval.Token) bool {
+	for _, w := range strings.Fields(strings.ToLower(p.Text)) {
+		if changeWords[w] {
+			return false
+		}
+	}
+	seen := false
+	for i, t := range toks {
+		if !isNumber(t) {
+			continue
+		}
+		seen = true
+		j := i + 1
+		for j < len(toks) && amountUnits[lower(toks[j])] {
+			j++
+		}
+		if j == len(toks) || strings.ContainsAny(text[toks[j-1].End:toks[j].Start], ",;:.!?") || !comparative(lower(toks[j])) {
+			return false
+		}
+	}
+	return seen
+}
+
+// comparative reports a word that makes an amount before it a difference
+// ("$4 above", "5 percent more than").
+func comparative(w string) bool {
+	return compareWords[w] || w == "more" || w == "less" || w == "higher" || w == "lower"
 }
 
 // comparisonBefore returns the index of a comparison word at most five
