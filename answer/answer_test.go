@@ -56,6 +56,22 @@ func ask(t *testing.T, ix *retrieval.Index, q string) *answer.Answer {
 	return a
 }
 
+// wantAnswer checks q is answered, with want in the answer.
+func wantAnswer(t *testing.T, ix *retrieval.Index, q, want string) {
+	t.Helper()
+	if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, want) {
+		t.Errorf("%q: status %s, want an answer with %q\n%s", q, a.Status, want, a.Answer)
+	}
+}
+
+// wantNotCovered checks q is not covered; why says what the sources lack.
+func wantNotCovered(t *testing.T, ix *retrieval.Index, q, why string) {
+	t.Helper()
+	if a := ask(t, ix, q); a.Status != answer.NotCovered {
+		t.Errorf("%q: status %s, want not_covered: %s\n%s", q, a.Status, why, a.Answer)
+	}
+}
+
 func TestStatus(t *testing.T) {
 	ix := newsIndex(t)
 	tests := []struct {
@@ -254,12 +270,8 @@ func TestNameBeforeIsNotLentToAnotherParty(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "race.txt", Key: "race", Title: "Mayoral race heats up",
 		Text: "Former judge Ana Ruiz entered the mayoral race on Monday, joining council member Tom Beck.\n\n" +
 			"By Friday, Beck’s campaign had raised $300,000, his aides said. Ruiz has not released her totals."})
-	if a := ask(t, ix, "How much has Ruiz raised?"); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: only Beck's total is given\n%s", a.Status, a.Answer)
-	}
-	if a := ask(t, ix, "How much has Beck raised?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "$300,000") {
-		t.Errorf("status %s, want Beck's $300,000\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, "How much has Ruiz raised?", "only Beck's total is given")
+	wantAnswer(t, ix, "How much has Beck raised?", "$300,000")
 }
 
 // TestPossessiveIsNotTheSpeaker checks "what did X say" is not answered by
@@ -269,14 +281,10 @@ func TestPossessiveIsNotTheSpeaker(t *testing.T) {
 	deputy := "Tom Beck, who served as Ruiz’s deputy for six years, told reporters the transit plan was badly flawed."
 	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Transit plan divides city hall",
 		Text: "The city unveiled a transit plan on Monday.\n\n" + deputy})
-	if a := ask(t, ix, q); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: Beck spoke, not Ruiz\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, q, "Beck spoke, not Ruiz")
 	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Transit plan divides city hall",
 		Text: "The city unveiled a transit plan on Monday.\n\n" + deputy + "\n\nRuiz said the transit plan would cut commutes by ten minutes."})
-	if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, "cut commutes") {
-		t.Errorf("status %s, want Ruiz's own words\n%s", a.Status, a.Answer)
-	}
+	wantAnswer(t, ix, q, "cut commutes")
 }
 
 // TestHeadlineTopicInWhoQuestions checks the headline's topic reaches a
@@ -299,14 +307,10 @@ func TestSpeakerNamedBeforeNeedsPronoun(t *testing.T) {
 	lead := "Department spokesman Omar Haddad announced the road closure on Monday."
 	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Road to close",
 		Text: lead + " Local business owners said the detour would cost them customers."})
-	if a := ask(t, ix, q); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: business owners spoke, not Haddad\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, q, "business owners spoke, not Haddad")
 	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Road to close",
 		Text: lead + " He said the detour would add about 12 minutes to a typical trip."})
-	if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, "12 minutes") {
-		t.Errorf("status %s, want Haddad's words through \"he said\"\n%s", a.Status, a.Answer)
-	}
+	wantAnswer(t, ix, q, "12 minutes")
 }
 
 // TestSpeakerIsWhoSpeaks checks the speaker of "what did X say about Y's
@@ -327,12 +331,8 @@ func TestReportedSpeechIsTheSubjects(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "t.txt", Key: "t", Title: "Jury convicts former treasurer",
 		Text: "A jury on Monday convicted former treasurer Mark Delaney of embezzling $1.3 million.\n\n" +
 			"Prosecutors said Delaney used the money to pay for a lake house. His lawyer, Rita Shaw, said they would appeal."})
-	if a := ask(t, ix, "What did Delaney say?"); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: prosecutors spoke about Delaney\n%s", a.Status, a.Answer)
-	}
-	if a := ask(t, ix, "What did Delaney's lawyer say?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "would appeal") {
-		t.Errorf("status %s, want the lawyer's words\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, "What did Delaney say?", "prosecutors spoke about Delaney")
+	wantAnswer(t, ix, "What did Delaney's lawyer say?", "would appeal")
 }
 
 // TestPronounStandsForPeopleOnly checks "she" in a sentence stands for a
@@ -342,9 +342,7 @@ func TestPronounStandsForPeopleOnly(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "Ortega wins mayoral race",
 		Text: "Luis Ortega won the mayoral election on Tuesday by 312 votes out of more than 18,000 cast.\n\n" +
 			"Sandra Kim conceded on Wednesday. In 2019, she won re-election by more than 2,000 votes."})
-	if a := ask(t, ix, "How many votes were cast in the 2019 election?"); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: 2,000 was Kim's margin, not the votes cast\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, "How many votes were cast in the 2019 election?", "2,000 was Kim's margin, not the votes cast")
 }
 
 // TestHeadlinesOtherParty checks a headline naming two parties does not
@@ -354,12 +352,8 @@ func TestHeadlinesOtherParty(t *testing.T) {
 		Text: "Brightline Foods said on Wednesday it agreed to buy Cobalt Snacks for $2.1 billion in cash.\n\n" +
 			"Cobalt shareholders will receive $48 a share.\n\n" +
 			"Brightline chief executive Nora Patel said the combined company would cut about 600 jobs."})
-	if a := ask(t, ix, "Who is the chief executive of Cobalt?"); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: Patel runs Brightline\n%s", a.Status, a.Answer)
-	}
-	if a := ask(t, ix, "Who is the chief executive of Brightline?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Nora Patel") {
-		t.Errorf("status %s, want Nora Patel\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, "Who is the chief executive of Cobalt?", "Patel runs Brightline")
+	wantAnswer(t, ix, "Who is the chief executive of Brightline?", "Nora Patel")
 }
 
 // TestWhoAnswerOpeningASentence checks a name opening the answering
@@ -367,9 +361,7 @@ func TestHeadlinesOtherParty(t *testing.T) {
 func TestWhoAnswerOpeningASentence(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "New mayor elected",
 		Text: "Former councilman Luis Ortega won the mayoral election on Tuesday.\n\nOrtega will take office on January 2."})
-	if a := ask(t, ix, "Who will take office on January 2?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Ortega will take office") {
-		t.Errorf("status %s, want Ortega\n%s", a.Status, a.Answer)
-	}
+	wantAnswer(t, ix, "Who will take office on January 2?", "Ortega will take office")
 }
 
 // TestAmountsNamesAndSpeechInABudgetStory checks three readings on one
@@ -391,9 +383,7 @@ func TestAmountsNamesAndSpeechInABudgetStory(t *testing.T) {
 		{"Who is the CEO of Riverside General?", "Dana Marsh"},
 		{"What did Reyes say about the budget?", "reckless"},
 	} {
-		if a := ask(t, ix, tt.q); a.Status != answer.Answered || !strings.Contains(a.Answer, tt.want) {
-			t.Errorf("%q: status %s, want an answer with %q\n%s", tt.q, a.Status, tt.want, a.Answer)
-		}
+		wantAnswer(t, ix, tt.q, tt.want)
 	}
 }
 
@@ -402,9 +392,7 @@ func TestAmountsNamesAndSpeechInABudgetStory(t *testing.T) {
 func TestActionIsNotItsOwnReason(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "School board approves later start times",
 		Text: "The school board voted 6-1 on Thursday to push back the start of the high school day to 8:30 a.m."})
-	if a := ask(t, ix, "Why did the school board push back start times?"); a.Status != answer.NotCovered {
-		t.Errorf("status %s, want not_covered: the sentence gives no reason\n%s", a.Status, a.Answer)
-	}
+	wantNotCovered(t, ix, "Why did the school board push back start times?", "the sentence gives no reason")
 }
 
 // TestAmountComparedWithIsNotItsValue checks an amount is not taken for
@@ -436,9 +424,7 @@ func TestAmountComparedWithIsNotItsValue(t *testing.T) {
 		"How much above the March price is the offer?":          "$4 above",
 		"How much were Pennant's quarterly sales?":              "$88 million",
 	} {
-		if a := ask(t, ix, q); a.Status != answer.Answered || !strings.Contains(a.Answer, want) {
-			t.Errorf("%q: want an answer with %q, got %s:\n%s", q, want, a.Status, a.Answer)
-		}
+		wantAnswer(t, ix, q, want)
 	}
 }
 
@@ -451,15 +437,9 @@ func TestWhoIsTheRoleAsksForAPerson(t *testing.T) {
 			"Carrow Water spokesperson Ines Okafor said crews were pumping out the treatment plant.\n\n" +
 			"Upstream, Linton Water spokesperson Tobias Reed said his company's plant was dry.\n\n" +
 			"Mirefield spokesperson Hana Ito said the town's roads were open."})
-	if a := ask(t, ix, "Who is the Mirefield spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Hana Ito") {
-		t.Errorf("want Hana Ito, got %s:\n%s", a.Status, a.Answer)
-	}
-	if a := ask(t, ix, "Who is the Carrow Water spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Ines Okafor") {
-		t.Errorf("want Ines Okafor, got %s:\n%s", a.Status, a.Answer)
-	}
-	if a := ask(t, ix, "Who is the Linton Water spokesperson?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Tobias Reed") {
-		t.Errorf("want Tobias Reed, got %s:\n%s", a.Status, a.Answer)
-	}
+	wantAnswer(t, ix, "Who is the Mirefield spokesperson?", "Hana Ito")
+	wantAnswer(t, ix, "Who is the Carrow Water spokesperson?", "Ines Okafor")
+	wantAnswer(t, ix, "Who is the Linton Water spokesperson?", "Tobias Reed")
 	if a := ask(t, ix, "Who is the Dunmore Water spokesperson?"); a.Status == answer.Answered {
 		t.Errorf("no Dunmore spokesperson is named, yet it answered:\n%s", a.Answer)
 	}

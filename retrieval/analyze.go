@@ -284,15 +284,7 @@ func newWordInfo(word string) *wordInfo {
 	if len(word) > maxWordBytes {
 		word = word[:maxWordBytes]
 	}
-	surface := strings.ReplaceAll(word, "’", "'")
-	lower := strings.ToLower(surface)
-	for _, suf := range []string{"'s", "'"} {
-		if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+1 {
-			lower = lower[:len(lower)-len(suf)]
-			surface = surface[:len(surface)-len(suf)]
-			break
-		}
-	}
+	surface, lower := surfaceOf(word)
 	first, _ := utf8.DecodeRuneInString(surface)
 	term := Term(lower)
 	// One string holds the word, then the surface form and the term unless
@@ -319,6 +311,19 @@ func newWordInfo(word string) *wordInfo {
 	w.termOff, w.termLen = place(term)
 	w.text = b.String()
 	return w
+}
+
+// surfaceOf returns a word's surface form (curly apostrophes straightened,
+// a possessive "'s" or "'" dropped) and that form lowercased.
+func surfaceOf(word string) (surface, lower string) {
+	surface = strings.ReplaceAll(word, "’", "'")
+	lower = strings.ToLower(surface)
+	for _, suf := range []string{"'s", "'"} {
+		if strings.HasSuffix(lower, suf) && len(lower) > len(suf)+1 {
+			return surface[:len(surface)-len(suf)], lower[:len(lower)-len(suf)]
+		}
+	}
+	return surface, lower
 }
 
 // Term returns the index term of one lowercase word: irregular forms are

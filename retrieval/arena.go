@@ -69,15 +69,6 @@ func (a *arena) add(p []byte) uint32 {
 	return at
 }
 
-// size is the arena's footprint in bytes.
-func (a *arena) size() int {
-	n := 0
-	for _, b := range a.blocks {
-		n += len(b)
-	}
-	return n
-}
-
 // Postings grow one entry at a time, and most terms stay tiny, so each
 // term's postings are a chain of slices of growing size (the scheme of
 // Lucene's ByteBlockPool): a rare term costs a 5-byte slice, a common one a

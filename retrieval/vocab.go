@@ -22,9 +22,6 @@ func termHash(term string) uint64 {
 	return maphash.String(textSeed, term)
 }
 
-// len returns the number of terms.
-func (v *vocab) len() int { return len(v.at) }
-
 // name returns the term with ID id.
 func (v *vocab) name(id int32) []byte {
 	p := v.names.bytes(v.at[id])
