@@ -444,3 +444,46 @@ func TestWhoIsTheRoleAsksForAPerson(t *testing.T) {
 		t.Errorf("no Dunmore spokesperson is named, yet it answered:\n%s", a.Answer)
 	}
 }
+
+// TestPlaceAndDateOfAnotherSubject checks a when or where question is not
+// answered with the date or place a sentence gives to another subject of
+// the same verb, while that subject's own question, a pronoun standing for
+// the subject and a date right before it still answer.
+func TestPlaceAndDateOfAnotherSubject(t *testing.T) {
+	const title = "Harbor fraud retrial set for June"
+	other := "The retrial will be held on June 3 in Carlow, a month after the appeal hearing."
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: title,
+		Text: other + "\n\nProsecutors said they would call new witnesses."})
+	wantNotCovered(t, ix, "Where will the appeal hearing be held?", "Carlow is where the retrial is held")
+	wantNotCovered(t, ix, "When will the appeal hearing be held?", "June 3 is when the retrial is held")
+	wantAnswer(t, ix, "Where will the retrial be held?", "Carlow")
+	wantAnswer(t, ix, "When will the retrial be held?", "June 3")
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: title,
+		Text: "The appeal hearing was postponed again on Friday.\n\nIt will be held in Dunmore on May 12. " + other})
+	wantAnswer(t, ix, "Where will the appeal hearing be held?", "Dunmore")
+
+	ix = indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: title,
+		Text: "The retrial will be held on June 3 in Carlow, a month after Monday's appeal hearing."})
+	wantAnswer(t, ix, "When was the appeal hearing held?", "Monday's appeal hearing")
+
+	// In the active voice the word before the verb is the doer, and a
+	// date is no subject.
+	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Harbor fraud retrial to begin in June",
+		Text: "The victims' families will hold a vigil in Ashby on Sunday.\n\n" +
+			"The harbor road on Thursday was reopened to traffic."})
+	wantAnswer(t, ix, "Where will the vigil be held?", "Ashby")
+	wantAnswer(t, ix, "When was the harbor road reopened?", "Thursday")
+
+	// An active question's subject is the doer, which a passive sentence
+	// may leave out.
+	ix = indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "Ashby council backs harbor plan",
+		Text: "The Ashby council met for three hours.\n\nThe harbor budget was approved on Friday by the council."})
+	wantAnswer(t, ix, "When did the Ashby council approve the harbor budget?", "Friday")
+
+	// A sentence that never names the question's subject may call it
+	// otherwise.
+	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Suspect charged in Ashby bank robbery",
+		Text: "A 34-year-old man was arrested in Carlow on Tuesday in connection with the robbery. The suspect was charged on Wednesday."})
+	wantAnswer(t, ix, "Where was the suspect arrested?", "Carlow")
+}

@@ -51,6 +51,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.Kind == When && !dateInClause(p, w, inQ) {
 		return 0
 	}
+	if (p.Kind == When || p.Kind == Where) && !outsideOtherSubject(p, w, inQ) {
+		return 0
+	}
 	if p.Kind == Say && !speechOfSpeaker(p, w) {
 		return 0
 	}
@@ -911,4 +914,131 @@ func numberNextTo(toks []retrieval.Token, c Concept) bool {
 // opensSentence reports whether toks[i] opens a sentence of text.
 func opensSentence(text string, toks []retrieval.Token, i int) bool {
 	return i == 0 || strings.ContainsAny(text[toks[i-1].End:toks[i].Start], ".!?")
+}
+
+// outsideOtherSubject reports, for a when or where part, whether the window
+// can answer it in a sentence that does not give the part's verb to another
+// subject: in "The final will be played on May 20 in Ashford against the
+// winner of Sunday's semifinal", the date and the place are the final's, so
+// it does not say where or when the semifinal was played. A window without
+// such a sentence passes.
+func outsideOtherSubject(p Part, w *window, inQ func(string) bool) bool {
+	other := false
+	for _, sp := range w.sents {
+		text, toks := w.sentence(sp)
+		if subjectOfOther(p, text, toks) {
+			other = true
+			continue
+		}
+		if kindEvidence(p, text, toks, inQ) {
+			return true
+		}
+	}
+	return !other
+}
+
+// verbGroup are the words of a verb group before its participle ("will be
+// played", "has not been found", "was reportedly arrested").
+var verbGroup = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"being": true, "will": true, "would": true, "shall": true, "should": true, "may": true, "might": true,
+	"must": true, "can": true, "could": true, "has": true, "have": true, "had": true, "not": true, "never": true,
+	"also": true, "already": true, "still": true, "now": true, "then": true}
+
+// beWords in a verb group make it passive ("was played") or progressive.
+var beWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
+
+// subjectOfOther reports, for a question in the passive voice, whether the
+// sentence gives its verb, in the passive too, to a subject the question
+// does not ask about: for "Where was the semifinal played?", "The final
+// will be played … in Ashford" gives the final's place. The verb is a
+// concept of the part that has another concept before it in the question
+// (its subject). The sentence's subject is the word right before the verb
+// group, which must be a plain word, not a pronoun or a date, with no
+// punctuation between. Every such use of the verb must belong to another
+// subject, and the question's subject must stand elsewhere in the
+// sentence. A when part is still answered by a date right before its
+// subject ("Sunday's semifinal").
+//
+// The active voice is left alone: there the word before the verb is the
+// doer, whom articles name in many ways ("a state judge on Wednesday
+// blocked", "Okoro's court ordered"), and in "The family will hold a
+// vigil" it is not the vigil of "Where will the vigil be held?".
+func subjectOfOther(p Part, text string, toks []retrieval.Token) bool {
+	if p.Kind == When && dateBeforeSubject(p, text, toks) {
+		return false
+	}
+	found := false
+	if !p.Passive {
+		return false
+	}
+	for vi, v := range p.Concepts {
+		if vi == 0 || v.Name {
+			continue
+		}
+		subjects := p.Concepts[:vi]
+		for i := range toks {
+			if !matchAt(toks, i, v) {
+				continue
+			}
+			j, be := i-1, false
+			for j >= 0 && joined(text, toks, j) &&
+				(verbGroup[lower(toks[j])] || strings.HasSuffix(lower(toks[j]), "ly")) {
+				be = be || beWords[lower(toks[j])]
+				j--
+			}
+			if !be || j < 0 || !joined(text, toks, j) {
+				continue
+			}
+			s := toks[j]
+			if s.Stop || s.Number || pronouns[lower(s)] || isMonthOrDay(s) || isYear(s) || relativeTime[lower(s)] {
+				continue
+			}
+			for _, c := range subjects {
+				if endsAt(toks, j+1, c) {
+					return false // the question's own subject
+				}
+			}
+			// The question's subject must stand elsewhere in the
+			// sentence: a sentence that never names it may call it
+			// otherwise ("a man was arrested" for the suspect).
+			for _, c := range subjects {
+				found = found || matches(toks, c)
+			}
+		}
+	}
+	return found
+}
+
+// endsAt reports whether concept c stands right before toks[i].
+func endsAt(toks []retrieval.Token, i int, c Concept) bool {
+	for _, alt := range c.Alts {
+		k := i - len(alt)
+		if len(alt) > 0 && k >= 0 && matchLen(toks, k, Concept{Alts: [][]string{alt}}) == len(alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// dateBeforeSubject reports a date right before a concept of the part that
+// is no name, as in "Sunday's semifinal" or "the May 3 hearing".
+func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := 1; i < len(toks); i++ {
+			if matchAt(toks, i, c) && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || isNumber(toks[i-1]) && i > 1 && isMonthOrDay(toks[i-2])) &&
+				joined(text, toks, i-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// joined reports whether no punctuation stands between toks[j] and the
+// token after it.
+func joined(text string, toks []retrieval.Token, j int) bool {
+	return !strings.ContainsAny(text[toks[j].End:toks[j+1].Start], ",;:()—–.!?\"“”")
 }

@@ -51,6 +51,9 @@ type Part struct {
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
+	// Passive marks a part in the passive voice ("where was the final
+	// played"), whose subject is what the verb is done to.
+	Passive bool
 }
 
 // Concept is one idea of a question part, with every way a passage may
@@ -303,6 +306,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	terms := make([]string, len(toks))
 	for i, t := range toks {
 		terms[i] = t.Term
+		p.Passive = p.Passive || i > 0 && beWords[lower(t)]
 	}
 	used := make([]bool, len(toks))
 	// "How long" asks for a duration, which the kind requires: "long" is
