@@ -117,21 +117,44 @@ func (d Digest) Enabled() bool { return len(d.Channels) > 0 }
 // TimeOfDay returns the digest time as HH:MM.
 func (d Digest) TimeOfDay() string { return fmt.Sprintf("%02d:%02d", d.Hour, d.Minute) }
 
-// Next returns the first digest time strictly after t, in the digest's time
-// zone. On a day when the clock skips Hour:Minute, it is the moment the clock
-// reaches it after the skip.
+// Next returns the first digest time strictly after t (see At).
 func (d Digest) Next(t time.Time) time.Time {
-	loc := d.Location
-	if loc == nil {
-		loc = time.UTC
-	}
-	local := t.In(loc)
-	y, m, day := local.Date()
-	next := time.Date(y, m, day, d.Hour, d.Minute, 0, 0, loc)
+	y, m, day := t.In(d.location()).Date()
+	next := d.At(y, m, day)
 	if !next.After(t) {
-		next = time.Date(y, m, day+1, d.Hour, d.Minute, 0, 0, loc)
+		next = d.At(y, m, day+1)
 	}
 	return next
+}
+
+// At returns the digest time of a day in the digest's time zone (day may
+// overflow the month, as in time.Date): the moment the day's clock first
+// shows Hour:Minute or later. On a day the clock skips that time (a DST
+// gap), it is the moment of the skip, whether the gap is at 2:00 (New
+// York) or at midnight (Santiago, Havana), where the skipped time lies on
+// a different date from the one time.Date normalises it to.
+func (d Digest) At(y int, m time.Month, day int) time.Time {
+	loc := d.location()
+	at := time.Date(y, m, day, d.Hour, d.Minute, 0, 0, loc)
+	if at.Hour() == d.Hour && at.Minute() == d.Minute {
+		return at
+	}
+	// at lies on the other side of the gap: before it if its wall clock
+	// (date, then time) is earlier than the one asked for.
+	want := time.Date(y, m, day, d.Hour, d.Minute, 0, 0, time.UTC)
+	wall := time.Date(at.Year(), at.Month(), at.Day(), at.Hour(), at.Minute(), 0, 0, time.UTC)
+	start, end := at.ZoneBounds()
+	if wall.Before(want) && !end.IsZero() {
+		return end
+	}
+	return start
+}
+
+func (d Digest) location() *time.Location {
+	if d.Location == nil {
+		return time.UTC
+	}
+	return d.Location
 }
 
 // Feeds are the RSS/Atom feeds serve polls.

@@ -657,3 +657,66 @@ func eq[T any](t *testing.T, got, want T) {
 		t.Errorf("got %#v, want %#v", got, want)
 	}
 }
+
+// TestDigestAtInDSTGaps checks the digest time of a day whose clock skips
+// it is the moment of the skip, for gaps at 2:00 and at midnight, and that
+// Next steps through a year one digest a local day, always forward.
+func TestDigestAtInDSTGaps(t *testing.T) {
+	zone := func(name string) *time.Location {
+		loc, err := time.LoadLocation(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	ny, santiago, havana := zone("America/New_York"), zone("America/Santiago"), zone("America/Havana")
+	cases := []struct {
+		name      string
+		d         Digest
+		y         int
+		m         time.Month
+		day       int
+		wantUTC   time.Time
+		wantClock string
+	}{
+		{"2:30 in New York's gap", Digest{Hour: 2, Minute: 30, Location: ny}, 2026, 3, 8,
+			time.Date(2026, 3, 8, 7, 0, 0, 0, time.UTC), "2026-03-08 03:00"},
+		{"midnight in Santiago's gap", Digest{Hour: 0, Minute: 0, Location: santiago}, 2026, 9, 6,
+			time.Date(2026, 9, 6, 4, 0, 0, 0, time.UTC), "2026-09-06 01:00"},
+		{"0:30 in Havana's gap", Digest{Hour: 0, Minute: 30, Location: havana}, 2026, 3, 8,
+			time.Date(2026, 3, 8, 5, 0, 0, 0, time.UTC), "2026-03-08 01:00"},
+		{"an ordinary day", Digest{Hour: 0, Minute: 30, Location: santiago}, 2026, 9, 7,
+			time.Date(2026, 9, 7, 3, 30, 0, 0, time.UTC), "2026-09-07 00:30"},
+	}
+	for _, tc := range cases {
+		got := tc.d.At(tc.y, tc.m, tc.day)
+		if !got.Equal(tc.wantUTC) || got.Format("2006-01-02 15:04") != tc.wantClock {
+			t.Errorf("%s: At = %v, want %v (%s local)", tc.name, got, tc.wantUTC, tc.wantClock)
+		}
+		if next := tc.d.Next(got.Add(-time.Minute)); !next.Equal(got) {
+			t.Errorf("%s: Next a minute before = %v, want %v", tc.name, next, got)
+		}
+	}
+
+	for _, loc := range []*time.Location{ny, santiago, havana, zone("Europe/London"), zone("Australia/Lord_Howe")} {
+		for _, hm := range [][2]int{{0, 0}, {0, 30}, {1, 30}, {2, 0}, {2, 30}, {8, 0}, {23, 30}} {
+			d := Digest{Hour: hm[0], Minute: hm[1], Location: loc}
+			days := map[string]int{}
+			from := time.Date(2026, 1, 1, 12, 0, 0, 0, loc)
+			cur := from
+			for range 366 {
+				next := d.Next(cur)
+				if !next.After(cur) || next.Sub(cur) > 26*time.Hour {
+					t.Fatalf("%s %02d:%02d: Next(%v) = %v", loc, hm[0], hm[1], cur, next)
+				}
+				days[next.In(loc).Format(time.DateOnly)]++
+				cur = next
+			}
+			for day := from.AddDate(0, 0, 1); day.Before(cur); day = day.AddDate(0, 0, 1) {
+				if n := days[day.Format(time.DateOnly)]; n != 1 {
+					t.Errorf("%s %02d:%02d: %s has %d digests, want 1", loc, hm[0], hm[1], day.Format(time.DateOnly), n)
+				}
+			}
+		}
+	}
+}

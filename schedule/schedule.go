@@ -153,26 +153,11 @@ func (s *Scheduler) due(now time.Time) (day string, at time.Time, ok bool) {
 		loc = time.UTC
 	}
 	local := now.In(loc)
-	y, m, d := local.Date()
-	at = slot(y, m, d, s.Digest.Hour, s.Digest.Minute, loc)
+	at = s.Digest.At(local.Date())
 	if now.Before(at) {
 		return "", at, false
 	}
 	return local.Format(time.DateOnly), at, true
-}
-
-// slot is the moment a day's clock first shows hour:minute or later: on a
-// day the clock skips that time (a DST gap), the moment of the skip.
-func slot(y int, m time.Month, d, hour, minute int, loc *time.Location) time.Time {
-	at := time.Date(y, m, d, hour, minute, 0, 0, loc)
-	if at.Hour() == hour && at.Minute() == minute {
-		return at
-	}
-	start, end := at.ZoneBounds()
-	if at.Hour()*60+at.Minute() < hour*60+minute && !end.IsZero() {
-		return end
-	}
-	return start
 }
 
 func (s *Scheduler) tick(ctx context.Context, channel string) Result {
