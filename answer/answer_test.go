@@ -487,3 +487,49 @@ func TestPlaceAndDateOfAnotherSubject(t *testing.T) {
 		Text: "A 34-year-old man was arrested in Carlow on Tuesday in connection with the robbery. The suspect was charged on Wednesday."})
 	wantAnswer(t, ix, "Where was the suspect arrested?", "Carlow")
 }
+
+// TestQuestionsInArticlesAnswerNothing checks a question an article asks
+// (a column's "Will the council …?") neither answers nor counts as a fact.
+func TestQuestionsInArticlesAnswerNothing(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "col.txt", Key: "col", Title: "Is Dunmore ready for the next flood?",
+		Text: "Will the council raise the flood levy again next year? Will the river wall be finished before winter?\n\n" +
+			"The levy rose 4 percent in 2025, the council said. Will it rise again in 2026?"})
+	for _, q := range []string{"Will the council raise the flood levy again next year?", "Will the flood levy rise again in 2026?"} {
+		a := ask(t, ix, q)
+		if a.Status != answer.NotCovered || strings.Contains(a.Answer, "Will ") {
+			t.Errorf("%q: status %s, want not_covered without quoting the article's questions\n%s", q, a.Status, a.Answer)
+		}
+	}
+	wantAnswer(t, ix, "How much did the flood levy rise in 2025?", "4 percent")
+}
+
+// TestMarginsAndOpponents checks that "won by 214 votes" does not say how
+// many votes the winner got, but does say the margin; that "who did X
+// defeat" asks for the opponent, whom no role names; and that a race is an
+// election.
+func TestMarginsAndOpponents(t *testing.T) {
+	lead := "Councilman Theo Marchetti won the Ashby mayoral election on Tuesday, defeating Mayor Ines Kohl by 214 votes."
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Marchetti wins in Ashby", Text: lead})
+	wantNotCovered(t, ix, "How many votes did Marchetti get?", "214 is the margin")
+	wantAnswer(t, ix, "How many votes did Marchetti win by?", "214 votes")
+	wantAnswer(t, ix, "Who did Marchetti defeat?", "Ines Kohl")
+	wantAnswer(t, ix, "Who won the Ashby mayoral race?", "Theo Marchetti")
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Marchetti wins in Ashby",
+		Text: lead + "\n\nMarchetti received 5,102 votes to Kohl's 4,888."})
+	wantAnswer(t, ix, "How many votes did Marchetti get?", "5,102 votes")
+}
+
+// TestReasonOfAnotherEvent checks a why question is not answered by a
+// sentence in which the asked-about event is itself the reason ("closed
+// two depots after its profit fell") or by a "to" that names a target
+// ("cut its forecast to between …").
+func TestReasonOfAnotherEvent(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Halvard Shipping closes two depots",
+		Text: "Halvard Shipping said on Monday it would close two depots after its quarterly profit fell 30 percent.\n\n" +
+			"The company also cut its annual profit forecast to between $2 billion and $2.2 billion. Its shares fell 5 percent.\n\n" +
+			"Its chairman, Per Lund, resigned on Friday to be with his family."})
+	wantNotCovered(t, ix, "Why did Halvard's profit fall?", "the sources give no reason for the fall")
+	wantAnswer(t, ix, "Why is Halvard closing two depots?", "after its quarterly profit fell")
+	wantAnswer(t, ix, "Why did Per Lund resign?", "to be with his family")
+}

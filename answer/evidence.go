@@ -355,7 +355,8 @@ func hasCount(p Part, toks []retrieval.Token) bool {
 			continue
 		}
 		for k := max(0, i-4); k < i; k++ {
-			if isNumber(toks[k]) {
+			// "won by 312 votes" gives a margin, not how many votes.
+			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) {
 				return true
 			}
 		}
@@ -427,18 +428,55 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 				if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
 					break
 				}
-				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) {
+				// "lowered its forecast to between …" names a target, not a purpose.
+				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) &&
+					(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) {
 					return 2
 				}
 			}
 		}
 	}
 	for _, m := range weakReasons {
-		if strings.Contains(low, m) {
+		if strings.Contains(low, m) && !introducesAsked(p, text, toks, m) {
 			return 1
 		}
 	}
 	return 0
+}
+
+// introducesAsked reports whether every use of the one-word reason marker
+// m opens a clause about the asked-about event itself: in "cut 2,000 jobs
+// after its profit fell", "after" gives the fall as the reason for the
+// cuts, not a reason for the fall.
+func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool {
+	word := strings.TrimSpace(strings.Trim(m, ", "))
+	if strings.Contains(word, " ") {
+		return false
+	}
+	seen := false
+	for k, t := range toks {
+		if lower(t) != word {
+			continue
+		}
+		seen = true
+		asked := false
+	clause:
+		for j := k + 1; j < len(toks) && j <= k+8; j++ {
+			if strings.ContainsAny(text[toks[j-1].End:toks[j].Start], ",;:.!?") {
+				break
+			}
+			for _, c := range p.Concepts {
+				if !c.Name && matchAt(toks, j, c) {
+					asked = true
+					break clause
+				}
+			}
+		}
+		if !asked {
+			return false
+		}
+	}
+	return seen
 }
 
 func hasSpeech(text string, toks []retrieval.Token) bool {
@@ -722,7 +760,9 @@ func roleOfOther(p Part, w *window, inQ func(string) bool) bool {
 			continue
 		}
 		for _, role := range p.Concepts[ni+1:] {
-			if role.Name || n.End != role.Start {
+			// The word after the name must name a person by role: in
+			// "who did Okafor defeat" it is a verb.
+			if role.Name || n.End != role.Start || !personNoun(role) {
 				continue
 			}
 			found, other := false, true
@@ -800,6 +840,22 @@ func comparedAway(p Part, text string, toks []retrieval.Token) bool {
 	return false
 }
 
+// asksDifference reports whether the part asks for a change or a
+// difference: it uses a change word, or "by" ("how many votes did she win
+// by").
+func asksDifference(p Part) bool {
+	for _, w := range strings.Fields(strings.ToLower(p.Text)) {
+		if changeWords[w] || w == "by" || w == "margin" {
+			return true
+		}
+	}
+	return false
+}
+
+// baseVerbs are stopwords that may follow a purpose "to" ("to be with
+// his family").
+var baseVerbs = map[string]bool{"be": true, "have": true, "do": true}
+
 // changeWords make a question ask for a change or a difference, which an
 // amount "above" something gives ("how much did sales rise").
 var changeWords = map[string]bool{}
@@ -822,10 +878,8 @@ var amountUnits = map[string]bool{"million": true, "billion": true, "trillion": 
 // the question asks for a value ("how much is the offer"): the sentence
 // then does not give it.
 func differencesOnly(p Part, text string, toks []retrieval.Token) bool {
-	for _, w := range strings.Fields(strings.ToLower(p.Text)) {
-		if changeWords[w] {
-			return false
-		}
+	if asksDifference(p) {
+		return false
 	}
 	seen := false
 	for i, t := range toks {

@@ -175,17 +175,26 @@ func windows(hits []retrieval.Hit) []*window {
 			return w
 		}
 		for i, s := range ss {
-			if len(strings.Fields(h.Passage.Text[s.Start:s.End])) < 4 {
+			// A question asserts nothing ("Will the town sue the bank?"
+			// in a column): it neither answers nor counts as a fact.
+			if len(strings.Fields(h.Passage.Text[s.Start:s.End])) < 4 || asksQuestion(h.Passage.Text[s.Start:s.End]) {
 				continue
 			}
 			out = append(out, mk(s, s, false))
 			// A pair stays inside one paragraph.
-			if i+1 < len(ss) && !strings.Contains(h.Passage.Text[s.End:ss[i+1].Start], "\n") {
+			if i+1 < len(ss) && !strings.Contains(h.Passage.Text[s.End:ss[i+1].Start], "\n") &&
+				!asksQuestion(h.Passage.Text[ss[i+1].Start:ss[i+1].End]) {
 				out = append(out, mk(s, ss[i+1], true))
 			}
 		}
 	}
 	return out
+}
+
+// asksQuestion reports whether a sentence is a question: it ends with a
+// question mark, before any closing quotes or brackets.
+func asksQuestion(sentence string) bool {
+	return strings.HasSuffix(strings.TrimRight(sentence, " \t\n\"'”’)]"), "?")
 }
 
 func (e Extractive) idf(alt []string) float64 {

@@ -233,18 +233,33 @@ func namesRole(words []string) bool {
 // amountNouns are things whose value is an amount: "what was the closing
 // price" asks how much, as "how much did the shares close at" does.
 var amountNouns = map[string]bool{"price": true, "prices": true, "cost": true, "costs": true, "value": true,
-	"valuation": true, "salary": true, "budget": true, "fee": true, "fees": true, "fine": true, "fare": true, "toll": true}
+	"valuation": true, "salary": true, "budget": true, "fee": true, "fees": true, "fine": true, "fare": true, "toll": true,
+	"turnout": true, "rate": true, "revenue": true, "revenues": true, "profit": true, "profits": true, "sales": true,
+	"earnings": true, "income": true, "debt": true, "deficit": true, "margin": true, "population": true, "wage": true,
+	"wages": true}
 
-// asksAmount reports a what-question about an amount: an amount noun among
-// its first words ("what price", "what was Cobalt's closing price", "what
-// is the cost of the bridge").
+// asksAmount reports a what-question about an amount: one that opens
+// with an amount noun ("what price") or asks what one is or was ("what was
+// Cobalt's closing price", "what is the cost of the bridge"). "What
+// happened to the sales tax proposal" asks no amount.
 func asksAmount(words []string) bool {
-	for _, w := range words[1:min(len(words), 6)] {
+	if len(words) < 2 {
+		return false
+	}
+	if amountNouns[words[1]] {
+		return true
+	}
+	switch words[1] {
+	case "is", "was", "are", "were", "will", "would":
+	default:
+		return false
+	}
+	for _, w := range words[2:min(len(words), 7)] {
 		if amountNouns[w] {
 			return true
 		}
-		if w == "of" || w == "for" || w == "did" || w == "does" || w == "do" {
-			return false // "what share of …", "what did the price do"
+		if w == "of" || w == "for" {
+			return false // "what is the share of …"
 		}
 	}
 	return false
