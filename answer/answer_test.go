@@ -532,4 +532,23 @@ func TestReasonOfAnotherEvent(t *testing.T) {
 	wantNotCovered(t, ix, "Why did Halvard's profit fall?", "the sources give no reason for the fall")
 	wantAnswer(t, ix, "Why is Halvard closing two depots?", "after its quarterly profit fell")
 	wantAnswer(t, ix, "Why did Per Lund resign?", "to be with his family")
+
+	ix = indexOf(t, retrieval.Document{Source: "w.txt", Key: "w", Title: "Harlow clinic to shut",
+		Text: "The Harlow clinic will close its night ward in May, its owners said, blaming a shortage of nurses."})
+	wantAnswer(t, ix, "Why is the Harlow clinic closing its night ward?", "blaming a shortage")
+}
+
+// TestDisclaimerInAnotherClause checks a clause in which the source says
+// something is unknown does not void the clause before it: the
+// resignation is dated and its subject described, but its reason stays
+// unknown.
+func TestDisclaimerInAnotherClause(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Corvane Bank reports a data breach",
+		Text: "Corvane Bank said hackers took the card numbers of 40,000 customers.\n\n" +
+			"Corvane's head of security, Ilse Varga, resigned in April; the bank did not say whether her departure was linked to the breach."})
+	wantAnswer(t, ix, "When did Ilse Varga resign?", "resigned in April")
+	wantAnswer(t, ix, "Who is Ilse Varga?", "head of security")
+	wantNotCovered(t, ix, "Why did Ilse Varga resign?", "the bank did not say")
+	wantNotCovered(t, ix, "When was the breach discovered?", "no date of the breach")
+	wantNotCovered(t, ix, "Who is linked to the breach?", "the link is what the bank would not say")
 }

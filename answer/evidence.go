@@ -397,7 +397,7 @@ func hasDuration(toks []retrieval.Token) bool {
 // event in time ("after eight years").
 var (
 	strongReasons = []string{" because ", " due to ", " citing ", " cited ", " as a result ", " in order to ", " so that ",
-		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " caused by ", " to spend ",
+		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " blaming ", " caused by ", " to spend ",
 		" on the grounds ", " in response to ", " failed to ", " for failing ", " violat", ", siding with ", " as required by ",
 		" credited ", " thanks to ", " driven by ", " fueled by ", " fuelled by "}
 	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as ", ", saying ", ", arguing ",

@@ -268,9 +268,19 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			}
 		}
 		strength := evidence(p, w, inQ)
-		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaims(w.text)
+		disclaimed := disclaims(w.text)
+		if disclaimed {
+			// "Okonkwo resigned last month; the company did not say
+			// whether …" still dates the resignation: the clause before
+			// the disclaimer may answer on its own.
+			if pre := beforeDisclaimer(w); pre != nil && holdsMatched(p, w, pre) {
+				strength = evidence(p, pre, inQ)
+				disclaimed = strength == 0
+			}
+		}
+		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaimed
 		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank) + 0.8*float64(strength-1)
-		if disclaims(w.text) {
+		if disclaimed {
 			// A sentence saying the fact is unknown is the best related
 			// fact there is.
 			cd.coverage += 0.25
@@ -361,6 +371,44 @@ func pickRelated(cands []candidate, n int) []candidate {
 		}
 	}
 	return out
+}
+
+// beforeDisclaimer returns the part of a one-sentence window before the
+// clause in which the source says something is not known, cut at a
+// semicolon or at ", and", ", but" or " but", or nil when there is no
+// such part.
+func beforeDisclaimer(w *window) *window {
+	if w.pair {
+		return nil
+	}
+	cut := -1
+	for i := range len(w.text) {
+		rest := w.text[i:]
+		if (strings.HasPrefix(rest, ";") || strings.HasPrefix(rest, ", and ") || strings.HasPrefix(rest, ", but ") ||
+			strings.HasPrefix(rest, " but ")) && !disclaims(w.text[:i]) && disclaims(rest) {
+			cut = i
+		}
+	}
+	if cut <= 0 {
+		return nil
+	}
+	pre := *w
+	pre.end = w.start + cut
+	pre.text = w.text[:cut]
+	pre.toks = spanTokens(w.artToks, pre.text, pre.start, pre.end)
+	pre.sents = []retrieval.Span{{Start: 0, End: cut}}
+	return &pre
+}
+
+// holdsMatched reports whether pre, a part of w, holds every concept of p
+// that w's own words match.
+func holdsMatched(p Part, w, pre *window) bool {
+	for _, c := range p.Concepts {
+		if matches(w.toks, c) && !matches(pre.toks, c) {
+			return false
+		}
+	}
+	return len(pre.toks) > 0
 }
 
 // disclaimers are phrases by which a source says a fact is not known.

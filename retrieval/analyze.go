@@ -496,7 +496,8 @@ func wordSet(s string) map[string]struct{} {
 
 // agentNouns maps nouns for people, singular and plural, to a term of their
 // own, so the stemmer does not fold them into their verbs (manager/manage,
-// officer/office, reporter/report, speaker/speak).
+// officer/office, reporter/report, speaker/speak), and a few other nouns
+// the stemmer folds into unrelated words.
 var agentNouns = map[string]string{}
 
 func init() {
@@ -509,5 +510,13 @@ func init() {
 		if strings.HasSuffix(n, "ee") || strings.HasSuffix(n, "er") || strings.HasSuffix(n, "or") || strings.HasSuffix(n, "nt") || strings.HasSuffix(n, "st") {
 			agentNouns[n+"s"] = n
 		}
+	}
+	// Nouns the stemmer folds into unrelated words: "department" into
+	// "depart" (so it matched "departure"), "organization" into "organ",
+	// "executive" into "execute", "business" into "busy".
+	for _, n := range strings.Fields(`department:departments apartment:apartments organization:organizations
+	organisation:organisations executive:executives business:businesses`) {
+		one, many, _ := strings.Cut(n, ":")
+		agentNouns[one], agentNouns[many] = one, one
 	}
 }
