@@ -116,7 +116,7 @@ func Analyze(q string, th *retrieval.Thesaurus) Question {
 			if len(kinds) > 1 {
 				// "when and where did it happen" → "when did it happen".
 				f := strings.Fields(text)
-				p.Text = plain(kindWord(k) + " " + strings.Join(f[3:], " "))
+				p.Text = indirect(plain(kindWord(k) + " " + strings.Join(f[3:], " ")))
 			}
 			out.Parts = append(out.Parts, p)
 		}
@@ -310,8 +310,8 @@ func kindWord(k Kind) string {
 }
 
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
-	p := Part{Text: plain(text), Kind: k, Focus: -1}
-	if k == YesNo {
+	p := Part{Text: indirect(plain(text)), Kind: k, Focus: -1}
+	if k == YesNo && !strings.HasPrefix(p.Text, "whether ") {
 		// "did the campaign name a successor" → "whether the campaign name…".
 		if f := strings.Fields(p.Text); len(f) > 1 {
 			p.Text = "whether " + strings.Join(f[1:], " ")
@@ -573,3 +573,134 @@ func FollowUp(q Question, history []string, th *retrieval.Thesaurus) Question {
 	}
 	return q
 }
+
+// indirect words a question part as an indirect question, the way "the
+// sources do not say …" needs it: "where was the final played" → "where
+// the final was played", "how old is Brandt" → "how old Brandt is", "was a
+// ransom demanded" → "whether a ransom was demanded". Only an inversion with
+// a form of "be" or "have", or a modal before "be", is turned, and only
+// when the verb after the subject is plain to see (a participle, "be",
+// "been") or, with "be", when there is none ("what was the turnout").
+// A part whose question word is its subject ("who was convicted") is in
+// order already; do-support ("when did the fire start") and anything
+// unclear stay as asked.
+func indirect(text string) string {
+	f := strings.Fields(text)
+	a := -1
+	for i, w := range f[:min(len(f), 6)] {
+		if inverting[w] {
+			a = i
+			break
+		}
+		if i == 0 && !questionWords[w] || auxiliaries[w] || w == "and" || w == "or" {
+			return text // "did …", or no inversion to turn
+		}
+	}
+	if a < 0 || a+1 >= len(f) {
+		return text
+	}
+	aux, rest := f[a], f[a+1:]
+	v := verbGroupAt(rest)
+	var out []string
+	if a == 0 {
+		out = append(out, "whether")
+	} else {
+		out = append(out, f[:a]...)
+	}
+	switch {
+	case v == 0:
+		return text // "who was convicted …": the question word is the subject
+	case v > 0:
+		out = append(out, rest[:v]...)
+		out = append(out, aux)
+		out = append(out, rest[v:]...)
+	case a > 0 && beForms[aux] && (determiners[rest[0]] || unicode.IsUpper([]rune(rest[0])[0])):
+		out = append(append(out, rest...), aux) // "how old Brandt is"; not "who is behind …"
+	case beForms[aux]:
+		// "is the bridge safe" → "whether the bridge is safe": the subject
+		// is a name, or runs from its determiner to the next determiner
+		// or to the last word.
+		end := subjectEnd(rest)
+		if end <= 0 || end >= len(rest) {
+			return text
+		}
+		out = append(out, rest[:end]...)
+		out = append(out, aux)
+		out = append(out, rest[end:]...)
+	default:
+		return text
+	}
+	return strings.Join(out, " ")
+}
+
+// inverting are the auxiliaries indirect can put back after the subject.
+var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
+	"had": true, "will": true, "would": true, "can": true, "could": true, "should": true, "may": true,
+	"might": true, "must": true, "shall": true}
+
+var beForms = map[string]bool{"is": true, "are": true, "was": true, "were": true}
+
+// participles are irregular past participles: "was the bridge built".
+var participles = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`be been being born built held found made paid sold sent spent taken given seen
+	known shown written chosen stolen broken spoken driven hidden beaten won lost hurt hit cut set put shot struck
+	caught brought bought taught told left kept met led read run begun done gone fallen risen grown thrown drawn
+	frozen sworn torn worn shut sunk sung swum felt heard meant sought thought fought bound wound dealt laid`) {
+		participles[w] = true
+	}
+}
+
+// verbGroupAt returns where the verb group starts in the words after the
+// auxiliary: at a participle or "be"/"been", with a "not" or "never" before
+// it; 0 when it starts at once; -1 when there is none to be sure of. A word
+// after a determiner or a possessive is no verb ("the closing price",
+// "Cobalt's closing price").
+func verbGroupAt(rest []string) int {
+	for i, w := range rest {
+		if i > 0 {
+			prev := rest[i-1]
+			if determiners[prev] || strings.HasSuffix(prev, "'s") || strings.HasSuffix(prev, "’s") || strings.HasSuffix(prev, "s'") {
+				continue
+			}
+		}
+		word := strings.Trim(w, ",")
+		if !participles[word] && !(len(word) > 4 && (strings.HasSuffix(word, "ed") || strings.HasSuffix(word, "ing"))) {
+			continue
+		}
+		if i > 0 && (rest[i-1] == "not" || rest[i-1] == "never") {
+			return i - 1
+		}
+		return i
+	}
+	return -1
+}
+
+// subjectEnd returns where the subject of a copular yes-no question ends
+// among the words after "is": after a name's capitalised words ("Okafor",
+// "St. Brigid's Hospital"), or for a subject opening with a determiner,
+// at the next determiner or before the last word; -1 otherwise.
+func subjectEnd(rest []string) int {
+	first := []rune(rest[0])
+	switch {
+	case unicode.IsUpper(first[0]):
+		i := 0
+		for i < len(rest) && unicode.IsUpper([]rune(rest[i])[0]) {
+			i++
+		}
+		return i
+	case determiners[rest[0]]:
+		for i := 2; i < len(rest); i++ {
+			if determiners[rest[i]] {
+				return i
+			}
+		}
+		return len(rest) - 1
+	}
+	return -1
+}
+
+var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,
+	"their": true, "our": true, "my": true, "your": true, "this": true, "that": true, "these": true, "those": true,
+	"any": true, "some": true, "each": true, "every": true, "no": true}
