@@ -552,3 +552,37 @@ func TestDisclaimerInAnotherClause(t *testing.T) {
 	wantNotCovered(t, ix, "When was the breach discovered?", "no date of the breach")
 	wantNotCovered(t, ix, "Who is linked to the breach?", "the link is what the bank would not say")
 }
+
+// TestDecisionsCountsAndCompounds checks a batch of traps: a vote dates
+// what it decides; a count of students is no amount of money; a place
+// given to what "which" refers to is not the question's subject's; a date
+// and a synonym do not stand in for a compound the window lacks; and
+// "jumped" answers how much shares rose.
+func TestDecisionsCountsAndCompounds(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Brookfield board fires schools chief",
+		Text: "The Brookfield school board voted 5-2 on Tuesday night to fire Superintendent Nina Holm.\n\n" +
+			"A state audit said the district overspent. The district serves about 7,200 students in 11 schools."})
+	wantAnswer(t, ix, "When was Holm fired?", "Tuesday night")
+	wantNotCovered(t, ix, "How much did the district overspend?", "7,200 counts students")
+	ix = indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Audit faults Brookfield schools",
+		Text: "A state audit found the Brookfield district had overspent its budget by $2.4 million."})
+	wantAnswer(t, ix, "How much did the district overspend?", "$2.4 million")
+
+	ix = indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Corbel to buy Ledger Foods",
+		Text: "Corbel Markets agreed on Tuesday to buy Ledger Foods for $5 billion. Ledger shareholders will receive $30 a share, " +
+			"a 25 percent premium over Ledger's closing price on Monday.\n\n" +
+			"The companies expect to cut $300 million in annual costs. Corbel chief executive Ada Moss will lead the combined company, " +
+			"which will be based in Dayton, Ohio.\n\nLedger's shares jumped 21 percent to $29.10."})
+	wantNotCovered(t, ix, "What was Ledger's closing price on Monday?", "only a premium over it")
+	wantNotCovered(t, ix, "What was Ledger's closing price?", "annual costs are no closing price")
+	wantNotCovered(t, ix, "Where is Corbel based?", "Dayton is where the combined company will be")
+	wantAnswer(t, ix, "Where will the combined company be based?", "Dayton")
+	wantAnswer(t, ix, "How much did Ledger's shares rise?", "21 percent")
+
+	// A weekday named earlier in the article is a date, not a party the
+	// window may go on speaking of.
+	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Brookfield budget talks stall",
+		Text: "The council met on Monday to debate the budget.\n\nOn Friday, the mayor said the plan was dead."})
+	wantNotCovered(t, ix, "What did the mayor say on Monday?", "the mayor spoke on Friday")
+	wantAnswer(t, ix, "What did the mayor say on Friday?", "the plan was dead")
+}

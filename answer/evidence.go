@@ -368,12 +368,14 @@ func hasCount(p Part, toks []retrieval.Token) bool {
 }
 
 func hasAmount(toks []retrieval.Token) bool {
-	for _, t := range toks {
+	for i, t := range toks {
 		w := lower(t)
 		if w == "million" || w == "billion" || w == "trillion" || w == "percent" || w == "dollars" || w == "euros" || w == "pounds" {
 			return true
 		}
-		if isNumber(t) && t.Start > 0 {
+		// "9,500 students" counts students; it is no amount.
+		if isNumber(t) && t.Start > 0 && !(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
+			toks[i+1].Start == t.End+1) {
 			return true
 		}
 	}
@@ -603,13 +605,36 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 		gap := text[toks[i-1].End:toks[i].Start]
 		// "… on Saturday to reach the final": "to" after a date opens a
 		// purpose clause, which the date does not belong to.
-		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])])
+		// But "voted on Monday night to fire" dates the firing: a decision
+		// takes effect when it is made.
+		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])]) &&
+			!decidedBefore(toks, i)
 		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] || purpose {
 			out = append(out, toks[start:i])
 			start = i
 		}
 	}
 	return append(out, toks[start:])
+}
+
+// decisionVerbs decide what their "to" clause says ("voted to fire").
+var decisionVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("vote voted votes agree agreed agrees decide decided decides choose chose chooses elect elected moved") {
+		decisionVerbs[w] = true
+	}
+}
+
+// decidedBefore reports a decision verb within the seven words before
+// toks[i], a "to" ("voted 4-3 on Monday night to").
+func decidedBefore(toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(0, i-7); k-- {
+		if decisionVerbs[lower(toks[k])] {
+			return true
+		}
+	}
+	return false
 }
 
 // speechOfSpeaker reports whether the window reports speech by the speaker
@@ -998,6 +1023,8 @@ var verbGroup = map[string]bool{"is": true, "are": true, "was": true, "were": tr
 	"must": true, "can": true, "could": true, "has": true, "have": true, "had": true, "not": true, "never": true,
 	"also": true, "already": true, "still": true, "now": true, "then": true}
 
+var relatives = map[string]bool{"which": true, "that": true, "who": true}
+
 // beWords in a verb group make it passive ("was played") or progressive.
 var beWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
 
@@ -1042,6 +1069,11 @@ func subjectOfOther(p Part, text string, toks []retrieval.Token) bool {
 			}
 			if !be || j < 0 || !joined(text, toks, j) {
 				continue
+			}
+			// "the combined company, which will be based in Columbus": the
+			// subject is what "which" refers to.
+			if relatives[lower(toks[j])] && j > 0 {
+				j--
 			}
 			s := toks[j]
 			if s.Stop || s.Number || pronouns[lower(s)] || isMonthOrDay(s) || isYear(s) || relativeTime[lower(s)] {

@@ -235,9 +235,9 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
-			case c.Name && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
+			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
-				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, p.Concepts[i+1], inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
+				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
 			default:
@@ -296,6 +296,26 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// dateName reports a concept that is a weekday or a month ("Monday"): a
+// date, which an earlier sentence naming it does not lend to a window as
+// it lends a person or a company.
+func dateName(c Concept) bool {
+	f := strings.Fields(strings.ToLower(c.Label))
+	return len(f) == 1 && (weekdays[f[0]] || months[f[0]])
+}
+
+// own narrows a concept to its own words: "costs" may stand for "price",
+// but does not make "the closing price" of the article's compound.
+func own(c Concept) Concept {
+	terms := retrieval.Terms(c.Label)
+	for _, alt := range c.Alts {
+		if slices.Equal(alt, terms) {
+			return Concept{Label: c.Label, Alts: [][]string{alt}, Name: c.Name, Start: c.Start, End: c.End}
+		}
+	}
+	return c
 }
 
 // leastTelling reports whether concept i weighs strictly less than every

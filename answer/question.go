@@ -181,7 +181,8 @@ func kindAt(words []string) Kind {
 	case w0 == "who" || w0 == "whom" || w0 == "whose":
 		// "Who is Jane Doe?" asks what she is; "who is the Northgate
 		// spokesperson?" asks for a person.
-		if (w1 == "is" || w1 == "was" || w1 == "are" || w1 == "were") && len(words) <= 5 && !strings.Contains(rest, " by ") && !namesRole(words[2:]) {
+		if (w1 == "is" || w1 == "was" || w1 == "are" || w1 == "were") && len(words) <= 5 && !strings.Contains(rest, " by ") && !namesRole(words[2:]) &&
+			verbGroupAt(words[2:]) != 0 { // "who is buying Arbor" asks who does it
 			return Definition
 		}
 		return Who
@@ -616,6 +617,15 @@ func indirect(text string) string {
 		out = append(out, rest[v:]...)
 	case a > 0 && beForms[aux] && (determiners[rest[0]] || unicode.IsUpper([]rune(rest[0])[0])):
 		out = append(append(out, rest...), aux) // "how old Brandt is"; not "who is behind …"
+	case a == 0 && !beForms[aux] && unicode.IsUpper([]rune(rest[0])[0]):
+		// "will Mendes sue" → "whether Mendes will sue": a name is the subject.
+		end := subjectEnd(rest)
+		if end >= len(rest) {
+			return text
+		}
+		out = append(out, rest[:end]...)
+		out = append(out, aux)
+		out = append(out, rest[end:]...)
 	case beForms[aux]:
 		// "is the bridge safe" → "whether the bridge is safe": the subject
 		// is a name, or runs from its determiner to the next determiner
@@ -640,14 +650,16 @@ var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": tr
 
 var beForms = map[string]bool{"is": true, "are": true, "was": true, "were": true}
 
-// participles are irregular past participles: "was the bridge built".
+// participles are irregular past participles ("was the bridge built"), and
+// "worth", which stands after "is" as they do ("how much the deal is worth").
 var participles = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`be been being born built held found made paid sold sent spent taken given seen
 	known shown written chosen stolen broken spoken driven hidden beaten won lost hurt hit cut set put shot struck
 	caught brought bought taught told left kept met led read run begun done gone fallen risen grown thrown drawn
-	frozen sworn torn worn shut sunk sung swum felt heard meant sought thought fought bound wound dealt laid`) {
+	frozen sworn torn worn shut sunk sung swum felt heard meant sought thought fought bound wound dealt laid
+	worth`) {
 		participles[w] = true
 	}
 }

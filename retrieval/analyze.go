@@ -418,6 +418,8 @@ find found
 sell sold
 send sent
 spend spent
+overspend overspent
+underspend underspent
 build built
 fall fell fallen
 rise rose risen
