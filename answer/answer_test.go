@@ -586,3 +586,19 @@ func TestDecisionsCountsAndCompounds(t *testing.T) {
 	wantNotCovered(t, ix, "What did the mayor say on Monday?", "the mayor spoke on Friday")
 	wantAnswer(t, ix, "What did the mayor say on Friday?", "the plan was dead")
 }
+
+// TestRelatedFactsNameWhoIsAsked checks that when the sources do not say
+// what a named person said, the related facts shown speak of that person,
+// not of anyone who "did not say" something.
+func TestRelatedFactsNameWhoIsAsked(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Brookfield board fires schools chief",
+			Text: "The Brookfield school board voted on Tuesday to fire Superintendent Nina Holm."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Corbel to buy Ledger Foods",
+			Text: "Corbel Markets agreed to buy Ledger Foods. The companies did not say how many jobs would be lost."})
+	q := "What did Holm say?"
+	a := ask(t, ix, q)
+	if a.Status != answer.NotCovered || !strings.Contains(a.Answer, "Nina Holm") || strings.Contains(a.Answer, "Corbel") || strings.Contains(a.Answer, "jobs") {
+		t.Errorf("%q: status %s; want not_covered, with the Holm sentence as the related fact and nothing about Corbel\n%s", q, a.Status, a.Answer)
+	}
+}

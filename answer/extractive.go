@@ -46,6 +46,9 @@ type candidate struct {
 	score    float64
 	coverage float64 // share of the part's concepts matched
 	ok       bool    // carries every required concept and an answer
+	// named is set when the window speaks of a name the part asks about,
+	// or the part asks about none: a related fact must.
+	named bool
 }
 
 // Answer answers q from hits, best hit first.
@@ -64,7 +67,7 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 			open = append(open, p)
 			ans.NotCovered = append(ans.NotCovered, p.Text)
 			for _, cd := range cands {
-				if cd.coverage >= 0.5 {
+				if cd.coverage >= 0.5 && cd.named {
 					related = append(related, cd)
 				}
 			}
@@ -230,16 +233,20 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		var inWin, inCtx float64
 		missing, missed := 0, -1
 		missFocusOrName := false
+		names, named := false, false
 		for i, c := range p.Concepts {
+			names = names || c.Name && !dateName(c)
 			switch {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
+				named = named || c.Name
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ):
 				inCtx += weights[i]
+				named = named || c.Name
 			default:
 				missing++
 				missed = i
@@ -251,7 +258,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		if inWin == 0 {
 			continue
 		}
-		cd := candidate{w: w}
+		cd := candidate{w: w, named: named || !names}
 		if total > 0 {
 			cd.coverage = (inWin + inCtx) / total
 		}
