@@ -533,6 +533,11 @@ func TestReasonOfAnotherEvent(t *testing.T) {
 	wantAnswer(t, ix, "Why is Halvard closing two depots?", "after its quarterly profit fell")
 	wantAnswer(t, ix, "Why did Per Lund resign?", "to be with his family")
 
+	// "since 2019" is a time, not a cause.
+	ix = indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Ashby board chair steps down",
+		Text: "Ida Holm, who had led the Ashby board since 2019, resigned on Monday."})
+	wantNotCovered(t, ix, "Why did Holm resign?", "no reason is given")
+
 	ix = indexOf(t, retrieval.Document{Source: "w.txt", Key: "w", Title: "Harlow clinic to shut",
 		Text: "The Harlow clinic will close its night ward in May, its owners said, blaming a shortage of nurses."})
 	wantAnswer(t, ix, "Why is the Harlow clinic closing its night ward?", "blaming a shortage")
@@ -601,4 +606,31 @@ func TestRelatedFactsNameWhoIsAsked(t *testing.T) {
 	if a.Status != answer.NotCovered || !strings.Contains(a.Answer, "Nina Holm") || strings.Contains(a.Answer, "Corbel") || strings.Contains(a.Answer, "jobs") {
 		t.Errorf("%q: status %s; want not_covered, with the Holm sentence as the related fact and nothing about Corbel\n%s", q, a.Status, a.Answer)
 	}
+}
+
+// TestPeopleByName checks questions about a person named by one word: a
+// surname that is also a common word ("Price") is still a name; "where is
+// X from" asks for an origin ("of Ashby"), not where X was arrested;
+// another bearer of the surname ("the painter Karl Voss") is not the one
+// the headline names; and a cause of death must be stated.
+func TestPeopleByName(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Two charged in Carlow armored truck robbery",
+		Text: "Price was arrested on Thursday in Ohio, police said.\n\n" +
+			"Darnell Price, 29, of Ashby, is accused of taking $1.2 million from the truck."})
+	wantAnswer(t, ix, "Where is Price from?", "of Ashby")
+	wantAnswer(t, ix, "Where was Price arrested?", "Ohio")
+
+	ix = indexOf(t, retrieval.Document{Source: "r2.txt", Key: "r2", Title: "Suspect arrested in Carlow robbery",
+		Text: "Price was arrested on Thursday in Ohio, police said."})
+	wantNotCovered(t, ix, "Where is Price from?", "Ohio is where he was arrested")
+
+	ix = indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Eleanor Voss, Harlow architect, dies at 91",
+		Text: "Her husband, the painter Karl Voss, died in 2011.\n\nShe had been treated for heart failure since March, her son said."})
+	wantNotCovered(t, ix, "When did Voss die?", "2011 is when her husband died")
+	wantNotCovered(t, ix, "What did Voss die of?", "no cause is stated")
+	wantAnswer(t, ix, "When did Karl Voss die?", "2011")
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Tomas Berg, Ashby mayor for 20 years, dies",
+		Text: "Tomas Berg died of pneumonia on Friday at a hospital in Ashby."})
+	wantAnswer(t, ix, "What did Berg die of?", "died of pneumonia")
 }

@@ -51,6 +51,12 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.Kind == When && !dateInClause(p, w, inQ) {
 		return 0
 	}
+	if p.Kind == Where && asksOrigin(p) {
+		if givesOrigin(p, w.text, w.toks) {
+			return 1
+		}
+		return 0
+	}
 	if (p.Kind == When || p.Kind == Where) && !outsideOtherSubject(p, w, inQ) {
 		return 0
 	}
@@ -401,7 +407,8 @@ var (
 	strongReasons = []string{" because ", " due to ", " citing ", " cited ", " as a result ", " in order to ", " so that ",
 		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " blaming ", " caused by ", " to spend ",
 		" on the grounds ", " in response to ", " failed to ", " for failing ", " violat", ", siding with ", " as required by ",
-		" credited ", " thanks to ", " driven by ", " fueled by ", " fuelled by "}
+		" credited ", " thanks to ", " driven by ", " fueled by ", " fuelled by ",
+		" died of ", " died from ", " complications of ", " complications from ", " cause of death "}
 	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as ", ", saying ", ", arguing ",
 		" argued ", ", claiming ", " without "}
 )
@@ -447,9 +454,10 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 }
 
 // introducesAsked reports whether every use of the one-word reason marker
-// m opens a clause about the asked-about event itself: in "cut 2,000 jobs
-// after its profit fell", "after" gives the fall as the reason for the
-// cuts, not a reason for the fall.
+// m opens a clause about the asked-about event itself, or a time: in "cut
+// 2,000 jobs after its profit fell", "after" gives the fall as the reason
+// for the cuts, not a reason for the fall, and "treated since March" gives
+// no reason at all.
 func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool {
 	word := strings.TrimSpace(strings.Trim(m, ", "))
 	if strings.Contains(word, " ") {
@@ -461,6 +469,10 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 			continue
 		}
 		seen = true
+		// "since March", "after 2019": a time, not a cause.
+		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])]) {
+			continue
+		}
 		asked := false
 	clause:
 		for j := k + 1; j < len(toks) && j <= k+8; j++ {
@@ -1127,4 +1139,36 @@ func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
 // token after it.
 func joined(text string, toks []retrieval.Token, j int) bool {
 	return !strings.ContainsAny(text[toks[j].End:toks[j+1].Start], ",;:()—–.!?\"“”")
+}
+
+// asksOrigin reports a where part that asks where someone is from.
+func asksOrigin(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	return len(f) > 0 && f[len(f)-1] == "from"
+}
+
+// givesOrigin reports a name of the part followed, within a few words, by
+// "of" or "from" and a capitalised place: "Darnell Price, 29, of Ashby".
+// Where a person was arrested or spoke is not where they are from.
+func givesOrigin(p Part, text string, toks []retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		if !c.Name {
+			continue
+		}
+		for i := range toks {
+			n := matchLen(toks, i, c)
+			if n == 0 {
+				continue
+			}
+			for k := i + n; k+1 < len(toks) && k <= i+n+3; k++ {
+				if w := lower(toks[k]); (w == "of" || w == "from") && toks[k+1].Capital && !toks[k+1].Stop {
+					return true
+				}
+				if !toks[k].Number && lower(toks[k]) != "of" {
+					break
+				}
+			}
+		}
+	}
+	return false
 }

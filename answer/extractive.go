@@ -237,7 +237,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
-			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c),
+			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
 				inWin += weights[i]
 				named = named || c.Name
@@ -305,6 +305,53 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 	return out
 }
 
+// otherBearer reports, for a name the question gives as one word ("Voss"),
+// whether every mention of it in the window is someone else of that name:
+// under "Eleanor Voss, pioneering architect, dies at 91", "Her husband,
+// the painter Karl Voss, died in 2011" is not about the Voss asked about.
+// The one meant is the one the headline names, else the article's first.
+func otherBearer(w *window, c Concept) bool {
+	if !c.Name || len(c.Alts) != 1 || len(c.Alts[0]) != 1 {
+		return false
+	}
+	main := givenName(w.titleToks, c)
+	if main == "" {
+		main = givenName(w.artToks, c)
+	}
+	if main == "" {
+		return false
+	}
+	found := false
+	for i := range w.toks {
+		if !matchAt(w.toks, i, c) {
+			continue
+		}
+		if i == 0 || w.toks[i-1].End+1 != w.toks[i].Start {
+			return false
+		}
+		prev := w.toks[i-1]
+		if !prev.Capital || prev.Stop || titles[lower(prev)] || isMonthOrDay(prev) || prev.Term == main ||
+			opensSentence(w.text, w.toks, i-1) && !w.names[prev.Term] {
+			return false
+		}
+		found = true
+	}
+	return found
+}
+
+// givenName returns the term of the capitalised word right before the
+// first mention of name c in toks that has one ("Eleanor" of "Eleanor
+// Voss"), or "".
+func givenName(toks []retrieval.Token, c Concept) string {
+	for i := 1; i < len(toks); i++ {
+		prev := toks[i-1]
+		if matchAt(toks, i, c) && prev.End+1 == toks[i].Start && prev.Capital && !prev.Stop && !titles[lower(prev)] && !isMonthOrDay(prev) {
+			return prev.Term
+		}
+	}
+	return ""
+}
+
 // dateName reports a concept that is a weekday or a month ("Monday"): a
 // date, which an earlier sentence naming it does not lend to a window as
 // it lends a person or a company.
@@ -364,7 +411,9 @@ func pick(cands []candidate) []candidate {
 		if cd.w.hit.Article.Original() == first.w.hit.Article.Original() || overlaps(cd.w, first.w) {
 			continue
 		}
-		if cd.score >= 0.8*first.score {
+		// A second source must stand on its own words as well as the
+		// first: one sentence, as much of the question, nearly the score.
+		if cd.score >= 0.8*first.score && !cd.w.pair && cd.coverage >= first.coverage {
 			out = append(out, cd)
 		}
 		break

@@ -194,7 +194,8 @@ func kindAt(words []string) Kind {
 		strings.HasPrefix(rest, "what state") || strings.HasPrefix(rest, "in which city") || strings.HasPrefix(rest, "which city"):
 		return Where
 	case w0 == "why" || strings.HasPrefix(rest, "for what reason") || strings.HasPrefix(rest, "what caused") ||
-		strings.HasPrefix(rest, "what led") || strings.HasPrefix(rest, "what prompted") || strings.HasPrefix(rest, "how come"):
+		strings.HasPrefix(rest, "what led") || strings.HasPrefix(rest, "what prompted") || strings.HasPrefix(rest, "how come") ||
+		strings.HasPrefix(rest, "what killed") || w0 == "what" && (strings.HasSuffix(rest, " die of") || strings.HasSuffix(rest, " die from")):
 		return Why
 	case w0 == "how" && (w1 == "many" || w1 == "few"):
 		return HowMany
@@ -353,8 +354,10 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			label = append(label, t.Surface)
 		}
 		c := Concept{Label: strings.Join(label, " "), Alts: [][]string{seq}, Name: true, Start: i, End: j}
-		// An abbreviation in the thesaurus (CISO) is a title, not a name.
-		if th != nil && len(th.Match(seq)) > 0 && len(seq) == 1 {
+		// An abbreviation in the thesaurus (CISO) is a title, not a name;
+		// a capitalised word is a name even when the thesaurus knows the
+		// word ("Where is Price from?").
+		if th != nil && len(th.Match(seq)) > 0 && len(seq) == 1 && isAbbreviation(label[0]) {
 			i = j
 			continue
 		}
@@ -435,6 +438,11 @@ func isNameToken(toks []retrieval.Token, i int) bool {
 	// An all-caps abbreviation or a capitalised word is a name; the first
 	// word of the question counts only when it is not a question word.
 	return true
+}
+
+// isAbbreviation reports a word in capitals ("CISO", "FBI").
+func isAbbreviation(w string) bool {
+	return len(w) > 1 && strings.ToUpper(w) == w && strings.ToLower(w) != w
 }
 
 func anyUsed(used []bool, i, j int) bool {
@@ -616,7 +624,14 @@ func indirect(text string) string {
 		out = append(out, aux)
 		out = append(out, rest[v:]...)
 	case a > 0 && beForms[aux] && (determiners[rest[0]] || unicode.IsUpper([]rune(rest[0])[0])):
-		out = append(append(out, rest...), aux) // "how old Brandt is"; not "who is behind …"
+		// "how old Brandt is", "where Price is from"; not "who is behind …".
+		end := len(rest)
+		if end > 1 && trailingPrepositions[rest[end-1]] {
+			end--
+		}
+		out = append(out, rest[:end]...)
+		out = append(out, aux)
+		out = append(out, rest[end:]...)
 	case a == 0 && !beForms[aux] && unicode.IsUpper([]rune(rest[0])[0]):
 		// "will Mendes sue" → "whether Mendes will sue": a name is the subject.
 		end := subjectEnd(rest)
@@ -681,8 +696,8 @@ func verbGroupAt(rest []string) int {
 		if !participles[word] && !(len(word) > 4 && (strings.HasSuffix(word, "ed") || strings.HasSuffix(word, "ing"))) {
 			continue
 		}
-		if i > 0 && (rest[i-1] == "not" || rest[i-1] == "never") {
-			return i - 1
+		for i > 0 && adverbs[rest[i-1]] {
+			i-- // "was not reopened", "are still being sought"
 		}
 		return i
 	}
@@ -712,6 +727,12 @@ func subjectEnd(rest []string) int {
 	}
 	return -1
 }
+
+var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": true, "with": true, "to": true,
+	"in": true, "on": true, "at": true, "of": true, "like": true}
+
+var adverbs = map[string]bool{"not": true, "never": true, "still": true, "also": true, "already": true, "now": true,
+	"just": true, "then": true}
 
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,
 	"their": true, "our": true, "my": true, "your": true, "this": true, "that": true, "these": true, "those": true,
