@@ -584,6 +584,11 @@ func TestDecisionsCountsAndCompounds(t *testing.T) {
 	wantAnswer(t, ix, "Where will the combined company be based?", "Dayton")
 	wantAnswer(t, ix, "How much did Ledger's shares rise?", "21 percent")
 
+	// "Route 9" names a road: its number counts nothing.
+	ix = indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Ashby bridge rated deficient",
+		Text: "The Route 9 bridge had been rated unsafe in a 2021 inspection, records show."})
+	wantNotCovered(t, ix, "How many bridges will be inspected?", "9 is a route number")
+
 	// A weekday named earlier in the article is a date, not a party the
 	// window may go on speaking of.
 	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Brookfield budget talks stall",

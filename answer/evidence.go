@@ -135,7 +135,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case Where:
 		return hasPlace(toks, inQ)
 	case HowMany:
-		return hasCount(p, toks)
+		return hasCount(p, text, toks)
 	case HowMuch:
 		return hasAmount(toks)
 	case HowLong:
@@ -168,6 +168,17 @@ func lower(t retrieval.Token) string { return strings.ToLower(t.Surface) }
 func isMonthOrDay(t retrieval.Token) bool {
 	w := lower(t)
 	return months[w] && (t.Capital || w != "may") || weekdays[w]
+}
+
+// namesNumber reports a number that is part of a name: "Route 30",
+// "Flight 370", "Local 1199" (a capitalised word right before it that
+// does not open the sentence and is no month).
+func namesNumber(text string, toks []retrieval.Token, k int) bool {
+	if k == 0 || opensSentence(text, toks, k-1) {
+		return false
+	}
+	prev := toks[k-1]
+	return prev.Capital && !prev.Stop && !isMonthOrDay(prev) && joined(text, toks, k-1)
 }
 
 func isYear(t retrieval.Token) bool {
@@ -346,7 +357,7 @@ func isNumber(t retrieval.Token) bool {
 
 // hasCount looks for a number standing right before the thing counted
 // ("40 employees", "a staff of 12").
-func hasCount(p Part, toks []retrieval.Token) bool {
+func hasCount(p Part, text string, toks []retrieval.Token) bool {
 	if p.Focus < 0 {
 		for _, t := range toks {
 			if isNumber(t) {
@@ -361,8 +372,9 @@ func hasCount(p Part, toks []retrieval.Token) bool {
 			continue
 		}
 		for k := max(0, i-4); k < i; k++ {
-			// "won by 312 votes" gives a margin, not how many votes.
-			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) {
+			// "won by 312 votes" gives a margin, not how many votes, and
+			// "the Route 30 bridge" names one bridge.
+			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) && !namesNumber(text, toks, k) {
 				return true
 			}
 		}
