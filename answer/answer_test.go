@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/retrieval"
@@ -638,4 +639,23 @@ func TestPeopleByName(t *testing.T) {
 	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Tomas Berg, Ashby mayor for 20 years, dies",
 		Text: "Tomas Berg died of pneumonia on Friday at a hospital in Ashby."})
 	wantAnswer(t, ix, "What did Berg die of?", "died of pneumonia")
+}
+
+// TestDeathTollUpdates checks "how many people died" is answered by a
+// later report's "the death toll rose to 14" as well as the first report's
+// "12 people were killed", the newer first.
+func TestDeathTollUpdates(t *testing.T) {
+	day := time.Date(2026, 5, 5, 0, 0, 0, 0, time.UTC)
+	ix := indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Bridge collapse in Ashby kills 12", Published: day,
+			Text: "At least 12 people were killed when a highway bridge collapsed in Ashby on Tuesday evening, state police said."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Ashby bridge death toll rises", Published: day.AddDate(0, 0, 1),
+			Text: "The death toll from Tuesday's bridge collapse in Ashby rose to 14 on Wednesday after divers recovered two more bodies, officials said."})
+	for _, q := range []string{"How many people died in the Ashby bridge collapse?", "How many people were killed in the bridge collapse?"} {
+		a := ask(t, ix, q)
+		newer, older := strings.Index(a.Answer, "rose to 14"), strings.Index(a.Answer, "At least 12")
+		if a.Status != answer.Answered || newer < 0 || older < 0 || newer > older {
+			t.Errorf("%q: status %s; want both reports, the newer (14) first\n%s", q, a.Status, a.Answer)
+		}
+	}
 }

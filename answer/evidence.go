@@ -33,11 +33,12 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		// The number must stand in a sentence that names what is counted.
 		for _, sp := range w.sents {
 			text, toks := w.sentence(sp)
-			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) {
+			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) &&
+				!(p.Kind == HowMany && deathToll(p, toks) >= 0) {
 				continue
 			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
-				if amountOfConcept(p, toks) {
+				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's
 				}
 				return 1
@@ -365,6 +366,9 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 			}
 		}
 		return false
+	}
+	if deathToll(p, toks) >= 0 {
+		return true
 	}
 	focus := p.Concepts[p.Focus]
 	for i := range toks {
@@ -1183,4 +1187,45 @@ func givesOrigin(p Part, text string, toks []retrieval.Token) bool {
 		}
 	}
 	return false
+}
+
+// deathToll returns where the number of a death toll stands in toks ("the
+// death toll rose to 14"), for a count of people who died or were killed,
+// or -1. News updates a toll in those words, not in "14 people died".
+func deathToll(p Part, toks []retrieval.Token) int {
+	if p.Focus < 0 || !peopleWords[p.Concepts[p.Focus].Alts[0][0]] {
+		return -1
+	}
+	death := false
+	for _, c := range p.Concepts {
+		for _, alt := range c.Alts {
+			death = death || len(alt) == 1 && deathTerms[alt[0]]
+		}
+	}
+	if !death {
+		return -1
+	}
+	for i := 1; i < len(toks); i++ {
+		if lower(toks[i]) != "toll" || toks[i-1].Term != retrieval.Term("death") {
+			continue
+		}
+		// "the death toll from Tuesday's bridge collapse in Marlow rose to 14"
+		for k := i + 1; k < len(toks) && k <= i+12; k++ {
+			if isNumber(toks[k]) {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+var peopleWords, deathTerms = map[string]bool{}, map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("people person persons resident residents victim victims passenger passengers") {
+		peopleWords[retrieval.Term(w)] = true
+	}
+	for _, w := range strings.Fields("die died dead death killed kill") {
+		deathTerms[retrieval.Term(w)] = true
+	}
 }

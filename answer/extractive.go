@@ -238,7 +238,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			names = names || c.Name && !dateName(c)
 			switch {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
-				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text):
+				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
+				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
 				inWin += weights[i]
 				named = named || c.Name
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
@@ -417,6 +418,14 @@ func pick(cands []candidate) []candidate {
 			out = append(out, cd)
 		}
 		break
+	}
+	// Of two sources, the newer leads: a developing story's latest figure
+	// ("the death toll rose to 14") comes before the first report's.
+	if len(out) == 2 {
+		a, b := out[0].w.hit.Article.Published, out[1].w.hit.Article.Published
+		if !a.IsZero() && b.After(a) {
+			out[0], out[1] = out[1], out[0]
+		}
 	}
 	return out
 }
