@@ -659,3 +659,19 @@ func TestDeathTollUpdates(t *testing.T) {
 		}
 	}
 }
+
+// TestRequestsAndDateWords checks requests for an overview ("Tell me about
+// …") and "what day" questions need only their topic's words, and that
+// residents are people.
+func TestRequestsAndDateWords(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Wildfire near Carlow forces evacuations",
+		Text: "A wildfire burned 8,000 acres near Carlow on Saturday, forcing about 2,000 residents to evacuate.\n\n" +
+			"The Birch Hill fire started Friday afternoon near a campground, officials said."})
+	wantAnswer(t, ix, "Tell me about the Carlow wildfire", "8,000 acres")
+	wantAnswer(t, ix, "What day did the Birch Hill fire start?", "Friday afternoon")
+	wantAnswer(t, ix, "How many people were evacuated?", "2,000 residents")
+	a := ask(t, ix, "Tell me about the Dunmore flood")
+	if a.Status != answer.NotCovered || !strings.Contains(a.Answer, "anything about the Dunmore flood") {
+		t.Errorf("status %s; want not_covered, saying nothing is there about the Dunmore flood\n%s", a.Status, a.Answer)
+	}
+}

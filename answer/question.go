@@ -4,6 +4,7 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 	"unicode"
@@ -313,6 +314,9 @@ func kindWord(k Kind) string {
 
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	p := Part{Text: indirect(plain(text)), Kind: k, Focus: -1}
+	if topic, ok := aboutRequest(p.Text); ok {
+		p.Text = "anything about " + topic
+	}
 	if k == YesNo && !strings.HasPrefix(p.Text, "whether ") {
 		// "did the campaign name a successor" → "whether the campaign name…".
 		if f := strings.Fields(p.Text); len(f) > 1 {
@@ -326,6 +330,16 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		p.Passive = p.Passive || i > 0 && beWords[lower(t)]
 	}
 	used := make([]bool, len(toks))
+	// "What day", "what time": the kind asks for the date; "day" is not a
+	// word the answer must use ("It started Friday afternoon").
+	if k == When && len(toks) > 1 && (strings.EqualFold(toks[0].Surface, "what") || strings.EqualFold(toks[0].Surface, "which")) &&
+		dateNouns[strings.ToLower(toks[1].Surface)] {
+		used[1] = true
+	}
+	// "Tell me about …": the request's verb is no name and no concept.
+	if len(toks) > 0 && requestVerbs[strings.ToLower(toks[0].Surface)] {
+		used[0] = true
+	}
 	// "How long" asks for a duration, which the kind requires: "long" is
 	// not a word the answer must use ("closed for six months").
 	if k == HowLong {
@@ -340,12 +354,12 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	// not a question word), kept whole, with the last word alone as an
 	// alternative ("Mick Baccio" or "Baccio").
 	for i := 0; i < len(toks); {
-		if !isNameToken(toks, i) {
+		if used[i] || !isNameToken(toks, i) {
 			i++
 			continue
 		}
 		j := i
-		for j < len(toks) && isNameToken(toks, j) {
+		for j < len(toks) && !used[j] && isNameToken(toks, j) {
 			j++
 		}
 		var seq, label []string
@@ -737,3 +751,25 @@ var adverbs = map[string]bool{"not": true, "never": true, "still": true, "also":
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,
 	"their": true, "our": true, "my": true, "your": true, "this": true, "that": true, "these": true, "those": true,
 	"any": true, "some": true, "each": true, "every": true, "no": true}
+
+var dateNouns = map[string]bool{"time": true, "date": true, "day": true, "year": true, "month": true, "hour": true}
+
+// requestVerbs open a request for an overview rather than a question.
+var requestVerbs = map[string]bool{"tell": true, "give": true, "show": true, "summarize": true, "summarise": true,
+	"describe": true, "explain": true, "brief": true}
+
+// aboutRequestRe matches requests for whatever the sources hold on a
+// topic: "tell me about X", "what's the latest on X", "any news on X".
+var aboutRequestRe = regexp.MustCompile(`(?i)^(?:(?:tell|give|show|brief) (?:me|us)(?: (?:everything|something|more))? (?:about|on)|` +
+	`(?:summari[sz]e|describe|explain)(?: (?:the news|what happened))?(?: (?:about|on))?|` +
+	`what(?:'s| is) (?:the )?(?:latest|news|new) (?:on|about|with|in)|(?:any )?(?:news|updates?) (?:on|about))\s+(.+)$`)
+
+// aboutRequest returns the topic of a request for an overview, which the
+// not-covered list words as "anything about <topic>".
+func aboutRequest(text string) (string, bool) {
+	m := aboutRequestRe.FindStringSubmatch(strings.TrimSpace(text))
+	if m == nil {
+		return "", false
+	}
+	return m[1], true
+}
