@@ -675,3 +675,20 @@ func TestRequestsAndDateWords(t *testing.T) {
 		t.Errorf("status %s; want not_covered, saying nothing is there about the Dunmore flood\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestWhoDidXVerbNeedsXAsTheDoer checks "who did X beat?" is not answered
+// where X is the one beaten, in the sentence or in the headline that lends
+// it the verb.
+func TestWhoDidXVerbNeedsXAsTheDoer(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Ashby Athletic beat Carlow Town 2-0",
+		Text: "Striker Ben Ode scored twice after Carlow had missed an early penalty by Sam Lyle.\n\n" +
+			"In the mayoral election, Councilwoman Ana Ruiz won, defeating Mayor Tom Berg by 200 votes."})
+	wantNotCovered(t, ix, "Who did Carlow beat?", "Carlow was beaten")
+	wantNotCovered(t, ix, "Who did Berg defeat?", "Berg was defeated")
+	wantAnswer(t, ix, "Who did Ruiz defeat?", "Tom Berg")
+
+	// After "by", X is the doer.
+	ix = indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Ashby council staffing",
+		Text: "The new clerk, Ida Marsh, was hired by Mayor Ana Ruiz in May."})
+	wantAnswer(t, ix, "Who did Ruiz hire?", "Ida Marsh")
+}

@@ -15,7 +15,13 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	case Why:
 		return reasonStrength(p, w.text, w.toks)
 	case Who:
-		if roleOfOther(p, w, inQ) {
+		// The headline may lend the verb: under "Harriers beat Rovers", a
+		// sentence about the match does not say whom the Rovers beat.
+		done := doneToAsker(p, w.toks)
+		if done < 0 {
+			done = doneToAsker(p, w.titleToks)
+		}
+		if roleOfOther(p, w, inQ) || done == 1 {
 			return 0
 		}
 		// A full name is strong; a lone capitalised word (a team, a
@@ -1229,3 +1235,62 @@ func init() {
 		deathTerms[retrieval.Term(w)] = true
 	}
 }
+
+// doneToAsker reports, for "who did X defeat?", whether X is only the one
+// the verb is done to in toks (1) or not (0), or -1 when toks lack the verb
+// or the question is of another form: "Okafor won the election, defeating
+// Lund" says who defeated Lund, not whom Lund defeated. X counts as the
+// doer when it comes before the verb, or after "by" ("was defeated by X").
+func doneToAsker(p Part, toks []retrieval.Token) int {
+	f := strings.Fields(strings.ToLower(p.Text))
+	if len(f) < 4 || f[0] != "who" && f[0] != "whom" || !doSupport[f[1]] {
+		return -1
+	}
+	var x, v *Concept
+	for i := range p.Concepts {
+		c := &p.Concepts[i]
+		switch {
+		case x == nil && c.Name:
+			x = c
+		case x != nil && !c.Name:
+			v = c
+		}
+		if v != nil {
+			break
+		}
+	}
+	if x == nil || v == nil || x.End > v.Start {
+		return -1
+	}
+	verbAt := -1
+	for i := range toks {
+		if matchAt(toks, i, *v) {
+			verbAt = i
+			break
+		}
+	}
+	if verbAt < 0 {
+		return -1
+	}
+	seen := false
+	for i := range toks {
+		if !matchAt(toks, i, *x) {
+			continue
+		}
+		seen = true
+		k := i - 1 // back over the rest of the name and a title: "by Mayor Ana Ruiz"
+		for k >= 0 && toks[k].Capital && !toks[k].Stop {
+			k--
+		}
+		if i < verbAt || k >= 0 && lower(toks[k]) == "by" {
+			return 0
+		}
+	}
+	if seen {
+		return 1
+	}
+	return 0
+}
+
+var doSupport = map[string]bool{"did": true, "does": true, "do": true, "will": true, "would": true, "could": true,
+	"can": true, "has": true, "have": true, "had": true}
