@@ -670,6 +670,12 @@ func TestRequestsAndDateWords(t *testing.T) {
 	wantAnswer(t, ix, "Tell me about the Carlow wildfire", "8,000 acres")
 	wantAnswer(t, ix, "What day did the Birch Hill fire start?", "Friday afternoon")
 	wantAnswer(t, ix, "How many people were evacuated?", "2,000 residents")
+	// Two parts answered by one sentence say it once.
+	ix2 := indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Bridge collapses",
+		Text: "The Ashby bridge collapsed in Carlow on Tuesday evening, police said."})
+	if a := ask(t, ix2, "When and where did the Ashby bridge collapse?"); a.Status != answer.Answered || strings.Count(a.Answer, "collapsed in Carlow") != 1 {
+		t.Errorf("status %s; want the one sentence once\n%s", a.Status, a.Answer)
+	}
 	a := ask(t, ix, "Tell me about the Dunmore flood")
 	if a.Status != answer.NotCovered || !strings.Contains(a.Answer, "anything about the Dunmore flood") {
 		t.Errorf("status %s; want not_covered, saying nothing is there about the Dunmore flood\n%s", a.Status, a.Answer)

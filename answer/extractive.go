@@ -75,7 +75,11 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 		}
 		for _, cd := range chosen {
 			n := c.cite(cd.w.hit, cd.w.start, cd.w.end)
-			sentences = append(sentences, fmt.Sprintf("%s [%d]", strings.TrimSpace(cd.w.text), n))
+			// "When and where …" may be answered twice by one sentence:
+			// say it once.
+			if s := fmt.Sprintf("%s [%d]", strings.TrimSpace(cd.w.text), n); !slices.Contains(sentences, s) {
+				sentences = append(sentences, s)
+			}
 		}
 	}
 	switch {
