@@ -646,9 +646,13 @@ func indirect(text string) string {
 		out = append(out, rest[:end]...)
 		out = append(out, aux)
 		out = append(out, rest[end:]...)
-	case a == 0 && !beForms[aux] && unicode.IsUpper([]rune(rest[0])[0]):
-		// "will Mendes sue" → "whether Mendes will sue": a name is the subject.
-		end := subjectEnd(rest)
+	case !beForms[aux] && (unicode.IsUpper([]rune(rest[0])[0]) || subjectPronouns[rest[0]]):
+		// "will Mendes sue" → "whether Mendes will sue", "what will she do"
+		// → "what she will do": a name or a pronoun is the subject.
+		end := 1
+		if !subjectPronouns[rest[0]] {
+			end = subjectEnd(rest)
+		}
 		if end >= len(rest) {
 			return text
 		}
@@ -741,6 +745,8 @@ func subjectEnd(rest []string) int {
 	}
 	return -1
 }
+
+var subjectPronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "you": true}
 
 var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": true, "with": true, "to": true,
 	"in": true, "on": true, "at": true, "of": true, "like": true}

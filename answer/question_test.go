@@ -51,6 +51,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Who is buying Arbor?", []Kind{Who}, []string{"who is buying Arbor"}},
 		{"How much is the deal worth?", []Kind{HowMuch}, []string{"how much the deal is worth"}},
 		{"Will Mendes sue?", []Kind{YesNo}, []string{"whether Mendes will sue"}},
+		{"What will she do next?", []Kind{What}, []string{"what she will do next"}},
+		{"When will Lindqvist step down?", []Kind{When}, []string{"when Lindqvist will step down"}},
 		{"Where is Price from?", []Kind{Where}, []string{"where Price is from"}},
 		{"Tell me about the Corvane breach", []Kind{What}, []string{"anything about the Corvane breach"}},
 		{"What's the latest on the bridge collapse?", []Kind{What}, []string{"anything about the bridge collapse"}},
