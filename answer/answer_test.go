@@ -698,3 +698,34 @@ func TestWhoDidXVerbNeedsXAsTheDoer(t *testing.T) {
 		Text: "The new clerk, Ida Marsh, was hired by Mayor Ana Ruiz in May."})
 	wantAnswer(t, ix, "Who did Ruiz hire?", "Ida Marsh")
 }
+
+// TestAmountsKindsAndAgents checks "£19bn" is an amount, not a year; "how
+// old" needs no "old"; "which countries" takes bare country names;
+// occasions count times; and the doer after "by" answers who did it.
+func TestAmountsKindsAndAgents(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "w.txt", Key: "w", Title: "Severn Water fined £90m by Ofwat",
+		Text: "Severn Water has been fined £90 million by the regulator Ofwat for sewage spills, the largest penalty it has imposed.\n\n" +
+			"Ofwat chief executive Dana Black said customers would not pay for the fine. Severn Water chairman Tom Reed, 61, said the company would not appeal.\n\n" +
+			"An inquiry found sewage had spilled into rivers on more than 6,000 occasions. The company is struggling with debts of about £19bn."})
+	wantAnswer(t, ix, "How much debt does Severn Water have?", "£19bn")
+	wantAnswer(t, ix, "How old is Tom Reed?", "61")
+	wantAnswer(t, ix, "How many times did sewage spill into rivers?", "6,000 occasions")
+	wantAnswer(t, ix, "Who fined Severn Water?", "by the regulator Ofwat")
+
+	ix = indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "EU approves drought aid",
+		Text: "EU ministers approved a €20 billion aid plan on Monday. Poland and Hungary voted against the plan, saying it favoured the west."})
+	wantAnswer(t, ix, "Which countries voted against the plan?", "Poland and Hungary")
+	wantAnswer(t, ix, "What happened to the aid plan?", "approved a €20 billion aid plan")
+
+	// An amount of money is no age.
+	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Regulator fines Severn Water",
+		Text: "Ofwat chief executive Dana Black fined Severn Water £90 million on Monday."})
+	wantNotCovered(t, ix, "How old is Dana Black?", "£90 million is no age")
+
+	ix = indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Carlow notes",
+		Text: "Eva Lind, the Carlow poet, died on Sunday. She was 91.\n\n" +
+			"Ida Marsh, a 45-year-old nurse, won the Carlow marathon.\n\nThe race was won in 2019 by Tom Hale, then aged 33."})
+	wantAnswer(t, ix, "How old was Eva Lind?", "She was 91.")
+	wantAnswer(t, ix, "How old is Ida Marsh?", "45-year-old")
+	wantAnswer(t, ix, "How old was Tom Hale?", "aged 33")
+}

@@ -24,10 +24,11 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		if roleOfOther(p, w, inQ) || done == 1 {
 			return 0
 		}
-		// A full name is strong; a lone capitalised word (a team, a
-		// company, a surname) is weaker.
+		// A full name is strong, and so is the doer named after "by" next
+		// to the asked verb ("fined £104 million by the regulator Ofwat");
+		// a lone capitalised word (a team, a company, a surname) is weaker.
 		switch {
-		case hasPerson(w.toks, inQ):
+		case hasPerson(w.toks, inQ), agentAfterBy(p, w.text, w.toks, inQ):
 			return 2
 		case hasLoneName(w.text, w.toks, inQ), opensWithName(w, inQ):
 			return 1
@@ -35,6 +36,15 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		return 0
 	case Definition:
 		return descriptionStrength(p, w.text, w.toks)
+	case HowMuch:
+		if asksAge(p) {
+			if hasAge(p, w.text, w.toks) {
+				return 2
+			}
+			return 0
+		}
+	}
+	switch p.Kind {
 	case HowMany, HowMuch:
 		// The number must stand in a sentence that names what is counted.
 		for _, sp := range w.sents {
@@ -80,11 +90,15 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 // "firm": a capitalised word, not opening a sentence, that the question
 // does not use.
 func nameNearFocus(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
-	if p.Focus < 0 {
+	if p.Focus < 0 && !p.AnyName {
 		return false
 	}
 	near := make([]bool, len(toks))
 	for i := range toks {
+		if p.AnyName {
+			near[i] = true // "which countries": any name will do
+			continue
+		}
 		if matchAt(toks, i, p.Concepts[p.Focus]) {
 			for k := max(0, i-4); k < min(len(toks), i+5); k++ {
 				near[k] = true
@@ -190,7 +204,9 @@ func namesNumber(text string, toks []retrieval.Token, k int) bool {
 
 func isYear(t retrieval.Token) bool {
 	s := t.Surface
-	return len(s) == 4 && t.Number && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20"))
+	// "19bn" is no year.
+	return len(s) == 4 && t.Number && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20")) &&
+		strings.Trim(s, "0123456789") == ""
 }
 
 func hasDate(toks []retrieval.Token, inQ func(string) bool) bool {
@@ -1294,3 +1310,69 @@ func doneToAsker(p Part, toks []retrieval.Token) int {
 
 var doSupport = map[string]bool{"did": true, "does": true, "do": true, "will": true, "would": true, "could": true,
 	"can": true, "has": true, "have": true, "had": true}
+
+// agentAfterBy reports a word of the part that is no name followed, within
+// six words, by "by" and then, after at most three more, a capitalised
+// name the question does not use: "fined £104 million by the regulator
+// Ofwat", "was hired by Mayor Ruiz".
+func agentAfterBy(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			for k := i + 1; k < len(toks) && k <= i+6; k++ {
+				if !joined(text, toks, k-1) {
+					break
+				}
+				if lower(toks[k]) != "by" {
+					continue
+				}
+				for j := k + 1; j < len(toks) && j <= k+4; j++ {
+					if t := toks[j]; t.Capital && !t.Stop && !inQ(t.Term) && !isMonthOrDay(t) {
+						return true
+					}
+				}
+				break
+			}
+		}
+	}
+	return false
+}
+
+// asksAge reports a "how old" part.
+func asksAge(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	return len(f) > 1 && f[0] == "how" && f[1] == "old"
+}
+
+// hasAge reports an age in the window: a number right after a name of the
+// part ("Darnell Price, 29,"), after "aged", before "-year-old", or closing
+// a short "She was 91." An amount of money is no age.
+func hasAge(p Part, text string, toks []retrieval.Token) bool {
+	for i, t := range toks {
+		if !t.Number || isYear(t) {
+			continue
+		}
+		if i > 0 && lower(toks[i-1]) == "aged" {
+			return true
+		}
+		if i+2 < len(toks) && lower(toks[i+1]) == "year" && lower(toks[i+2]) == "old" {
+			return true
+		}
+		if i > 0 && strings.TrimSpace(text[toks[i-1].End:t.Start]) == "," {
+			for _, c := range p.Concepts {
+				if c.Name && nameEndsAt(text, toks, i, c) {
+					return true
+				}
+			}
+		}
+		if i >= 2 && beWords[lower(toks[i-1])] && pronouns[lower(toks[i-2])] && strings.HasPrefix(text[t.End:], ".") {
+			return true // "She was 91."
+		}
+	}
+	return false
+}

@@ -47,8 +47,9 @@ type Part struct {
 	// in "how many employees").
 	Focus int
 	// WantsName marks "what firm"/"which newspaper" parts, answered only
-	// by a name.
-	WantsName bool
+	// by a name; AnyName marks those whose kind news names bare ("which
+	// countries"), where the name need not stand near the kind's word.
+	WantsName, AnyName bool
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
@@ -340,6 +341,11 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	if len(toks) > 0 && requestVerbs[strings.ToLower(toks[0].Surface)] {
 		used[0] = true
 	}
+	// "How old", "how big": the kind asks for an amount; the adjective is
+	// no word the answer must use ("Brandt, 58,").
+	if k == HowMuch && len(toks) > 1 && strings.EqualFold(toks[0].Surface, "how") && sizeWords[strings.ToLower(toks[1].Surface)] {
+		used[1] = true
+	}
 	// "How long" asks for a duration, which the kind requires: "long" is
 	// not a word the answer must use ("closed for six months").
 	if k == HowLong {
@@ -424,12 +430,21 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	// "What firm …", "which newspaper …" ask for a name.
 	if k == What && len(toks) > 1 {
 		w0 := strings.ToLower(toks[0].Surface)
-		if (w0 == "what" || w0 == "which") && !toks[1].Stop && !auxiliaries[strings.ToLower(toks[1].Surface)] {
+		// Not "what happened to …", which asks for events.
+		if (w0 == "what" || w0 == "which") && !toks[1].Stop && !auxiliaries[strings.ToLower(toks[1].Surface)] && !fillers[toks[1].Term] {
 			p.WantsName = true
 			for ci, c := range p.Concepts {
 				if len(c.Alts[0]) > 0 && c.Alts[0][0] == toks[1].Term {
 					p.Focus = ci
 				}
+			}
+			// "Which countries voted against it?" asks for names of a kind
+			// that news gives bare ("Poland and Hungary voted against"):
+			// the kind is no word the answer must use.
+			if p.Focus >= 0 && nameKinds[strings.ToLower(toks[1].Surface)] {
+				p.Concepts = slices.Delete(p.Concepts, p.Focus, p.Focus+1)
+				p.Focus = -1
+				p.AnyName = true
 			}
 		}
 	}
@@ -779,3 +794,12 @@ func aboutRequest(text string) (string, bool) {
 	}
 	return m[1], true
 }
+
+// nameKinds are kinds of thing news names bare: "which countries …".
+var nameKinds = map[string]bool{"country": true, "countries": true, "city": true, "cities": true, "state": true,
+	"states": true, "nation": true, "nations": true, "team": true, "teams": true, "town": true, "towns": true,
+	"county": true, "counties": true}
+
+// sizeWords follow "how" in a question about an amount.
+var sizeWords = map[string]bool{"old": true, "big": true, "large": true, "tall": true, "high": true, "deep": true,
+	"far": true, "heavy": true}
