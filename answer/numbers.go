@@ -1,0 +1,364 @@
+package answer
+
+import (
+	"slices"
+	"strings"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// moneyWords are nouns a currency amount stands for ("how much money").
+var moneyWords = map[string]bool{}
+
+func init() {
+	// Not revenue, profit or donations: those are particular sums, and a
+	// sentence must name them.
+	for _, w := range strings.Fields("money fund funds cash dollars amount sum") {
+		moneyWords[retrieval.Term(w)] = true
+	}
+}
+
+// isMoney reports whether c names money in general.
+func isMoney(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && moneyWords[alt[0]] {
+			return true
+		}
+	}
+	return false
+}
+
+// hasCurrency reports an amount of money in the tokens' text.
+func hasCurrency(text string) bool {
+	return strings.ContainsAny(text, "$€£¥") || strings.Contains(strings.ToLower(text), " dollars")
+}
+
+// namesNumber reports a number that is part of a name: "Route 30",
+// "Flight 370", "Local 1199" (a capitalised word right before it that
+// does not open the sentence and is no month).
+func namesNumber(text string, toks []retrieval.Token, k int) bool {
+	if k == 0 || opensSentence(text, toks, k-1) {
+		return false
+	}
+	prev := toks[k-1]
+	return prev.Capital && !prev.Stop && !isMonthOrDay(prev) && joined(text, toks, k-1)
+}
+
+var numberWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety hundred hundreds thousand thousands million millions billion billions dozen dozens several") {
+		numberWords[w] = true
+	}
+}
+
+func isNumber(t retrieval.Token) bool {
+	return (t.Number && !isYear(t)) || numberWords[lower(t)]
+}
+
+// hasCount looks for a number standing right before the thing counted
+// ("40 employees", "a staff of 12").
+func hasCount(p Part, text string, toks []retrieval.Token) bool {
+	if p.Focus < 0 {
+		for _, t := range toks {
+			if isNumber(t) {
+				return true
+			}
+		}
+		return false
+	}
+	if deathToll(p, toks) >= 0 {
+		return true
+	}
+	focus := p.Concepts[p.Focus]
+	for i := range toks {
+		if !matchAt(toks, i, focus) {
+			continue
+		}
+		for k := max(0, i-4); k < i; k++ {
+			// "won by 312 votes" gives a margin, not how many votes, and
+			// "the Route 30 bridge" names one bridge.
+			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) && !namesNumber(text, toks, k) {
+				return true
+			}
+		}
+		if i+2 < len(toks) && lower(toks[i+1]) == "of" && isNumber(toks[i+2]) {
+			return true
+		}
+	}
+	return false
+}
+
+func hasAmount(toks []retrieval.Token) bool {
+	for i, t := range toks {
+		w := lower(t)
+		if w == "million" || w == "billion" || w == "trillion" || w == "percent" || w == "dollars" || w == "euros" || w == "pounds" {
+			return true
+		}
+		// "9,500 students" counts students; it is no amount.
+		if isNumber(t) && t.Start > 0 && !(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
+			toks[i+1].Start == t.End+1) {
+			return true
+		}
+	}
+	return false
+}
+
+var timeUnits = map[string]bool{"second": true, "seconds": true, "minute": true, "minutes": true, "hour": true, "hours": true,
+	"day": true, "days": true, "week": true, "weeks": true, "month": true, "months": true, "year": true, "years": true, "decade": true, "decades": true}
+
+func hasDuration(toks []retrieval.Token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		w := lower(toks[i])
+		if (isNumber(toks[i]) || w == "a" || w == "an" || w == "several" || w == "few") && timeUnits[lower(toks[i+1])] {
+			return true
+		}
+	}
+	return false
+}
+
+// amountOfConcept reports whether the number stands next to the thing
+// counted: the focus, or without one any word of the question that is not a
+// name.
+func amountOfConcept(p Part, toks []retrieval.Token) bool {
+	if p.Focus >= 0 {
+		return numberNextTo(toks, p.Concepts[p.Focus])
+	}
+	for _, c := range p.Concepts {
+		if !c.Name && numberNextTo(toks, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// compareWords introduce what an amount is measured against ("a premium
+// over Tuesday's closing price", "above forecasts", "more than last year").
+var compareWords = map[string]bool{"over": true, "above": true, "below": true, "than": true, "versus": true, "vs": true}
+
+// comparedAway reports whether a concept of the question that is no name
+// and no time stands in the sentence only as what something is compared
+// with, and no number follows the comparison: "$48 a share, a 22 percent
+// premium over Tuesday's closing price" gives no closing price, so it must
+// not answer how much the shares closed at. A comparison the question makes
+// itself ("how much over budget") does not count.
+func comparedAway(p Part, text string, toks []retrieval.Token) bool {
+	asked := strings.Fields(strings.ToLower(p.Text))
+	for _, c := range p.Concepts {
+		if c.Name || timeWord(c.Label) {
+			continue
+		}
+		seen, away := false, true
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			seen = true
+			m := comparisonBefore(text, toks, i)
+			if m < 0 || slices.Contains(asked, lower(toks[m])) || numberAfter(toks, m) {
+				away = false
+				break
+			}
+		}
+		if seen && away {
+			return true
+		}
+	}
+	return false
+}
+
+// asksDifference reports whether the part asks for a change or a
+// difference: it uses a change word, or "by" ("how many votes did she win
+// by").
+func asksDifference(p Part) bool {
+	for _, w := range strings.Fields(strings.ToLower(p.Text)) {
+		if changeWords[w] || w == "by" || w == "margin" {
+			return true
+		}
+	}
+	return false
+}
+
+// changeWords make a question ask for a change or a difference, which an
+// amount "above" something gives ("how much did sales rise").
+var changeWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("rise rose risen raise raised grow grew grown increase increased decrease decreased " +
+		"fall fell fallen drop dropped jump jumped climb climbed cut gain gained lose lost more less higher lower " +
+		"above below over under than exceed exceeded short difference change changed") {
+		changeWords[w] = true
+	}
+}
+
+// amountUnits may stand between a number and what follows it ("$4 million
+// above", "5 percent below").
+var amountUnits = map[string]bool{"million": true, "billion": true, "trillion": true, "thousand": true,
+	"percent": true, "cents": true, "dollars": true, "points": true}
+
+// differencesOnly reports whether every amount of the sentence is a
+// difference ("The offer is $4 above the price proposed in March") while
+// the question asks for a value ("how much is the offer"): the sentence
+// then does not give it.
+func differencesOnly(p Part, text string, toks []retrieval.Token) bool {
+	if asksDifference(p) {
+		return false
+	}
+	seen := false
+	for i, t := range toks {
+		if !isNumber(t) {
+			continue
+		}
+		seen = true
+		j := i + 1
+		for j < len(toks) && amountUnits[lower(toks[j])] {
+			j++
+		}
+		if j == len(toks) || strings.ContainsAny(text[toks[j-1].End:toks[j].Start], ",;:.!?") || !comparative(lower(toks[j])) {
+			return false
+		}
+	}
+	return seen
+}
+
+// comparative reports a word that makes an amount before it a difference
+// ("$4 above", "5 percent more than").
+func comparative(w string) bool {
+	return compareWords[w] || w == "more" || w == "less" || w == "higher" || w == "lower"
+}
+
+// comparisonBefore returns the index of a comparison word at most five
+// words before toks[i] in the same clause ("above the price Marlow
+// proposed"), or -1.
+func comparisonBefore(text string, toks []retrieval.Token, i int) int {
+	for k := i - 1; k >= max(0, i-5); k-- {
+		if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
+			return -1
+		}
+		if compareWords[lower(toks[k])] {
+			return k
+		}
+	}
+	return -1
+}
+
+// numberAfter reports whether a number follows toks[m].
+func numberAfter(toks []retrieval.Token, m int) bool {
+	for _, t := range toks[m+1:] {
+		if isNumber(t) {
+			return true
+		}
+	}
+	return false
+}
+
+// timeQualifiers are words of a span of time ("over the past year", "over
+// the first half").
+var timeQualifiers = map[string]bool{"past": true, "last": true, "next": true, "previous": true, "prior": true,
+	"coming": true, "first": true, "second": true, "quarter": true, "half": true, "period": true, "season": true, "term": true}
+
+// timeWord reports whether a concept's label is a time: a month, a day, a
+// year or a relative time ("over the past year").
+func timeWord(label string) bool {
+	for _, w := range strings.Fields(strings.ToLower(label)) {
+		if months[w] || weekdays[w] || relativeTime[w] || relativeTime[strings.TrimSuffix(w, "s")] || timeQualifiers[w] {
+			return true
+		}
+		if len(w) == 4 && (strings.HasPrefix(w, "19") || strings.HasPrefix(w, "20")) {
+			return true
+		}
+	}
+	return false
+}
+
+// numberNextTo reports whether a number stands within three words before
+// the concept ("a $52 billion budget", "150 jobs") or just after it
+// ("revenue of $6.8 billion").
+func numberNextTo(toks []retrieval.Token, c Concept) bool {
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		for k := max(0, i-3); k <= min(len(toks)-1, i+3); k++ {
+			if k != i && isNumber(toks[k]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// deathToll returns where the number of a death toll stands in toks ("the
+// death toll rose to 14"), for a count of people who died or were killed,
+// or -1. News updates a toll in those words, not in "14 people died".
+func deathToll(p Part, toks []retrieval.Token) int {
+	if p.Focus < 0 || !peopleWords[p.Concepts[p.Focus].Alts[0][0]] {
+		return -1
+	}
+	death := false
+	for _, c := range p.Concepts {
+		for _, alt := range c.Alts {
+			death = death || len(alt) == 1 && deathTerms[alt[0]]
+		}
+	}
+	if !death {
+		return -1
+	}
+	for i := 1; i < len(toks); i++ {
+		if lower(toks[i]) != "toll" || toks[i-1].Term != retrieval.Term("death") {
+			continue
+		}
+		// "the death toll from Tuesday's bridge collapse in Marlow rose to 14"
+		for k := i + 1; k < len(toks) && k <= i+12; k++ {
+			if isNumber(toks[k]) {
+				return k
+			}
+		}
+	}
+	return -1
+}
+
+var peopleWords, deathTerms = map[string]bool{}, map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("people person persons resident residents victim victims passenger passengers") {
+		peopleWords[retrieval.Term(w)] = true
+	}
+	for _, w := range strings.Fields("die died dead death killed kill") {
+		deathTerms[retrieval.Term(w)] = true
+	}
+}
+
+// asksAge reports a "how old" part.
+func asksAge(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	return len(f) > 1 && f[0] == "how" && f[1] == "old"
+}
+
+// hasAge reports an age in the window: a number right after a name of the
+// part ("Darnell Price, 29,"), after "aged", before "-year-old", or closing
+// a short "She was 91." An amount of money is no age.
+func hasAge(p Part, text string, toks []retrieval.Token) bool {
+	for i, t := range toks {
+		if !t.Number || isYear(t) {
+			continue
+		}
+		if i > 0 && lower(toks[i-1]) == "aged" {
+			return true
+		}
+		if i+2 < len(toks) && lower(toks[i+1]) == "year" && lower(toks[i+2]) == "old" {
+			return true
+		}
+		if i > 0 && strings.TrimSpace(text[toks[i-1].End:t.Start]) == "," {
+			for _, c := range p.Concepts {
+				if c.Name && nameEndsAt(text, toks, i, c) {
+					return true
+				}
+			}
+		}
+		if i >= 2 && beWords[lower(toks[i-1])] && pronouns[lower(toks[i-2])] && strings.HasPrefix(text[t.End:], ".") {
+			return true // "She was 91."
+		}
+	}
+	return false
+}

@@ -1,0 +1,324 @@
+package answer
+
+import (
+	"strings"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+var months = map[string]bool{}
+
+var weekdays = map[string]bool{}
+
+var relativeTime = map[string]bool{}
+
+func init() {
+	for _, m := range strings.Fields("january february march april may june july august september october november december jan feb mar apr jun jul aug sep sept oct nov dec") {
+		months[m] = true
+	}
+	for _, d := range strings.Fields("monday tuesday wednesday thursday friday saturday sunday") {
+		weekdays[d] = true
+	}
+	for _, r := range strings.Fields("yesterday today tonight tomorrow ago earlier recently weekend summer winter spring autumn fall morning afternoon evening night week month year decade century") {
+		relativeTime[r] = true
+	}
+}
+
+func isMonthOrDay(t retrieval.Token) bool {
+	w := lower(t)
+	return months[w] && (t.Capital || w != "may") || weekdays[w]
+}
+
+func isYear(t retrieval.Token) bool {
+	s := t.Surface
+	// "19bn" is no year.
+	return len(s) == 4 && t.Number && (strings.HasPrefix(s, "19") || strings.HasPrefix(s, "20")) &&
+		strings.Trim(s, "0123456789") == ""
+}
+
+func hasDate(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		if inQ(t.Term) {
+			continue
+		}
+		if isMonthOrDay(t) || isYear(t) {
+			return true
+		}
+		w := lower(t)
+		if relativeTime[w] && i >= 3 && lower(toks[i-1]) == "the" && lower(toks[i-2]) == "of" {
+			switch lower(toks[i-3]) {
+			case "end", "start", "beginning", "middle":
+				return true // "at the end of the month"
+			}
+		}
+		if relativeTime[w] && i > 0 {
+			prev := lower(toks[i-1])
+			if prev == "last" || prev == "this" || prev == "next" || prev == "earlier" || prev == "later" || w == "ago" || w == "yesterday" || w == "today" || w == "tomorrow" {
+				return true
+			}
+		}
+		if strings.Contains(t.Surface, ":") || (t.Number && i+1 < len(toks) && (lower(toks[i+1]) == "p" || lower(toks[i+1]) == "a")) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasPlace looks for a capitalised name after a place preposition, or a
+// "Name-area"/"Name-based" form.
+func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		if !t.Capital || t.Stop || isMonthOrDay(t) || inQ(t.Term) {
+			continue
+		}
+		if i > 0 {
+			prev := lower(toks[i-1])
+			if prev == "in" || prev == "at" || prev == "from" || prev == "near" || prev == "outside" || prev == "across" {
+				return true
+			}
+		}
+		if i+1 < len(toks) {
+			next := lower(toks[i+1])
+			if (next == "area" || next == "based") && toks[i+1].Start == t.End+1 {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// dateInClause reports whether a date stands in the same clause as one of
+// the part's words that are not names: the date of the event asked about.
+// "A judge on Wednesday blocked the authority …, siding with tenants who
+// argued the increase was approved without notice" dates the blocking, not
+// the approval. Clauses end at sentence punctuation, semicolons, colons,
+// dashes and brackets, and at words that open a new one ("who", "which",
+// "after", "since" …); not at commas, which also set off names ("its chief,
+// Tomas Lindqvist, would step down"). A part of names alone is not checked.
+func dateInClause(p Part, w *window, inQ func(string) bool) bool {
+	var words []Concept
+	for _, c := range p.Concepts {
+		if !c.Name {
+			words = append(words, c)
+		}
+	}
+	if len(words) == 0 {
+		return true
+	}
+	for _, cl := range clauses(w.text, w.toks) {
+		if !hasDate(cl, inQ) {
+			continue
+		}
+		for _, c := range words {
+			if matches(cl, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// clauseOpeners are words that start a new clause.
+var clauseOpeners = map[string]bool{"who": true, "whom": true, "whose": true, "which": true, "that": true,
+	"after": true, "before": true, "while": true, "because": true, "although": true, "though": true,
+	"since": true, "until": true, "unless": true, "whereas": true}
+
+// clauses cuts a window's tokens into clauses.
+func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
+	var out [][]retrieval.Token
+	start := 0
+	for i := 1; i < len(toks); i++ {
+		gap := text[toks[i-1].End:toks[i].Start]
+		// "… on Saturday to reach the final": "to" after a date opens a
+		// purpose clause, which the date does not belong to.
+		// But "voted on Monday night to fire" dates the firing: a decision
+		// takes effect when it is made.
+		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])]) &&
+			!decidedBefore(toks, i)
+		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] || purpose {
+			out = append(out, toks[start:i])
+			start = i
+		}
+	}
+	return append(out, toks[start:])
+}
+
+// decisionVerbs decide what their "to" clause says ("voted to fire").
+var decisionVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("vote voted votes agree agreed agrees decide decided decides choose chose chooses elect elected moved") {
+		decisionVerbs[w] = true
+	}
+}
+
+// decidedBefore reports a decision verb within the seven words before
+// toks[i], a "to" ("voted 4-3 on Monday night to").
+func decidedBefore(toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(0, i-7); k-- {
+		if decisionVerbs[lower(toks[k])] {
+			return true
+		}
+	}
+	return false
+}
+
+// outsideOtherSubject reports, for a when or where part, whether the window
+// can answer it in a sentence that does not give the part's verb to another
+// subject: in "The final will be played on May 20 in Ashford against the
+// winner of Sunday's semifinal", the date and the place are the final's, so
+// it does not say where or when the semifinal was played. A window without
+// such a sentence passes.
+func outsideOtherSubject(p Part, w *window, inQ func(string) bool) bool {
+	other := false
+	for _, sp := range w.sents {
+		text, toks := w.sentence(sp)
+		if subjectOfOther(p, text, toks) {
+			other = true
+			continue
+		}
+		if kindEvidence(p, text, toks, inQ) {
+			return true
+		}
+	}
+	return !other
+}
+
+// verbGroup are the words of a verb group before its participle ("will be
+// played", "has not been found", "was reportedly arrested").
+var verbGroup = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true,
+	"being": true, "will": true, "would": true, "shall": true, "should": true, "may": true, "might": true,
+	"must": true, "can": true, "could": true, "has": true, "have": true, "had": true, "not": true, "never": true,
+	"also": true, "already": true, "still": true, "now": true, "then": true}
+
+var relatives = map[string]bool{"which": true, "that": true, "who": true}
+
+// beWords in a verb group make it passive ("was played") or progressive.
+var beWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
+
+// subjectOfOther reports, for a question in the passive voice, whether the
+// sentence gives its verb, in the passive too, to a subject the question
+// does not ask about: for "Where was the semifinal played?", "The final
+// will be played … in Ashford" gives the final's place. The verb is a
+// concept of the part that has another concept before it in the question
+// (its subject). The sentence's subject is the word right before the verb
+// group, which must be a plain word, not a pronoun or a date, with no
+// punctuation between. Every such use of the verb must belong to another
+// subject, and the question's subject must stand elsewhere in the
+// sentence. A when part is still answered by a date right before its
+// subject ("Sunday's semifinal").
+//
+// The active voice is left alone: there the word before the verb is the
+// doer, whom articles name in many ways ("a state judge on Wednesday
+// blocked", "Okoro's court ordered"), and in "The family will hold a
+// vigil" it is not the vigil of "Where will the vigil be held?".
+func subjectOfOther(p Part, text string, toks []retrieval.Token) bool {
+	if p.Kind == When && dateBeforeSubject(p, text, toks) {
+		return false
+	}
+	found := false
+	if !p.Passive {
+		return false
+	}
+	for vi, v := range p.Concepts {
+		if vi == 0 || v.Name {
+			continue
+		}
+		subjects := p.Concepts[:vi]
+		for i := range toks {
+			if !matchAt(toks, i, v) {
+				continue
+			}
+			j, be := i-1, false
+			for j >= 0 && joined(text, toks, j) &&
+				(verbGroup[lower(toks[j])] || strings.HasSuffix(lower(toks[j]), "ly")) {
+				be = be || beWords[lower(toks[j])]
+				j--
+			}
+			if !be || j < 0 || !joined(text, toks, j) {
+				continue
+			}
+			// "the combined company, which will be based in Columbus": the
+			// subject is what "which" refers to.
+			if relatives[lower(toks[j])] && j > 0 {
+				j--
+			}
+			s := toks[j]
+			if s.Stop || s.Number || pronouns[lower(s)] || isMonthOrDay(s) || isYear(s) || relativeTime[lower(s)] {
+				continue
+			}
+			for _, c := range subjects {
+				if endsAt(toks, j+1, c) {
+					return false // the question's own subject
+				}
+			}
+			// The question's subject must stand elsewhere in the
+			// sentence: a sentence that never names it may call it
+			// otherwise ("a man was arrested" for the suspect).
+			for _, c := range subjects {
+				found = found || matches(toks, c)
+			}
+		}
+	}
+	return found
+}
+
+// endsAt reports whether concept c stands right before toks[i].
+func endsAt(toks []retrieval.Token, i int, c Concept) bool {
+	for _, alt := range c.Alts {
+		k := i - len(alt)
+		if len(alt) > 0 && k >= 0 && matchLen(toks, k, Concept{Alts: [][]string{alt}}) == len(alt) {
+			return true
+		}
+	}
+	return false
+}
+
+// dateBeforeSubject reports a date right before a concept of the part that
+// is no name, as in "Sunday's semifinal" or "the May 3 hearing".
+func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := 1; i < len(toks); i++ {
+			if matchAt(toks, i, c) && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || isNumber(toks[i-1]) && i > 1 && isMonthOrDay(toks[i-2])) &&
+				joined(text, toks, i-1) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// asksOrigin reports a where part that asks where someone is from.
+func asksOrigin(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	return len(f) > 0 && f[len(f)-1] == "from"
+}
+
+// givesOrigin reports a name of the part followed, within a few words, by
+// "of" or "from" and a capitalised place: "Darnell Price, 29, of Ashby".
+// Where a person was arrested or spoke is not where they are from.
+func givesOrigin(p Part, text string, toks []retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		if !c.Name {
+			continue
+		}
+		for i := range toks {
+			n := matchLen(toks, i, c)
+			if n == 0 {
+				continue
+			}
+			for k := i + n; k+1 < len(toks) && k <= i+n+3; k++ {
+				if w := lower(toks[k]); (w == "of" || w == "from") && toks[k+1].Capital && !toks[k+1].Stop {
+					return true
+				}
+				if !toks[k].Number && lower(toks[k]) != "of" {
+					break
+				}
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,103 @@
+package answer
+
+import (
+	"strings"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Reason markers: strong ones state a cause; weak ones often only place an
+// event in time ("after eight years").
+var (
+	strongReasons = []string{" because ", " due to ", " citing ", " cited ", " as a result ", " in order to ", " so that ",
+		" reason", " led to ", " in protest ", " differences ", " disagree", " prompted ", " blamed ", " blaming ", " caused by ", " to spend ",
+		" on the grounds ", " in response to ", " failed to ", " for failing ", " violat", ", siding with ", " as required by ",
+		" credited ", " thanks to ", " driven by ", " fueled by ", " fuelled by ",
+		" died of ", " died from ", " complications of ", " complications from ", " cause of death "}
+	weakReasons = []string{" over ", " amid ", " after ", " since ", " following ", " as ", ", saying ", ", arguing ",
+		" argued ", ", claiming ", " without "}
+)
+
+// reasonStrength says whether a window gives a reason: 2 for a stated
+// cause or a purpose clause right after the asked-about action ("leaving
+// to spend"), 1 for a weak marker, 0 for none.
+func reasonStrength(p Part, text string, toks []retrieval.Token) int {
+	low := " " + strings.ToLower(retrieval.Fold(text)) + " "
+	for _, m := range strongReasons {
+		if strings.Contains(low, m) {
+			return 2
+		}
+	}
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			// A purpose clause soon after the action: "hired … last summer
+			// to help protect", "leaving to spend".
+			for k := i + 1; k+1 < len(toks) && k <= i+7; k++ {
+				if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
+					break
+				}
+				// "lowered its forecast to between …" names a target, not a purpose.
+				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) &&
+					(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) {
+					return 2
+				}
+			}
+		}
+	}
+	for _, m := range weakReasons {
+		if strings.Contains(low, m) && !introducesAsked(p, text, toks, m) {
+			return 1
+		}
+	}
+	return 0
+}
+
+// introducesAsked reports whether every use of the one-word reason marker
+// m opens a clause about the asked-about event itself, or a time: in "cut
+// 2,000 jobs after its profit fell", "after" gives the fall as the reason
+// for the cuts, not a reason for the fall, and "treated since March" gives
+// no reason at all.
+func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool {
+	word := strings.TrimSpace(strings.Trim(m, ", "))
+	if strings.Contains(word, " ") {
+		return false
+	}
+	seen := false
+	for k, t := range toks {
+		if lower(t) != word {
+			continue
+		}
+		seen = true
+		// "since March", "after 2019": a time, not a cause.
+		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])]) {
+			continue
+		}
+		asked := false
+	clause:
+		for j := k + 1; j < len(toks) && j <= k+8; j++ {
+			if strings.ContainsAny(text[toks[j-1].End:toks[j].Start], ",;:.!?") {
+				break
+			}
+			for _, c := range p.Concepts {
+				if !c.Name && matchAt(toks, j, c) {
+					asked = true
+					break clause
+				}
+			}
+		}
+		if !asked {
+			return false
+		}
+	}
+	return seen
+}
+
+// baseVerbs are stopwords that may follow a purpose "to" ("to be with
+// his family").
+var baseVerbs = map[string]bool{"be": true, "have": true, "do": true}
