@@ -729,3 +729,23 @@ func TestAmountsKindsAndAgents(t *testing.T) {
 	wantAnswer(t, ix, "How old is Ida Marsh?", "45-year-old")
 	wantAnswer(t, ix, "How old was Tom Hale?", "aged 33")
 }
+
+// TestOtherPeoplesDatesAndPronouns checks a date in a clause about someone
+// else the question does not name does not answer for the one it names,
+// and that "her" in a later part needs an article naming her.
+func TestOtherPeoplesDatesAndPronouns(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "t.txt", Key: "t", Title: "Former Carlow clerk convicted of fraud",
+			Text: "A jury convicted former Carlow clerk Ines Kohl of fraud on Thursday.\n\n" +
+				"Kohl faces up to ten years in prison. Her co-defendant, Leo Marsh, pleaded guilty in January and was sentenced to two years."},
+		retrieval.Document{Source: "o.txt", Key: "o", Title: "Ashby firm names new chief",
+			Text: "Chief executive Mara Olsen said the cuts would fall mostly on salaried staff in Ashby."},
+		retrieval.Document{Source: "e.txt", Key: "e", Title: "Ruiz wins Dunmore mayoral race",
+			Text: "Councilwoman Ana Ruiz won the Dunmore mayoral election on Tuesday. She has not yet named her senior aides."})
+	wantNotCovered(t, ix, "When was Kohl sentenced?", "January is when Marsh pleaded guilty")
+	wantAnswer(t, ix, "When was Marsh sentenced?", "in January")
+	q := "Who won the Dunmore mayoral race, and who is her chief of staff?"
+	if a := ask(t, ix, q); a.Status != answer.Partial || strings.Contains(a.Answer, "Olsen") {
+		t.Errorf("%q: status %s; want partial, with nothing from the Ashby article\n%s", q, a.Status, a.Answer)
+	}
+}

@@ -290,7 +290,10 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				disclaimed = strength == 0
 			}
 		}
-		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaimed
+		// A part that says "her" or "he" of a name asked about before
+		// ("…, and who is her chief of staff?") needs an article that
+		// names that person.
+		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaimed && (len(p.Context) == 0 || ctxBonus > 0)
 		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank) + 0.8*float64(strength-1)
 		if disclaimed {
 			// A sentence saying the fact is unknown is the best related

@@ -106,7 +106,7 @@ func dateInClause(p Part, w *window, inQ func(string) bool) bool {
 		return true
 	}
 	for _, cl := range clauses(w.text, w.toks) {
-		if !hasDate(cl, inQ) {
+		if !hasDate(cl, inQ) || anotherPersons(p, cl, inQ) {
 			continue
 		}
 		for _, c := range words {
@@ -116,6 +116,24 @@ func dateInClause(p Part, w *window, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// anotherPersons reports a clause about someone the part does not name:
+// it names a person the question does not, and none of the part's names.
+// For "when is Brandt's sentencing?", "Her co-defendant, Leo Marsh,
+// pleaded guilty in January and was sentenced to three years" dates
+// Marsh's sentence.
+func anotherPersons(p Part, cl []retrieval.Token, inQ func(string) bool) bool {
+	named := false
+	for _, c := range p.Concepts {
+		if c.Name && !dateName(c) {
+			named = true
+			if matches(cl, c) {
+				return false
+			}
+		}
+	}
+	return named && hasPerson(cl, inQ)
 }
 
 // clauseOpeners are words that start a new clause.

@@ -218,3 +218,19 @@ func TestCLIWarnsOnEmptyIndex(t *testing.T) {
 		t.Errorf("exit %d, stderr %q", code, errs)
 	}
 }
+
+// TestNewsroomEval runs the newsroom evaluation set through the CLI: 15
+// invented articles with traps of the kinds newsrooms meet (a death toll
+// updated by a later report, a margin beside a count, a co-defendant's
+// sentence, a namesake, a disclaimer in a later clause) and questions
+// whose answers, or whose absence, are known. Every case must pass.
+func TestNewsroomEval(t *testing.T) {
+	data := t.TempDir()
+	if _, errs, code := cli(t, data, "ingest", "../../testdata/eval/newsroom"); code != 0 {
+		t.Fatalf("ingest exit %d: %s", code, errs)
+	}
+	out, errs, code := cli(t, data, "eval", "../../testdata/eval/newsroom_questions.jsonl")
+	if code != 0 || !strings.Contains(out, "eval: 74 of 74 passed") {
+		t.Errorf("eval exit %d:\n%s%s", code, out, errs)
+	}
+}
