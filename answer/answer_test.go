@@ -749,3 +749,26 @@ func TestOtherPeoplesDatesAndPronouns(t *testing.T) {
 		t.Errorf("%q: status %s; want partial, with nothing from the Ashby article\n%s", q, a.Status, a.Answer)
 	}
 }
+
+// TestLengthsMeasuresAndSpeakers checks a length belongs to what is asked
+// about ("an 11-day strike" is no contract's length, "commute more than an
+// hour" no study's, "a week after" no one's), "how fast" and "how
+// effective" ask for measures, and "In a letter to Berg, Lindgren said" is
+// Lindgren speaking, not Berg.
+func TestLengthsMeasuresAndSpeakers(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Dockworkers at Port Ashby end strike",
+			Text: "Dockworkers at Port Ashby returned to work on Thursday after approving a new contract, ending an 11-day strike.\n\n" +
+				"Trade Minister Erik Dahl resigned on Tuesday, a week after the prime minister overruled him. In a letter to Prime Minister Sofia Lind, Dahl said he could not defend the policy."},
+		retrieval.Document{Source: "s.txt", Key: "s", Title: "Study links commutes to blood pressure",
+			Text: "Adults who commute more than an hour each way are more likely to have high blood pressure, a Carlow University study found.\n\n" +
+				"The study followed 9,000 workers for six years. The vaccine they tested prevented 64 percent of cases.\n\n" +
+				"Winds of up to 50 miles per hour slowed the researchers' field work."})
+	wantAnswer(t, ix, "How long did the dockworkers strike last?", "11-day strike")
+	wantNotCovered(t, ix, "How long is the new contract?", "11 days is the strike's length")
+	wantNotCovered(t, ix, "How long was Dahl trade minister?", "a week is a lapse")
+	wantAnswer(t, ix, "How long did the study last?", "for six years")
+	wantAnswer(t, ix, "How fast were the winds?", "50 miles per hour")
+	wantAnswer(t, ix, "How effective was the vaccine?", "64 percent")
+	wantNotCovered(t, ix, "What did Sofia Lind say?", "Dahl is the one who said it")
+}

@@ -98,7 +98,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case HowMuch:
 		return hasAmount(toks)
 	case HowLong:
-		return hasDuration(toks)
+		return hasDuration(p, text, toks)
 	case Say:
 		return hasSpeech(text, toks)
 	default:

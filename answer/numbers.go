@@ -97,6 +97,7 @@ func hasAmount(toks []retrieval.Token) bool {
 		}
 		// "9,500 students" counts students; it is no amount.
 		if isNumber(t) && t.Start > 0 && !(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
+			!measureUnits[lower(toks[i+1])] &&
 			toks[i+1].Start == t.End+1) {
 			return true
 		}
@@ -107,10 +108,43 @@ func hasAmount(toks []retrieval.Token) bool {
 var timeUnits = map[string]bool{"second": true, "seconds": true, "minute": true, "minutes": true, "hour": true, "hours": true,
 	"day": true, "days": true, "week": true, "weeks": true, "month": true, "months": true, "year": true, "years": true, "decade": true, "decades": true}
 
-func hasDuration(toks []retrieval.Token) bool {
+// hasDuration looks for a span of time that is the length of what the
+// part asks about: "an 11-day strike" is the strike's length, not a
+// contract's, and in "resigned on Tuesday, a week after …" the week is a
+// lapse between two events, not how long either lasted.
+func hasDuration(p Part, text string, toks []retrieval.Token) bool {
 	for i := 0; i+1 < len(toks); i++ {
 		w := lower(toks[i])
-		if (isNumber(toks[i]) || w == "a" || w == "an" || w == "several" || w == "few") && timeUnits[lower(toks[i+1])] {
+		if !(isNumber(toks[i]) || w == "a" || w == "an" || w == "several" || w == "few") || !timeUnits[lower(toks[i+1])] {
+			continue
+		}
+		if i+2 < len(toks) && strings.TrimSpace(text[toks[i].End:toks[i+1].Start]) == "-" {
+			if matchesAny(p, toks, i+2) {
+				return true // "an 11-day strike", the strike asked about
+			}
+			continue
+		}
+		// Otherwise words that make it a length must lead to it: "for six
+		// months", "lasted three weeks", "take about two weeks"; "commute
+		// more than an hour" is a commute's length, not a study's.
+		for k := i - 1; k >= 0 && k >= i-3; k-- {
+			if durationIntros[lower(toks[k])] {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// durationIntros lead to a span of time that is a length.
+var durationIntros = map[string]bool{"for": true, "last": true, "lasted": true, "lasting": true, "lasts": true,
+	"take": true, "takes": true, "took": true, "taking": true, "spent": true, "spend": true, "within": true,
+	"to": true, "over": true, "after": true} // "after eight years at the company"
+
+// matchesAny reports whether a concept of the part matches at toks[i].
+func matchesAny(p Part, toks []retrieval.Token, i int) bool {
+	for _, c := range p.Concepts {
+		if matchAt(toks, i, c) {
 			return true
 		}
 	}
@@ -193,6 +227,18 @@ func init() {
 
 // amountUnits may stand between a number and what follows it ("$4 million
 // above", "5 percent below").
+// measureUnits make a number a measure, not a count of things: "40 miles
+// per hour", "six metres".
+var measureUnits = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`mile miles mph kilometre kilometres kilometer kilometers km kph metre metres meter meters
+	foot feet inch inches acre acres hectare hectares ton tons tonne tonnes kilogram kilograms kg pound pounds degree degrees
+	gallon gallons litre litres liter liters`) {
+		measureUnits[w] = true
+	}
+}
+
 var amountUnits = map[string]bool{"million": true, "billion": true, "trillion": true, "thousand": true,
 	"percent": true, "cents": true, "dollars": true, "points": true}
 

@@ -243,15 +243,16 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 			start, end := sp[0], sp[1]
 			switch {
 			case end <= v:
-				// Before the verb: next to it, or set off by commas
-				// ("Rita Shaw, his lawyer, said").
-				k := end
-				if k < v && strings.Contains(gap(end-1, k), ",") {
-					for k < v && !strings.Contains(gap(k-1, k), ",") || k == end {
-						k++
-					}
+				// Before the verb: next to it ("Shaw said", "Shaw also
+				// said"), or with an apposition set off by commas on both
+				// sides ("Rita Shaw, his lawyer, said"); not "In a letter
+				// to Berg, Lindgren said".
+				between := text[toks[end-1].End:toks[v].Start]
+				if strings.Contains(between, "\"") {
+					continue
 				}
-				if v-k <= 1 && !strings.Contains(text[toks[end-1].End:toks[v].Start], "\"") {
+				if v-end <= 1 && !strings.Contains(between, ",") ||
+					end < v && strings.Contains(gap(end-1, end), ",") && strings.Contains(gap(v-1, v), ",") && v-end <= 8 {
 					return true
 				}
 			case start > v && start-v <= 5:

@@ -205,8 +205,8 @@ func kindAt(words []string) Kind {
 		return HowMuch
 	case w0 == "how" && w1 == "long":
 		return HowLong
-	case w0 == "how" && (w1 == "old" || w1 == "big" || w1 == "large"):
-		return HowMuch
+	case w0 == "how" && sizeWords[w1]:
+		return HowMuch // "how old", "how fast", "how effective": a measure
 	case (w0 == "what" || w0 == "how") && saysSomething(words):
 		return Say
 	case w0 == "what" && asksAmount(words):
@@ -353,6 +353,12 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			if strings.EqualFold(toks[i].Surface, "how") && strings.EqualFold(toks[i+1].Surface, "long") {
 				used[i+1] = true
 				break
+			}
+		}
+		// "How long did the strike last?": lasting is what a duration says.
+		for i, t := range toks {
+			if w := strings.ToLower(t.Surface); w == "last" || w == "lasted" {
+				used[i] = true
 			}
 		}
 	}
@@ -653,9 +659,12 @@ func indirect(text string) string {
 		out = append(out, aux)
 		out = append(out, rest[v:]...)
 	case a > 0 && beForms[aux] && (determiners[rest[0]] || unicode.IsUpper([]rune(rest[0])[0])):
-		// "how old Brandt is", "where Price is from"; not "who is behind …".
+		// "how old Brandt is", "where Price is from", "how long Lindgren
+		// was trade minister"; not "who is behind …".
 		end := len(rest)
-		if end > 1 && trailingPrepositions[rest[end-1]] {
+		if n := subjectEnd(rest); unicode.IsUpper([]rune(rest[0])[0]) && !possessive(rest[n-1]) {
+			end = n
+		} else if end > 1 && trailingPrepositions[rest[end-1]] {
 			end--
 		}
 		out = append(out, rest[:end]...)
@@ -761,6 +770,10 @@ func subjectEnd(rest []string) int {
 	return -1
 }
 
+func possessive(w string) bool {
+	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'")
+}
+
 var subjectPronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "you": true}
 
 var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": true, "with": true, "to": true,
@@ -802,4 +815,5 @@ var nameKinds = map[string]bool{"country": true, "countries": true, "city": true
 
 // sizeWords follow "how" in a question about an amount.
 var sizeWords = map[string]bool{"old": true, "big": true, "large": true, "tall": true, "high": true, "deep": true,
-	"far": true, "heavy": true}
+	"far": true, "heavy": true, "fast": true, "strong": true, "hot": true, "cold": true, "effective": true,
+	"likely": true, "accurate": true, "popular": true, "common": true}

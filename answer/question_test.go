@@ -52,6 +52,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"How much is the deal worth?", []Kind{HowMuch}, []string{"how much the deal is worth"}},
 		{"Will Mendes sue?", []Kind{YesNo}, []string{"whether Mendes will sue"}},
 		{"What will she do next?", []Kind{What}, []string{"what she will do next"}},
+		{"How long was Lindgren trade minister?", []Kind{HowLong}, []string{"how long Lindgren was trade minister"}},
+		{"How effective is the vaccine?", []Kind{HowMuch}, []string{"how effective the vaccine is"}},
 		{"When will Lindqvist step down?", []Kind{When}, []string{"when Lindqvist will step down"}},
 		{"Where is Price from?", []Kind{Where}, []string{"where Price is from"}},
 		{"Tell me about the Corvane breach", []Kind{What}, []string{"anything about the Corvane breach"}},
