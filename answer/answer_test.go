@@ -772,3 +772,23 @@ func TestLengthsMeasuresAndSpeakers(t *testing.T) {
 	wantAnswer(t, ix, "How effective was the vaccine?", "64 percent")
 	wantNotCovered(t, ix, "What did Sofia Lind say?", "Dahl is the one who said it")
 }
+
+// TestNamesTotalsAndAppositions checks a name's one word must be written
+// as a name ("appeals court" is not "the Supreme Court"), a count an action
+// takes ("lay off 900 employees", "12 percent of its staff") does not say
+// how many a company has, and "town supervisor, Denise Rowe, called" is
+// Rowe speaking.
+func TestNamesTotalsAndAppositions(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "c.txt", Key: "c", Title: "Appeals court upholds Ashby warehouse ban",
+			Text: "A state appeals court on Friday upheld Ashby's ban on large warehouses, rejecting a challenge by Stonegate.\n\n" +
+				"Ashby's town supervisor, Denise Rowe, called the ruling \"a win for residents.\""},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Brightwave to lay off 900",
+			Text: "Brightwave Media will lay off about 900 employees, or 12 percent of its staff, the company said on Thursday.\n\n" +
+				"The company gained 1.1 million subscribers in the quarter. It now has 41 million subscribers worldwide."})
+	wantNotCovered(t, ix, "Did the Supreme Court uphold the ban?", "an appeals court did")
+	wantAnswer(t, ix, "What did Denise Rowe say?", "a win for residents")
+	wantNotCovered(t, ix, "How many employees does Brightwave have?", "900 are being laid off")
+	wantAnswer(t, ix, "How many employees will Brightwave lay off?", "900 employees")
+	wantAnswer(t, ix, "How many subscribers does Brightwave have?", "41 million subscribers")
+}

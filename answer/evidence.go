@@ -143,6 +143,11 @@ func matchLen(toks []retrieval.Token, i int, c Concept) int {
 		if len(alt) == 0 || i+len(alt) > len(toks) {
 			continue
 		}
+		// A name's one word must be written as a name: "Court" for "the
+		// Supreme Court", not the "appeals court"; "Price", not "price".
+		if c.Name && len(alt) == 1 && !toks[i].Capital {
+			continue
+		}
 		ok := true
 		for k, term := range alt {
 			if toks[i+k].Term != term {

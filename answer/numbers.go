@@ -76,9 +76,12 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 			continue
 		}
 		for k := max(0, i-4); k < i; k++ {
-			// "won by 312 votes" gives a margin, not how many votes, and
-			// "the Route 30 bridge" names one bridge.
-			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) && !namesNumber(text, toks, k) {
+			// "won by 312 votes" gives a margin, not how many votes; "the
+			// Route 30 bridge" names one bridge; "12 percent of its staff"
+			// is a share; and "lay off 900 employees" does not say how
+			// many a company has.
+			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) && !namesNumber(text, toks, k) &&
+				!(asksTotal(p) && actedOn(toks, k)) && !(k+1 < len(toks) && lower(toks[k+1]) == "percent") {
 				return true
 			}
 		}
@@ -407,4 +410,34 @@ func hasAge(p Part, text string, toks []retrieval.Token) bool {
 		}
 	}
 	return false
+}
+
+// asksTotal reports a part that asks how many a thing has ("how many
+// employees does Brightwave have").
+func asksTotal(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	last := f[len(f)-1]
+	return last == "have" || last == "has" || last == "had"
+}
+
+// actedOn reports a count that an action takes or adds ("lay off about
+// 900 employees", "gained 1.1 million subscribers"): a change, not how many
+// there are.
+func actedOn(toks []retrieval.Token, k int) bool {
+	for j := k - 1; j >= 0 && j >= k-3; j-- {
+		if actionVerbs[lower(toks[j])] {
+			return true
+		}
+	}
+	return false
+}
+
+var actionVerbs = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`lay laying laid cut cuts cutting hire hires hired hiring add adds added adding
+	gain gains gained lose loses lost shed sheds eliminate eliminated fire fires fired sign signed close closed
+	open opened recruit recruited`) {
+		actionVerbs[w] = true
+	}
 }

@@ -244,14 +244,16 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 			switch {
 			case end <= v:
 				// Before the verb: next to it ("Shaw said", "Shaw also
-				// said"), or with an apposition set off by commas on both
-				// sides ("Rita Shaw, his lawyer, said"); not "In a letter
-				// to Berg, Lindgren said".
+				// said", "his lawyer, Rita Shaw, said"), or with an
+				// apposition set off by commas on both sides ("Rita
+				// Shaw, his lawyer, said"); not "In a letter to Berg,
+				// Lindgren said".
 				between := text[toks[end-1].End:toks[v].Start]
 				if strings.Contains(between, "\"") {
 					continue
 				}
-				if v-end <= 1 && !strings.Contains(between, ",") ||
+				apposed := start > 0 && strings.Contains(gap(start-1, start), ",") // "town supervisor, Denise Rowe, called"
+				if v-end <= 1 && !strings.Contains(between, ",") || v == end && apposed ||
 					end < v && strings.Contains(gap(end-1, end), ",") && strings.Contains(gap(v-1, v), ",") && v-end <= 8 {
 					return true
 				}
