@@ -753,6 +753,8 @@ func verbGroupAt(rest []string) int {
 func subjectEnd(rest []string) int {
 	first := []rune(rest[0])
 	switch {
+	case indefinites[rest[0]] || subjectPronouns[rest[0]]:
+		return 1 // "was anyone in the warehouse"
 	case unicode.IsUpper(first[0]):
 		i := 0
 		for i < len(rest) && unicode.IsUpper([]rune(rest[i])[0]) {
@@ -773,6 +775,9 @@ func subjectEnd(rest []string) int {
 func possessive(w string) bool {
 	return strings.HasSuffix(w, "'s") || strings.HasSuffix(w, "’s") || strings.HasSuffix(w, "s'")
 }
+
+var indefinites = map[string]bool{"anyone": true, "anybody": true, "someone": true, "somebody": true, "everyone": true,
+	"everybody": true, "nobody": true, "anything": true, "something": true, "everything": true, "nothing": true}
 
 var subjectPronouns = map[string]bool{"he": true, "she": true, "they": true, "it": true, "we": true, "you": true}
 
