@@ -791,4 +791,10 @@ func TestNamesTotalsAndAppositions(t *testing.T) {
 	wantNotCovered(t, ix, "How many employees does Brightwave have?", "900 are being laid off")
 	wantAnswer(t, ix, "How many employees will Brightwave lay off?", "900 employees")
 	wantAnswer(t, ix, "How many subscribers does Brightwave have?", "41 million subscribers")
+
+	// The headline lends "fare" to every sentence, but an amount of
+	// something else is not the fare's.
+	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Ashby transit board approves fare increase",
+		Text: "The board voted on Wednesday to raise the bus fare by 25 cents.\n\nOfficials said the increase would bring in about $18 million a year."})
+	wantNotCovered(t, ix, "How much will the fare rise?", "$18 million is revenue")
 }

@@ -52,6 +52,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 				!(p.Kind == HowMany && deathToll(p, toks) >= 0) {
 				continue
 			}
+			if p.Kind == HowMuch && p.Focus < 0 && !namesThing(p, toks) {
+				continue // "how much will the fare rise": the sentence must name the fare
+			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's
@@ -194,4 +197,23 @@ func opensSentence(text string, toks []retrieval.Token, i int) bool {
 // token after it.
 func joined(text string, toks []retrieval.Token, j int) bool {
 	return !strings.ContainsAny(text[toks[j].End:toks[j+1].Start], ",;:()—–.!?\"“”")
+}
+
+// namesThing reports, for an amount asked of no particular noun ("how much
+// will the fare rise"), whether the sentence names one of the things the
+// part asks about: its words that are no name, no change ("rise") and no
+// money. A headline may lend a sentence its topic, but an amount of
+// another thing ("would bring in $18 million a year") is not the fare's.
+func namesThing(p Part, toks []retrieval.Token) bool {
+	things := false
+	for _, c := range p.Concepts {
+		if c.Name || changeWords[strings.ToLower(c.Label)] || isMoney(c) || verbal(c) {
+			continue
+		}
+		things = true
+		if matches(toks, c) {
+			return true
+		}
+	}
+	return !things
 }
