@@ -797,4 +797,9 @@ func TestNamesTotalsAndAppositions(t *testing.T) {
 	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Ashby transit board approves fare increase",
 		Text: "The board voted on Wednesday to raise the bus fare by 25 cents.\n\nOfficials said the increase would bring in about $18 million a year."})
 	wantNotCovered(t, ix, "How much will the fare rise?", "$18 million is revenue")
+
+	// Owning and owners are one idea.
+	ix = indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Redline Builders owner charged",
+		Text: "Redline Builders won $4.2 million in city contracts. Its owner, Frank Osterman, was charged last month."})
+	wantAnswer(t, ix, "Who owns Redline Builders?", "Frank Osterman")
 }
