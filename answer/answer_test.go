@@ -803,3 +803,27 @@ func TestNamesTotalsAndAppositions(t *testing.T) {
 		Text: "Redline Builders won $4.2 million in city contracts. Its owner, Frank Osterman, was charged last month."})
 	wantAnswer(t, ix, "Who owns Redline Builders?", "Frank Osterman")
 }
+
+// TestTimesScalesAndPastEvents checks "4:12 a.m." dates the clause it
+// stands in, "magnitude 6.4" and "10 days' notice" are measures, "what
+// raise" asks how much, an earlier event of the same kind ("the last major
+// quake, in 2011") does not answer for this one while "its last 12 jets"
+// is no past event, and a count must stand beside the event counted.
+func TestTimesScalesAndPastEvents(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "q.txt", Key: "q", Title: "Earthquake strikes off Sereno coast",
+			Text: "A magnitude 6.1 earthquake struck off the coast of Sereno early on Friday, officials said.\n\n" +
+				"The quake hit at 3:40 a.m. about 50 kilometers west of Porto Lima.\n\n" +
+				"The last major quake in the region, in 2009, killed 80 people.\n\n" +
+				"Four people have been hospitalized. No deaths have been reported."},
+		retrieval.Document{Source: "n.txt", Key: "n", Title: "Harbor nurses vote to strike",
+			Text: "The union must give 10 days' notice before any walkout. The hospital operator offered raises of 12 percent.\n\n" +
+				"The airline will retire its last 9 jets in 2027, it said."})
+	wantAnswer(t, ix, "What time did the quake hit?", "3:40 a.m.")
+	wantAnswer(t, ix, "How strong was the earthquake?", "magnitude 6.1")
+	wantAnswer(t, ix, "How much notice must the union give?", "10 days' notice")
+	wantAnswer(t, ix, "What raise did the operator offer?", "12 percent")
+	wantNotCovered(t, ix, "How many people were killed?", "80 died in 2009; four are hospitalized")
+	wantAnswer(t, ix, "How many people died in the 2009 quake?", "80 people")
+	wantAnswer(t, ix, "When will the airline retire its jets?", "in 2027")
+}

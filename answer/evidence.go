@@ -10,6 +10,9 @@ import (
 // asks for that is not already in the question: 0 none, 1 some, 2 strong.
 // inQ reports terms the question itself uses.
 func evidence(p Part, w *window, inQ func(string) bool) int {
+	if pastInstance(w.toks, inQ) {
+		return 0
+	}
 	switch p.Kind {
 	case Why:
 		return reasonStrength(p, w.text, w.toks)
@@ -54,6 +57,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			}
 			if p.Kind == HowMuch && p.Focus < 0 && !namesThing(p, toks) {
 				continue // "how much will the fare rise": the sentence must name the fare
+			}
+			if p.Kind == HowMany && !namesEvent(p, toks) {
+				continue // "Six people have been hospitalized" counts no one killed
 			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
@@ -216,4 +222,38 @@ func namesThing(p Part, toks []retrieval.Token) bool {
 		}
 	}
 	return !things
+}
+
+// pastInstance reports a window about an earlier event of the same kind
+// that the question does not ask about: "The last major quake in the
+// region, in 2011, killed 112 people" does not say how many this one
+// killed. It is a marker ("last", "previous") followed within eight words
+// by "in" and a year, neither of which the question uses.
+func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
+	for i, t := range toks {
+		// "its last 12 jets by 2025" counts what is left, not a past event.
+		if !pastMarkers[lower(t)] || inQ(t.Term) || i+1 < len(toks) && isNumber(toks[i+1]) {
+			continue
+		}
+		for k := i + 1; k < len(toks) && k <= i+8; k++ {
+			if isYear(toks[k]) && lower(toks[k-1]) == "in" && !inQ(toks[k].Term) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+var pastMarkers = map[string]bool{"last": true, "previous": true, "earlier": true, "prior": true}
+
+// namesEvent reports whether a sentence with a count names the event the
+// part counts ("killed", "hospitalized"): a count of people hospitalized,
+// beside a sentence about deaths, does not say how many were killed.
+func namesEvent(p Part, toks []retrieval.Token) bool {
+	for i, c := range p.Concepts {
+		if i != p.Focus && !c.Name && verbal(c) && !matches(toks, c) {
+			return false
+		}
+	}
+	return true
 }

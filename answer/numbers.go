@@ -99,9 +99,10 @@ func hasAmount(toks []retrieval.Token) bool {
 			return true
 		}
 		// "9,500 students" counts students; it is no amount.
-		if isNumber(t) && t.Start > 0 && !(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
-			!measureUnits[lower(toks[i+1])] &&
-			toks[i+1].Start == t.End+1) {
+		if isNumber(t) && t.Start > 0 && (i > 0 && scaleWords[lower(toks[i-1])] || // "a magnitude 6.4 earthquake"
+			!(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
+				!measureUnits[lower(toks[i+1])] && !timeUnits[lower(toks[i+1])] &&
+				toks[i+1].Start == t.End+1)) {
 			return true
 		}
 	}
@@ -230,6 +231,10 @@ func init() {
 
 // amountUnits may stand between a number and what follows it ("$4 million
 // above", "5 percent below").
+// scaleWords before a number make it a measure: "a magnitude 6.4
+// earthquake", "a category 4 storm".
+var scaleWords = map[string]bool{"magnitude": true, "category": true, "level": true, "grade": true}
+
 // measureUnits make a number a measure, not a count of things: "40 miles
 // per hour", "six metres".
 var measureUnits = map[string]bool{}

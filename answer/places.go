@@ -153,7 +153,11 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 		// takes effect when it is made.
 		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])]) &&
 			!decidedBefore(toks, i)
-		if strings.ContainsAny(gap, ";:()—–.!?") || clauseOpeners[lower(toks[i])] || purpose {
+		// A time ("4:12") and an abbreviation ("a.m.", "U.S.") end no
+		// clause.
+		inWord := strings.TrimSpace(gap) == ":" && toks[i-1].Number && toks[i].Number ||
+			strings.TrimSpace(gap) == "." && len(toks[i-1].Surface) == 1
+		if strings.ContainsAny(gap, ";:()—–.!?") && !inWord || clauseOpeners[lower(toks[i])] || purpose {
 			out = append(out, toks[start:i])
 			start = i
 		}
