@@ -827,3 +827,15 @@ func TestTimesScalesAndPastEvents(t *testing.T) {
 	wantAnswer(t, ix, "How many people died in the 2009 quake?", "80 people")
 	wantAnswer(t, ix, "When will the airline retire its jets?", "in 2027")
 }
+
+// TestNamesMoneyAndOrigins checks "what is X called" takes the name a
+// sentence gives X, money counts no things ("$38 million for the
+// satellite"), and "launched from" asks where it was done, not an origin.
+func TestNamesMoneyAndOrigins(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "l.txt", Key: "l", Title: "Rocket carries Ardmore's first satellite",
+		Text: "A Skyreach rocket launched Ardmore's first satellite from a site in New Mexico on Saturday.\n\n" +
+			"The satellite, named Heron-1, will monitor crops. Ardmore's space agency paid $41 million for the satellite, its director, Ruth Amadi, said."})
+	wantAnswer(t, ix, "What is the satellite called?", "named Heron-1")
+	wantNotCovered(t, ix, "How many satellites does Ardmore have?", "$41 million is a price")
+	wantAnswer(t, ix, "Where was the satellite launched from?", "New Mexico")
+}

@@ -73,6 +73,12 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.WantsName && !nameNearFocus(p, w.text, w.toks, inQ) {
 		return 0
 	}
+	if p.Naming {
+		if givesName(p, w.toks, inQ) {
+			return 2
+		}
+		return 0
+	}
 	if p.Kind == When && !dateInClause(p, w, inQ) {
 		return 0
 	}
@@ -256,4 +262,24 @@ func namesEvent(p Part, toks []retrieval.Token) bool {
 		}
 	}
 	return true
+}
+
+// givesName reports a concept of the part followed within four words by
+// "named", "called" or "dubbed" and a capitalised word the question does
+// not use: "The satellite, named Aster-1".
+func givesName(p Part, toks []retrieval.Token, inQ func(string) bool) bool {
+	for i := range toks {
+		if !matchesAny(p, toks, i) {
+			continue
+		}
+		for k := i + 1; k+1 < len(toks) && k <= i+4; k++ {
+			switch lower(toks[k]) {
+			case "named", "called", "dubbed":
+				if n := toks[k+1]; n.Capital && !n.Stop && !inQ(n.Term) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }

@@ -81,6 +81,7 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 			// is a share; and "lay off 900 employees" does not say how
 			// many a company has.
 			if isNumber(toks[k]) && (k == 0 || lower(toks[k-1]) != "by" || asksDifference(p)) && !namesNumber(text, toks, k) &&
+				!isMoneyAt(text, toks[k]) && !(k > 0 && amountUnits[lower(toks[k])] && isMoneyAt(text, toks[k-1])) &&
 				!(asksTotal(p) && actedOn(toks, k)) && !(k+1 < len(toks) && lower(toks[k+1]) == "percent") {
 				return true
 			}
@@ -445,4 +446,12 @@ func init() {
 	open opened recruit recruited`) {
 		actionVerbs[w] = true
 	}
+}
+
+// isMoneyAt reports a number written as money ("$38 million"), which
+// counts no satellites.
+func isMoneyAt(text string, t retrieval.Token) bool {
+	before := strings.TrimRight(text[:t.Start], " ")
+	return strings.HasSuffix(before, "$") || strings.HasSuffix(before, "€") || strings.HasSuffix(before, "£") ||
+		strings.HasSuffix(before, "¥")
 }

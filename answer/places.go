@@ -313,10 +313,14 @@ func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
 	return false
 }
 
-// asksOrigin reports a where part that asks where someone is from.
+// asksOrigin reports a where part that asks where someone is from, not
+// where something was done from ("where was the satellite launched from").
 func asksOrigin(p Part) bool {
 	f := strings.Fields(strings.ToLower(p.Text))
-	return len(f) > 0 && f[len(f)-1] == "from"
+	if len(f) == 0 || f[len(f)-1] != "from" {
+		return false
+	}
+	return verbGroupAt(f[1:len(f)-1]) < 0
 }
 
 // givesOrigin reports a name of the part followed, within a few words, by

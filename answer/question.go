@@ -50,6 +50,9 @@ type Part struct {
 	// by a name; AnyName marks those whose kind news names bare ("which
 	// countries"), where the name need not stand near the kind's word.
 	WantsName, AnyName bool
+	// Naming marks "what is X called" parts, answered by the name a
+	// sentence gives X ("The satellite, named Aster-1").
+	Naming bool
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
@@ -337,6 +340,15 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		dateNouns[strings.ToLower(toks[1].Surface)] {
 		used[1] = true
 	}
+	// "What is the satellite called?" asks for a name: "called" is no
+	// word the answer must use ("The satellite, named Aster-1").
+	naming := false
+	if n := len(toks); n > 2 && strings.EqualFold(toks[0].Surface, "what") {
+		if w := strings.ToLower(toks[n-1].Surface); w == "called" || w == "named" {
+			used[n-1] = true
+			naming = true
+		}
+	}
 	// "Tell me about …": the request's verb is no name and no concept.
 	if len(toks) > 0 && requestVerbs[strings.ToLower(toks[0].Surface)] {
 		used[0] = true
@@ -453,6 +465,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 				p.AnyName = true
 			}
 		}
+	}
+	if naming && len(p.Concepts) > 0 {
+		p.Kind, p.Naming = What, true
 	}
 	if k == HowMany || k == HowMuch {
 		p.Focus = focusOf(toks, p.Concepts)
