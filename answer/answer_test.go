@@ -839,3 +839,32 @@ func TestNamesMoneyAndOrigins(t *testing.T) {
 	wantNotCovered(t, ix, "How many satellites does Ardmore have?", "$41 million is a price")
 	wantAnswer(t, ix, "Where was the satellite launched from?", "New Mexico")
 }
+
+// TestPlacesInTheirClause checks a place must stand in the clause of the
+// event asked about ("Voters in Greenfield approved a bond … to build a
+// school" does not place the school), a street is a place, so is "at an
+// elementary school" beside the event, and "a similar failure in April" is
+// another event unless the question asks about any one.
+func TestPlacesInTheirClause(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Greenfield voters approve school bond",
+		Text: "Voters in Greenfield approved a $92 million bond on Tuesday to build a new middle school.\n\n" +
+			"Health officials said a measles outbreak began at an elementary school in late January."})
+	wantNotCovered(t, ix, "Where will the new school be built?", "Greenfield is where the voters are")
+	wantAnswer(t, ix, "Where did the outbreak begin?", "at an elementary school")
+
+	ix = indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Greenfield voters approve school bond",
+		Text: "Voters in Greenfield approved a $92 million bond on Tuesday to build a new middle school.\n\n" +
+			"The new school, to be built on Orchard Road, will open in 2028."})
+	wantAnswer(t, ix, "Where will the new school be built?", "Orchard Road")
+
+	ix = indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Skyward cancels flights after outage",
+		Text: "Skyward Airlines canceled 1,200 flights after a computer outage grounded its fleet.\n\n" +
+			"It was Skyward's second major outage this year; a similar failure in April led to 400 cancellations."})
+	wantNotCovered(t, ix, "When did the outage happen?", "April was another failure")
+	wantAnswer(t, ix, "When did Skyward have a similar failure?", "in April")
+
+	// "a merger" asks about any one, which the earlier one may be.
+	ix = indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Corbel to buy Ledger Foods",
+		Text: "Corbel agreed on Tuesday to buy Ledger Foods.\n\nRegulators blocked a similar merger between two grocers in 2021."})
+	wantAnswer(t, ix, "When did regulators block a merger?", "in 2021")
+}

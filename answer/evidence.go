@@ -10,7 +10,7 @@ import (
 // asks for that is not already in the question: 0 none, 1 some, 2 strong.
 // inQ reports terms the question itself uses.
 func evidence(p Part, w *window, inQ func(string) bool) int {
-	if pastInstance(w.toks, inQ) {
+	if pastInstance(w.toks, inQ) && !asksAnyOne(p) {
 		return 0
 	}
 	switch p.Kind {
@@ -79,7 +79,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		}
 		return 0
 	}
-	if p.Kind == When && !dateInClause(p, w, inQ) {
+	if p.Kind == When && !dateInClause(p, w, inQ) || p.Kind == Where && !asksOrigin(p) && !placeInClause(p, w, inQ) {
 		return 0
 	}
 	if p.Kind == Where && asksOrigin(p) {
@@ -107,7 +107,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case When:
 		return hasDate(toks, inQ)
 	case Where:
-		return hasPlace(toks, inQ)
+		return hasPlace(toks, inQ) || placeNoun(toks) // placeInClause ties a common noun to the event
 	case HowMany:
 		return hasCount(p, text, toks)
 	case HowMuch:
@@ -233,8 +233,9 @@ func namesThing(p Part, toks []retrieval.Token) bool {
 // pastInstance reports a window about an earlier event of the same kind
 // that the question does not ask about: "The last major quake in the
 // region, in 2011, killed 112 people" does not say how many this one
-// killed. It is a marker ("last", "previous") followed within eight words
-// by "in" and a year, neither of which the question uses.
+// killed, nor "a similar failure in April" when this outage came. It is a
+// marker ("last", "previous", "similar") followed within eight words by
+// "in" and a year or month, neither of which the question uses.
 func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 	for i, t := range toks {
 		// "its last 12 jets by 2025" counts what is left, not a past event.
@@ -242,7 +243,7 @@ func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 			continue
 		}
 		for k := i + 1; k < len(toks) && k <= i+8; k++ {
-			if isYear(toks[k]) && lower(toks[k-1]) == "in" && !inQ(toks[k].Term) {
+			if (isYear(toks[k]) || months[lower(toks[k])]) && lower(toks[k-1]) == "in" && !inQ(toks[k].Term) {
 				return true
 			}
 		}
@@ -250,7 +251,7 @@ func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 	return false
 }
 
-var pastMarkers = map[string]bool{"last": true, "previous": true, "earlier": true, "prior": true}
+var pastMarkers = map[string]bool{"last": true, "previous": true, "earlier": true, "prior": true, "similar": true}
 
 // namesEvent reports whether a sentence with a count names the event the
 // part counts ("killed", "hospitalized"): a count of people hospitalized,
@@ -279,6 +280,18 @@ func givesName(p Part, toks []retrieval.Token, inQ func(string) bool) bool {
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// asksAnyOne reports a part that asks about any one of a kind ("when did
+// the FTC block a merger"), which an earlier event may be.
+func asksAnyOne(p Part) bool {
+	f := strings.Fields(strings.ToLower(p.Text))
+	for _, w := range f {
+		if w == "a" || w == "an" || w == "any" {
+			return true
 		}
 	}
 	return false

@@ -76,6 +76,10 @@ func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
 			if prev == "in" || prev == "at" || prev == "from" || prev == "near" || prev == "outside" || prev == "across" {
 				return true
 			}
+			// "on Orchard Road", "on Main Street": a street is a place.
+			if prev == "on" && i+1 < len(toks) && streetWords[lower(toks[i+1])] {
+				return true
+			}
 		}
 		if i+1 < len(toks) {
 			next := lower(toks[i+1])
@@ -96,6 +100,34 @@ func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
 // "after", "since" …); not at commas, which also set off names ("its chief,
 // Tomas Lindqvist, would step down"). A part of names alone is not checked.
 func dateInClause(p Part, w *window, inQ func(string) bool) bool {
+	return kindInClause(p, w, inQ, func(cl []retrieval.Token) bool { return hasDate(cl, inQ) && !anotherPersons(p, cl, inQ) })
+}
+
+// placeInClause is dateInClause for places: in "Voters in Greenfield
+// approved a bond on Tuesday to build a new school", Greenfield is where
+// the voters are, not where the school will be built.
+func placeInClause(p Part, w *window, inQ func(string) bool) bool {
+	return kindInClause(p, w, inQ, func(cl []retrieval.Token) bool { return hasPlace(cl, inQ) || placeNoun(cl) })
+}
+
+// placeNoun reports a place named by a common noun, "at an elementary
+// school", "near a campground": taken only in the clause of the event
+// asked about, and not after "in" ("in a statement").
+func placeNoun(cl []retrieval.Token) bool {
+	for i := 0; i+2 < len(cl); i++ {
+		switch lower(cl[i]) {
+		case "at", "near", "outside", "inside", "behind":
+			if determiners[lower(cl[i+1])] && !cl[i+2].Stop && !cl[i+2].Number {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// kindInClause reports whether a clause for which has holds one of the
+// part's words that are not names; a part of names alone passes.
+func kindInClause(p Part, w *window, inQ func(string) bool, has func([]retrieval.Token) bool) bool {
 	var words []Concept
 	for _, c := range p.Concepts {
 		if !c.Name {
@@ -106,7 +138,7 @@ func dateInClause(p Part, w *window, inQ func(string) bool) bool {
 		return true
 	}
 	for _, cl := range clauses(w.text, w.toks) {
-		if !hasDate(cl, inQ) || anotherPersons(p, cl, inQ) {
+		if !has(cl) {
 			continue
 		}
 		for _, c := range words {
@@ -312,6 +344,9 @@ func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
 	}
 	return false
 }
+
+var streetWords = map[string]bool{"road": true, "street": true, "avenue": true, "boulevard": true, "lane": true,
+	"drive": true, "highway": true, "way": true, "square": true, "parkway": true}
 
 // asksOrigin reports a where part that asks where someone is from, not
 // where something was done from ("where was the satellite launched from").
