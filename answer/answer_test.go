@@ -868,3 +868,22 @@ func TestPlacesInTheirClause(t *testing.T) {
 		Text: "Corbel agreed on Tuesday to buy Ledger Foods.\n\nRegulators blocked a similar merger between two grocers in 2021."})
 	wantAnswer(t, ix, "When did regulators block a merger?", "in 2021")
 }
+
+// TestOtherPartiesAndPremiums checks a number in a sentence about another
+// party ("Ellis … has 38 branches") does not answer for the party asked
+// about, "a premium to its closing price" gives no closing price, and
+// "spoke at a conference" does not say where the conference was while a
+// following sentence's place may.
+func TestOtherPartiesAndPremiums(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "n.txt", Key: "n", Title: "Northmark to buy Ellis Savings",
+		Text: "Northmark Bank agreed on Monday to buy Ellis Savings. The deal values Ellis at $18.50 a share, a 27 percent premium to its closing price on Friday.\n\n" +
+			"Northmark, based in Charlotte, has $21 billion in assets. Ellis, based in Savannah, has 38 branches.\n\n" +
+			"Ellis's chief spoke at a banking conference in May. He said at the Atlanta event that the deal would close next year."})
+	wantNotCovered(t, ix, "How many branches does Northmark have?", "38 are Ellis's")
+	wantAnswer(t, ix, "How many branches does Ellis have?", "38 branches")
+	wantNotCovered(t, ix, "What was Ellis's closing price on Friday?", "only a premium to it")
+	a := ask(t, ix, "Where was the banking conference?")
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "Atlanta") {
+		t.Errorf("status %s; want the Atlanta sentence\n%s", a.Status, a.Answer)
+	}
+}

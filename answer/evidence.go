@@ -61,6 +61,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMany && !namesEvent(p, toks) {
 				continue // "Six people have been hospitalized" counts no one killed
 			}
+			if otherParty(p, w, toks, inQ) {
+				continue // "Ellis … has 38 branches" counts no Northmark branches
+			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's
@@ -107,7 +110,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case When:
 		return hasDate(toks, inQ)
 	case Where:
-		return hasPlace(toks, inQ) || placeNoun(toks) // placeInClause ties a common noun to the event
+		return hasPlace(toks, inQ) || placeNoun(toks, inQ) // placeInClause ties a common noun to the event
 	case HowMany:
 		return hasCount(p, text, toks)
 	case HowMuch:
@@ -295,4 +298,26 @@ func asksAnyOne(p Part) bool {
 		}
 	}
 	return false
+}
+
+// otherParty reports a sentence that names none of the part's names but
+// opens with another name of the article ("Ellis, based in Savannah, has
+// 38 branches"): its numbers are that party's. A sentence that names no
+// one ("It now has 41 million subscribers", "Six people have been
+// hospitalized") may go on about the party asked about.
+func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool) bool {
+	named := false
+	for _, c := range p.Concepts {
+		if c.Name && !dateName(c) {
+			named = true
+			if matches(toks, c) {
+				return false
+			}
+		}
+	}
+	if !named || len(toks) == 0 {
+		return false
+	}
+	t := toks[0]
+	return t.Capital && !t.Stop && !t.Number && !numberWords[lower(t)] && !inQ(t.Term) && w.names[t.Term]
 }

@@ -290,7 +290,8 @@ func comparisonBefore(text string, toks []retrieval.Token, i int) int {
 		if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
 			return -1
 		}
-		if compareWords[lower(toks[k])] {
+		// "a 27 percent premium to its closing price" compares too.
+		if compareWords[lower(toks[k])] || lower(toks[k]) == "to" && k > 0 && (lower(toks[k-1]) == "premium" || lower(toks[k-1]) == "discount") {
 			return k
 		}
 	}

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/storybot/storybot/retrieval"
@@ -105,19 +106,38 @@ func dateInClause(p Part, w *window, inQ func(string) bool) bool {
 
 // placeInClause is dateInClause for places: in "Voters in Greenfield
 // approved a bond on Tuesday to build a new school", Greenfield is where
-// the voters are, not where the school will be built.
+// the voters are, not where the school will be built. In a two-sentence
+// window, a place in a sentence that names nothing asked about goes on
+// about the other ("… spoke at a cybersecurity conference. … he said at
+// the Washington-area event").
 func placeInClause(p Part, w *window, inQ func(string) bool) bool {
-	return kindInClause(p, w, inQ, func(cl []retrieval.Token) bool { return hasPlace(cl, inQ) || placeNoun(cl) })
+	has := func(cl []retrieval.Token) bool { return hasPlace(cl, inQ) || placeNoun(cl, inQ) }
+	if kindInClause(p, w, inQ, has) {
+		return true
+	}
+	if !w.pair {
+		return false
+	}
+	for _, sp := range w.sents {
+		_, toks := w.sentence(sp)
+		if has(toks) && !slices.ContainsFunc(p.Concepts, func(c Concept) bool { return !c.Name && matches(toks, c) }) {
+			return true
+		}
+	}
+	return false
 }
 
 // placeNoun reports a place named by a common noun, "at an elementary
 // school", "near a campground": taken only in the clause of the event
-// asked about, and not after "in" ("in a statement").
-func placeNoun(cl []retrieval.Token) bool {
+// asked about, not after "in" ("in a statement"), and never the thing the
+// question asks the place of ("spoke at a conference" does not say where
+// the conference was).
+func placeNoun(cl []retrieval.Token, inQ func(string) bool) bool {
 	for i := 0; i+2 < len(cl); i++ {
 		switch lower(cl[i]) {
 		case "at", "near", "outside", "inside", "behind":
-			if determiners[lower(cl[i+1])] && !cl[i+2].Stop && !cl[i+2].Number {
+			if determiners[lower(cl[i+1])] && !cl[i+2].Stop && !cl[i+2].Number && !inQ(cl[i+2].Term) &&
+				!(i+3 < len(cl) && inQ(cl[i+3].Term)) {
 				return true
 			}
 		}
