@@ -249,7 +249,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ):
+				headlineTopic(w, c, inQ) && !c.Verb:
 				inCtx += weights[i]
 				named = named || c.Name
 			default:

@@ -72,6 +72,9 @@ type Concept struct {
 	Name bool
 	// Start and End place the concept's words in the question's tokens.
 	Start, End int
+	// Verb marks the verb of the question ("close" in "which branches
+	// will close?"): a headline does not lend it (see headlineTopic).
+	Verb bool
 }
 
 // modifies reports whether c stands right before next in the question, as
@@ -434,6 +437,15 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		used[i] = true
 	}
 	sortConcepts(p.Concepts, toks)
+	// A word right after "will", "can", "have", "be", "been" … is the verb
+	// asked about; after "is" or "was" it may be anything ("are long
+	// commuters").
+	for i := range p.Concepts {
+		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
+			prev := strings.ToLower(toks[st-1].Surface)
+			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being"
+		}
+	}
 	// "Who is the campaign manager?" asks for a person, not a definition:
 	// a definition needs a named subject.
 	if k == Definition {
