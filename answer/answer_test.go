@@ -893,3 +893,14 @@ func TestOtherPartiesAndPremiums(t *testing.T) {
 		t.Errorf("status %s; want the Atlanta sentence\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestRelativesAndMoneyBeforeNouns checks "a sketch by Vermeer that was
+// stolen in 1994" dates the theft of the sketch (the word before "that" is
+// not its subject), and "a $250,000 reward" is an amount.
+func TestRelativesAndMoneyBeforeNouns(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Stolen sketch recovered in Antwerp",
+		Text: "A sketch attributed to Johannes Vermeer that was stolen from the Hallam Museum in 1994 has been recovered, police said.\n\n" +
+			"The museum had offered a $250,000 reward for information."})
+	wantAnswer(t, ix, "When was the sketch stolen?", "in 1994")
+	wantAnswer(t, ix, "How much was the reward?", "$250,000 reward")
+}

@@ -114,7 +114,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case HowMany:
 		return hasCount(p, text, toks)
 	case HowMuch:
-		return hasAmount(toks)
+		return hasAmount(text, toks)
 	case HowLong:
 		return hasDuration(p, text, toks)
 	case Say:

@@ -93,11 +93,14 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 	return false
 }
 
-func hasAmount(toks []retrieval.Token) bool {
+func hasAmount(text string, toks []retrieval.Token) bool {
 	for i, t := range toks {
 		w := lower(t)
 		if w == "million" || w == "billion" || w == "trillion" || w == "percent" || w == "dollars" || w == "euros" || w == "pounds" {
 			return true
+		}
+		if isNumber(t) && isMoneyAt(text, t) {
+			return true // "a $250,000 reward"
 		}
 		// "9,500 students" counts students; it is no amount.
 		if isNumber(t) && t.Start > 0 && (i > 0 && scaleWords[lower(toks[i-1])] || // "a magnitude 6.4 earthquake"

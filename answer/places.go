@@ -313,8 +313,13 @@ func subjectOfOther(p Part, text string, toks []retrieval.Token) bool {
 				continue
 			}
 			// "the combined company, which will be based in Columbus": the
-			// subject is what "which" refers to.
-			if relatives[lower(toks[j])] && j > 0 {
+			// subject is what "which" refers to, the word before its
+			// comma. Without one ("a sketch by Vermeer that was stolen")
+			// the word it refers to is not plain to see.
+			if relatives[lower(toks[j])] {
+				if j == 0 || strings.TrimSpace(text[toks[j-1].End:toks[j].Start]) != "," {
+					continue
+				}
 				j--
 			}
 			s := toks[j]
