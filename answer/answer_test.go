@@ -904,3 +904,20 @@ func TestRelativesAndMoneyBeforeNouns(t *testing.T) {
 	wantAnswer(t, ix, "When was the sketch stolen?", "in 1994")
 	wantAnswer(t, ix, "How much was the reward?", "$250,000 reward")
 }
+
+// TestOtherOfAKindAndTallies checks "Hollis County paid a ransom" does not
+// answer for Dalton County (neither by its last word nor by an earlier
+// mention or the headline), "rose to 412" counts what rose, and
+// "percentage" finds "percent".
+func TestOtherOfAKindAndTallies(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Ransomware attack shuts down Dalton County courts",
+			Text: "A ransomware attack forced Dalton County to shut down its court systems on Monday.\n\n" +
+				"It is the second attack on a county this year; Hollis County paid a $400,000 ransom in March."},
+		retrieval.Document{Source: "f.txt", Key: "f", Title: "Flu hospitalizations hit five-year high",
+			Text: "Flu hospitalizations in Marion rose to 412 last week, the health department said. Only 38 percent of adults had a flu shot."})
+	wantNotCovered(t, ix, "Did Dalton County pay a ransom?", "Hollis County paid one")
+	wantAnswer(t, ix, "How much did Hollis County pay?", "$400,000")
+	wantAnswer(t, ix, "How many flu hospitalizations were there last week?", "rose to 412")
+	wantAnswer(t, ix, "What percentage of adults had a flu shot?", "38 percent")
+}

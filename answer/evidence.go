@@ -157,8 +157,14 @@ func matchAt(toks []retrieval.Token, i int, c Concept) bool { return matchLen(to
 // matchLen returns the length in tokens of the first of c's alternatives
 // that starts at toks[i], or 0 when none does.
 func matchLen(toks []retrieval.Token, i int, c Concept) int {
-	for _, alt := range c.Alts {
+	for ai, alt := range c.Alts {
 		if len(alt) == 0 || i+len(alt) > len(toks) {
+			continue
+		}
+		// A name's last word alone ("County" of "Dalton County") is not
+		// another name's ("Hollis County").
+		if c.Name && ai > 0 && i > 0 && toks[i-1].Capital && !toks[i-1].Stop && !titles[lower(toks[i-1])] &&
+			toks[i-1].End+1 == toks[i].Start {
 			continue
 		}
 		// A name's one word must be written as a name: "Court" for "the

@@ -246,10 +246,10 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
 				inWin += weights[i]
 				named = named || c.Name
-			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
+			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ) && !c.Verb:
+				headlineTopic(w, c, inQ) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)):
 				inCtx += weights[i]
 				named = named || c.Name
 			default:
@@ -358,6 +358,25 @@ func givenName(toks []retrieval.Token, c Concept) string {
 		}
 	}
 	return ""
+}
+
+// namesAnotherOfKind reports a window that names another of the name's
+// kind: "Hollis County paid a ransom" is not about "Dalton County", though
+// the article named Dalton County before.
+func namesAnotherOfKind(w *window, c Concept) bool {
+	full := c.Alts[0]
+	if len(full) < 2 {
+		return false
+	}
+	head := Concept{Alts: [][]string{full[len(full)-1:]}}
+	for i := 1; i < len(w.toks); i++ {
+		prev := w.toks[i-1]
+		if matchAt(w.toks, i, head) && w.toks[i].Capital && prev.Capital && !prev.Stop && prev.End+1 == w.toks[i].Start &&
+			prev.Term != full[len(full)-2] {
+			return true
+		}
+	}
+	return false
 }
 
 // dateName reports a concept that is a weekday or a month ("Monday"): a

@@ -89,6 +89,14 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 		if i+2 < len(toks) && lower(toks[i+1]) == "of" && isNumber(toks[i+2]) {
 			return true
 		}
+		// "Flu hospitalizations rose to 412", "deaths reached 30".
+		for k := i + 1; k+1 < len(toks) && k <= i+6; k++ {
+			if (countVerbs[lower(toks[k])] || lower(toks[k]) == "to" && k > 0 && changeWords[lower(toks[k-1])]) &&
+				isNumber(toks[k+1]) && !isMoneyAt(text, toks[k+1]) &&
+				!(k+2 < len(toks) && lower(toks[k+2]) == "percent") {
+				return true
+			}
+		}
 	}
 	return false
 }
@@ -421,6 +429,10 @@ func hasAge(p Part, text string, toks []retrieval.Token) bool {
 	}
 	return false
 }
+
+// countVerbs lead from the thing counted to its number ("reached 30"), as
+// does "to" after a change ("rose to 412").
+var countVerbs = map[string]bool{"reached": true, "totaled": true, "totalled": true, "topped": true, "hit": true}
 
 // asksTotal reports a part that asks how many a thing has ("how many
 // employees does Brightwave have").

@@ -812,7 +812,7 @@ var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": t
 	"in": true, "on": true, "at": true, "of": true, "like": true}
 
 var adverbs = map[string]bool{"not": true, "never": true, "still": true, "also": true, "already": true, "now": true,
-	"just": true, "then": true}
+	"just": true, "then": true, "most": true, "more": true, "least": true, "less": true, "best": true, "worst": true}
 
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,
 	"their": true, "our": true, "my": true, "your": true, "this": true, "that": true, "these": true, "those": true,

@@ -55,6 +55,7 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"How long was Lindgren trade minister?", []Kind{HowLong}, []string{"how long Lindgren was trade minister"}},
 		{"How effective is the vaccine?", []Kind{HowMuch}, []string{"how effective the vaccine is"}},
 		{"Was anyone in the warehouse?", []Kind{YesNo}, []string{"whether anyone was in the warehouse"}},
+		{"Who is most affected by the flu?", []Kind{Who}, []string{"who is most affected by the flu"}},
 		{"When will Lindqvist step down?", []Kind{When}, []string{"when Lindqvist will step down"}},
 		{"Where is Price from?", []Kind{Where}, []string{"where Price is from"}},
 		{"Tell me about the Corvane breach", []Kind{What}, []string{"anything about the Corvane breach"}},
