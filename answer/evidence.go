@@ -158,7 +158,7 @@ func matchAt(toks []retrieval.Token, i int, c Concept) bool { return matchLen(to
 // that starts at toks[i], or 0 when none does.
 func matchLen(toks []retrieval.Token, i int, c Concept) int {
 	for ai, alt := range c.Alts {
-		if len(alt) == 0 || i+len(alt) > len(toks) {
+		if len(alt) == 0 || i+len(alt) > len(toks) || toks[i].Term != alt[0] {
 			continue
 		}
 		// A name's last word alone ("County" of "Dalton County") is not

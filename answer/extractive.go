@@ -232,6 +232,26 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		weights[i] = e.idf(c.Alts[0])
 		total += weights[i]
 	}
+	// Where each concept stands in each article, found once: windows of
+	// one article share it.
+	type artConcept struct {
+		article string
+		concept int
+	}
+	found := map[artConcept][]int{}
+	inArticle := func(w *window, ci int, c Concept) []int {
+		k := artConcept{w.hit.Article.ID, ci}
+		at, ok := found[k]
+		if !ok {
+			for i := range w.artToks {
+				if matchAt(w.artToks, i, c) {
+					at = append(at, i)
+				}
+			}
+			found[k] = at
+		}
+		return at
+	}
 	var out []candidate
 	for _, w := range wins {
 		var inWin, inCtx float64
@@ -247,7 +267,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				inWin += weights[i]
 				named = named || c.Name
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
-				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c) || personNoun(c) && pronounRef(w, c)),
+				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
 				headlineTopic(w, c, inQ) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)):
 				inCtx += weights[i]
@@ -322,14 +342,7 @@ func otherBearer(w *window, c Concept) bool {
 	if !c.Name || len(c.Alts) != 1 || len(c.Alts[0]) != 1 {
 		return false
 	}
-	main := givenName(w.titleToks, c)
-	if main == "" {
-		main = givenName(w.artToks, c)
-	}
-	if main == "" {
-		return false
-	}
-	found := false
+	var given []string // the capitalised words before each mention
 	for i := range w.toks {
 		if !matchAt(w.toks, i, c) {
 			continue
@@ -338,13 +351,21 @@ func otherBearer(w *window, c Concept) bool {
 			return false
 		}
 		prev := w.toks[i-1]
-		if !prev.Capital || prev.Stop || titles[lower(prev)] || isMonthOrDay(prev) || prev.Term == main ||
+		if !prev.Capital || prev.Stop || titles[lower(prev)] || isMonthOrDay(prev) ||
 			opensSentence(w.text, w.toks, i-1) && !w.names[prev.Term] {
 			return false
 		}
-		found = true
+		given = append(given, prev.Term)
 	}
-	return found
+	if len(given) == 0 {
+		return false
+	}
+	// Only now look for the one meant: most windows never get here.
+	main := givenName(w.titleToks, c)
+	if main == "" {
+		main = givenName(w.artToks, c)
+	}
+	return main != "" && !slices.Contains(given, main)
 }
 
 // givenName returns the term of the capitalised word right before the
@@ -542,8 +563,12 @@ func disclaims(text string) bool {
 // namedNearby reports whether a role concept the window lacks ("mayor")
 // stands, somewhere in the article, in apposition with a name the window
 // uses — "Mayor Alicia Fernández", "the harbor master, Colm Brady", "Colm
-// Brady, the harbor master" — so the window speaks of that person.
-func namedNearby(w *window, c Concept) bool {
+// Brady, the harbor master" — so the window speaks of that person. at
+// holds where c stands in the article.
+func namedNearby(w *window, c Concept, at []int) bool {
+	if len(at) == 0 {
+		return false
+	}
 	inWin := map[string]bool{}
 	for _, t := range w.toks {
 		if t.Capital && !t.Stop {
@@ -557,10 +582,7 @@ func namedNearby(w *window, c Concept) bool {
 	toks := w.artToks
 	isName := func(k int) bool { return k >= 0 && k < len(toks) && toks[k].Capital && inWin[toks[k].Term] }
 	gap := func(a, b int) string { return strings.TrimSpace(text[toks[a].End:toks[b].Start]) }
-	for i := range toks {
-		if !matchAt(toks, i, c) {
-			continue
-		}
+	for _, i := range at {
 		end := i + matchLen(toks, i, c) - 1
 		// Role, then name: "Mayor Alicia Fernández", "the harbor master, Colm Brady".
 		if k := end + 1; k < len(toks) && (gap(end, k) == "" || gap(end, k) == ",") && (isName(k) || (isName(k+1) && toks[k].Capital)) {
