@@ -757,7 +757,7 @@ func verbGroupAt(rest []string) int {
 	for i, w := range rest {
 		if i > 0 {
 			prev := rest[i-1]
-			if determiners[prev] || strings.HasSuffix(prev, "'s") || strings.HasSuffix(prev, "’s") || strings.HasSuffix(prev, "s'") {
+			if determiners[prev] || possessive(prev) {
 				continue
 			}
 		}
