@@ -312,6 +312,33 @@ func asksAnyOne(p Part) bool {
 // one ("It now has 41 million subscribers", "Six people have been
 // hospitalized") may go on about the party asked about.
 func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool) bool {
+	if len(toks) == 0 || !missesNames(p, toks) {
+		return false
+	}
+	t := toks[0]
+	return t.Capital && !t.Stop && !t.Number && !numberWords[lower(t)] && !inQ(t.Term) && w.names[t.Term]
+}
+
+// wordsAt returns where the part's concepts that are no names stand in
+// toks.
+func wordsAt(p Part, toks []retrieval.Token) []int {
+	var at []int
+	for _, c := range p.Concepts {
+		if c.Name {
+			continue
+		}
+		for i := range toks {
+			if matchAt(toks, i, c) {
+				at = append(at, i)
+			}
+		}
+	}
+	return at
+}
+
+// missesNames reports whether the part names someone (a weekday is no
+// one) and toks name none of them.
+func missesNames(p Part, toks []retrieval.Token) bool {
 	named := false
 	for _, c := range p.Concepts {
 		if c.Name && !dateName(c) {
@@ -321,9 +348,5 @@ func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool
 			}
 		}
 	}
-	if !named || len(toks) == 0 {
-		return false
-	}
-	t := toks[0]
-	return t.Capital && !t.Stop && !t.Number && !numberWords[lower(t)] && !inQ(t.Term) && w.names[t.Term]
+	return named
 }

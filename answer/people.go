@@ -400,28 +400,20 @@ var doSupport = map[string]bool{"did": true, "does": true, "do": true, "will": t
 // name the question does not use: "fined £104 million by the regulator
 // Ofwat", "was hired by Mayor Ruiz".
 func agentAfterBy(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
-	for _, c := range p.Concepts {
-		if c.Name {
-			continue
-		}
-		for i := range toks {
-			if !matchAt(toks, i, c) {
-				continue
-			}
-			for k := i + 1; k < len(toks) && k <= i+6; k++ {
-				if !joined(text, toks, k-1) {
-					break
-				}
-				if lower(toks[k]) != "by" {
-					continue
-				}
-				for j := k + 1; j < len(toks) && j <= k+4; j++ {
-					if t := toks[j]; t.Capital && !t.Stop && !inQ(t.Term) && !isMonthOrDay(t) {
-						return true
-					}
-				}
+	for _, i := range wordsAt(p, toks) {
+		for k := i + 1; k < len(toks) && k <= i+6; k++ {
+			if !joined(text, toks, k-1) {
 				break
 			}
+			if lower(toks[k]) != "by" {
+				continue
+			}
+			for j := k + 1; j < len(toks) && j <= k+4; j++ {
+				if t := toks[j]; t.Capital && !t.Stop && !inQ(t.Term) && !isMonthOrDay(t) {
+					return true
+				}
+			}
+			break
 		}
 	}
 	return false

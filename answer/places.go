@@ -176,16 +176,7 @@ func kindInClause(p Part, w *window, inQ func(string) bool, has func([]retrieval
 // pleaded guilty in January and was sentenced to three years" dates
 // Marsh's sentence.
 func anotherPersons(p Part, cl []retrieval.Token, inQ func(string) bool) bool {
-	named := false
-	for _, c := range p.Concepts {
-		if c.Name && !dateName(c) {
-			named = true
-			if matches(cl, c) {
-				return false
-			}
-		}
-	}
-	return named && hasPerson(cl, inQ)
+	return missesNames(p, cl) && hasPerson(cl, inQ)
 }
 
 // clauseOpeners are words that start a new clause.
@@ -356,15 +347,10 @@ func endsAt(toks []retrieval.Token, i int, c Concept) bool {
 // dateBeforeSubject reports a date right before a concept of the part that
 // is no name, as in "Sunday's semifinal" or "the May 3 hearing".
 func dateBeforeSubject(p Part, text string, toks []retrieval.Token) bool {
-	for _, c := range p.Concepts {
-		if c.Name {
-			continue
-		}
-		for i := 1; i < len(toks); i++ {
-			if matchAt(toks, i, c) && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || isNumber(toks[i-1]) && i > 1 && isMonthOrDay(toks[i-2])) &&
-				joined(text, toks, i-1) {
-				return true
-			}
+	for _, i := range wordsAt(p, toks) {
+		if i > 0 && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || isNumber(toks[i-1]) && i > 1 && isMonthOrDay(toks[i-2])) &&
+			joined(text, toks, i-1) {
+			return true
 		}
 	}
 	return false

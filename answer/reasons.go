@@ -28,25 +28,17 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 			return 2
 		}
 	}
-	for _, c := range p.Concepts {
-		if c.Name {
-			continue
-		}
-		for i := range toks {
-			if !matchAt(toks, i, c) {
-				continue
+	for _, i := range wordsAt(p, toks) {
+		// A purpose clause soon after the action: "hired … last summer
+		// to help protect", "leaving to spend".
+		for k := i + 1; k+1 < len(toks) && k <= i+7; k++ {
+			if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
+				break
 			}
-			// A purpose clause soon after the action: "hired … last summer
-			// to help protect", "leaving to spend".
-			for k := i + 1; k+1 < len(toks) && k <= i+7; k++ {
-				if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
-					break
-				}
-				// "lowered its forecast to between …" names a target, not a purpose.
-				if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) &&
-					(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) {
-					return 2
-				}
+			// "lowered its forecast to between …" names a target, not a purpose.
+			if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) &&
+				(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) {
+				return 2
 			}
 		}
 	}
