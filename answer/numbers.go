@@ -438,6 +438,9 @@ var countVerbs = map[string]bool{"reached": true, "totaled": true, "totalled": t
 // employees does Brightwave have").
 func asksTotal(p Part) bool {
 	f := strings.Fields(strings.ToLower(p.Text))
+	if len(f) == 0 {
+		return false
+	}
 	last := f[len(f)-1]
 	return last == "have" || last == "has" || last == "had"
 }
