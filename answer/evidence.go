@@ -297,7 +297,7 @@ func givesName(p Part, toks []retrieval.Token, inQ func(string) bool) bool {
 // asksAnyOne reports a part that asks about any one of a kind ("when did
 // the FTC block a merger"), which an earlier event may be.
 func asksAnyOne(p Part) bool {
-	f := strings.Fields(strings.ToLower(p.Text))
+	f := strings.Fields(strings.ToLower(p.Asked))
 	for _, w := range f {
 		if w == "a" || w == "an" || w == "any" {
 			return true

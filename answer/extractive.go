@@ -838,7 +838,7 @@ func isSpeaker(p Part, i int) bool {
 	if p.Kind != Say || !p.Concepts[i].Name {
 		return false
 	}
-	if l := p.Concepts[i].Label; strings.Contains(p.Text, l+"'s") || strings.Contains(p.Text, l+"’s") {
+	if l := p.Concepts[i].Label; strings.Contains(p.Asked, l+"'s") || strings.Contains(p.Asked, l+"’s") {
 		return false // "what did Delaney's lawyer say": the lawyer speaks
 	}
 	if v := sayConcept(p); v >= 0 {

@@ -193,7 +193,7 @@ var compareWords = map[string]bool{"over": true, "above": true, "below": true, "
 // not answer how much the shares closed at. A comparison the question makes
 // itself ("how much over budget") does not count.
 func comparedAway(p Part, text string, toks []retrieval.Token) bool {
-	asked := strings.Fields(strings.ToLower(p.Text))
+	asked := strings.Fields(strings.ToLower(p.Asked))
 	for _, c := range p.Concepts {
 		if c.Name || timeWord(c.Label) {
 			continue
@@ -221,7 +221,7 @@ func comparedAway(p Part, text string, toks []retrieval.Token) bool {
 // difference: it uses a change word, or "by" ("how many votes did she win
 // by").
 func asksDifference(p Part) bool {
-	for _, w := range strings.Fields(strings.ToLower(p.Text)) {
+	for _, w := range strings.Fields(strings.ToLower(p.Asked)) {
 		if changeWords[w] || w == "by" || w == "margin" {
 			return true
 		}
@@ -398,7 +398,7 @@ func init() {
 
 // asksAge reports a "how old" part.
 func asksAge(p Part) bool {
-	f := strings.Fields(strings.ToLower(p.Text))
+	f := strings.Fields(strings.ToLower(p.Asked))
 	return len(f) > 1 && f[0] == "how" && f[1] == "old"
 }
 
@@ -437,7 +437,7 @@ var countVerbs = map[string]bool{"reached": true, "totaled": true, "totalled": t
 // asksTotal reports a part that asks how many a thing has ("how many
 // employees does Brightwave have").
 func asksTotal(p Part) bool {
-	f := strings.Fields(strings.ToLower(p.Text))
+	f := strings.Fields(strings.ToLower(p.Asked))
 	if len(f) == 0 {
 		return false
 	}

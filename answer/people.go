@@ -342,7 +342,7 @@ func nameEndsAt(text string, toks []retrieval.Token, i int, c Concept) bool {
 // Lund" says who defeated Lund, not whom Lund defeated. X counts as the
 // doer when it comes before the verb, or after "by" ("was defeated by X").
 func doneToAsker(p Part, toks []retrieval.Token) int {
-	f := strings.Fields(strings.ToLower(p.Text))
+	f := strings.Fields(strings.ToLower(p.Asked))
 	if len(f) < 4 || f[0] != "who" && f[0] != "whom" || !doSupport[f[1]] {
 		return -1
 	}

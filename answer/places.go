@@ -362,7 +362,7 @@ var streetWords = map[string]bool{"road": true, "street": true, "avenue": true, 
 // asksOrigin reports a where part that asks where someone is from, not
 // where something was done from ("where was the satellite launched from").
 func asksOrigin(p Part) bool {
-	f := strings.Fields(strings.ToLower(p.Text))
+	f := strings.Fields(strings.ToLower(p.Asked))
 	if len(f) == 0 || f[len(f)-1] != "from" {
 		return false
 	}

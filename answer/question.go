@@ -40,7 +40,10 @@ type Question struct {
 // resign?" has two).
 type Part struct {
 	// Text is the part in plain words, as the not-covered list shows it.
-	Text     string
+	Text string
+	// Asked is the part in the asker's words, lowercased at its start and
+	// with no closing punctuation, for the rules that read its wording.
+	Asked    string
 	Kind     Kind
 	Concepts []Concept
 	// Focus is the concept a count or amount must attach to ("employees"
@@ -124,7 +127,8 @@ func Analyze(q string, th *retrieval.Thesaurus) Question {
 			if len(kinds) > 1 {
 				// "when and where did it happen" → "when did it happen".
 				f := strings.Fields(text)
-				p.Text = indirect(plain(kindWord(k) + " " + strings.Join(f[3:], " ")))
+				p.Asked = plain(kindWord(k) + " " + strings.Join(f[3:], " "))
+				p.Text = indirect(p.Asked)
 			}
 			out.Parts = append(out.Parts, p)
 		}
@@ -320,7 +324,8 @@ func kindWord(k Kind) string {
 }
 
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
-	p := Part{Text: indirect(plain(text)), Kind: k, Focus: -1}
+	p := Part{Asked: plain(text), Kind: k, Focus: -1}
+	p.Text = indirect(p.Asked)
 	if topic, ok := aboutRequest(p.Text); ok {
 		p.Text = "anything about " + topic
 	}
@@ -653,13 +658,14 @@ func FollowUp(q Question, history []string, th *retrieval.Thesaurus) Question {
 // when the verb after the subject is plain to see (a participle, "be",
 // "been") or, with "be", when there is none ("what was the turnout").
 // A part whose question word is its subject ("who was convicted") is in
-// order already; do-support ("when did the fire start") and anything
-// unclear stay as asked.
+// order already. Do-support loses its "did" or "does" to the verb ("when
+// the fire started", see verbAfterSubject); anything unclear stays as
+// asked.
 func indirect(text string) string {
 	f := strings.Fields(text)
 	a := -1
 	for i, w := range f[:min(len(f), 6)] {
-		if inverting[w] {
+		if inverting[w] || doForms[w] {
 			a = i
 			break
 		}
@@ -678,7 +684,29 @@ func indirect(text string) string {
 	} else {
 		out = append(out, f[:a]...)
 	}
+	subj, verb, found := verbAfterSubject(rest)
 	switch {
+	case doForms[aux]:
+		// "when did the strike end" → "when the strike ended"; "why did
+		// the mayor not attend" → "why the mayor did not attend".
+		if !found {
+			return text
+		}
+		if subj < verb {
+			out = append(out, rest[:subj]...)
+			out = append(out, aux)
+			return strings.Join(append(out, rest[subj:]...), " ")
+		}
+		out = append(out, rest[:verb]...)
+		switch aux {
+		case "did":
+			out = append(out, pastTense(rest[verb]))
+		case "does":
+			out = append(out, thirdPerson(rest[verb]))
+		default:
+			out = append(out, rest[verb])
+		}
+		out = append(out, rest[verb+1:]...)
 	case v == 0:
 		return text // "who was convicted …": the question word is the subject
 	case v > 0:
@@ -710,6 +738,11 @@ func indirect(text string) string {
 		out = append(out, rest[:end]...)
 		out = append(out, aux)
 		out = append(out, rest[end:]...)
+	case !beForms[aux] && v < 0 && found && verb > 0:
+		// "when will the ward close" → "when the ward will close".
+		out = append(out, rest[:subj]...)
+		out = append(out, aux)
+		out = append(out, rest[subj:]...)
 	case beForms[aux]:
 		// "is the bridge safe" → "whether the bridge is safe": the subject
 		// is a name, or runs from its determiner to the next determiner
@@ -731,6 +764,8 @@ func indirect(text string) string {
 var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
 	"had": true, "will": true, "would": true, "can": true, "could": true, "should": true, "may": true,
 	"might": true, "must": true, "shall": true}
+
+var doForms = map[string]bool{"do": true, "does": true, "did": true}
 
 var beForms = map[string]bool{"is": true, "are": true, "was": true, "were": true}
 
@@ -812,6 +847,7 @@ var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": t
 	"in": true, "on": true, "at": true, "of": true, "like": true}
 
 var adverbs = map[string]bool{"not": true, "never": true, "still": true, "also": true, "already": true, "now": true,
+	"ever": true, "finally": true, "first": true, "officially": true, "formally": true, "actually": true, "really": true,
 	"just": true, "then": true, "most": true, "more": true, "least": true, "less": true, "best": true, "worst": true}
 
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,

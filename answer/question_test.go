@@ -17,26 +17,26 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Who replaced the CFO?", []Kind{Who}, []string{"who replaced the CFO"}},
 		{"Who is Jane Doe?", []Kind{Definition}, []string{"who Jane Doe is"}},
 		{"Who is the Northgate spokesperson?", []Kind{Who}, []string{"who the Northgate spokesperson is"}},
-		{"When did the strike end?", []Kind{When}, []string{"when did the strike end"}},
+		{"When did the strike end?", []Kind{When}, []string{"when the strike ended"}},
 		{"What year was the bridge built?", []Kind{When}, []string{"what year the bridge was built"}},
-		{"Where did the fire start?", []Kind{Where}, []string{"where did the fire start"}},
+		{"Where did the fire start?", []Kind{Where}, []string{"where the fire started"}},
 		{"How many people were hurt?", []Kind{HowMany}, []string{"how many people were hurt"}},
-		{"How much did the city pay?", []Kind{HowMuch}, []string{"how much did the city pay"}},
-		{"How long did the trial last?", []Kind{HowLong}, []string{"how long did the trial last"}},
-		{"Why did the senator resign?", []Kind{Why}, []string{"why did the senator resign"}},
-		{"What did the governor say about the vote?", []Kind{Say}, []string{"what did the governor say about the vote"}},
-		{"How did the union respond?", []Kind{Say}, []string{"how did the union respond"}},
-		{"Did the company apologise?", []Kind{YesNo}, []string{"whether the company apologise"}},
+		{"How much did the city pay?", []Kind{HowMuch}, []string{"how much the city paid"}},
+		{"How long did the trial last?", []Kind{HowLong}, []string{"how long the trial lasted"}},
+		{"Why did the senator resign?", []Kind{Why}, []string{"why the senator resigned"}},
+		{"What did the governor say about the vote?", []Kind{Say}, []string{"what the governor said about the vote"}},
+		{"How did the union respond?", []Kind{Say}, []string{"how the union responded"}},
+		{"Did the company apologise?", []Kind{YesNo}, []string{"whether the company apologised"}},
 		{"What is the budget for schools?", []Kind{HowMuch}, []string{"what the budget for schools is"}},
 		{"What was Cobalt's closing price on Tuesday?", []Kind{HowMuch}, []string{"what Cobalt's closing price on Tuesday was"}},
 		{"What is the plan for schools?", []Kind{What}, []string{"what the plan for schools is"}},
-		{"What share of the vote did she win?", []Kind{What}, []string{"what share of the vote did she win"}},
+		{"What share of the vote did she win?", []Kind{What}, []string{"what share of the vote she won"}},
 		{"What was the turnout in Ashby?", []Kind{HowMuch}, []string{"what the turnout in Ashby was"}},
-		{"What price did the city pay?", []Kind{HowMuch}, []string{"what price did the city pay"}},
+		{"What price did the city pay?", []Kind{HowMuch}, []string{"what price the city paid"}},
 		{"What happened to the sales tax plan?", []Kind{What}, []string{"what happened to the sales tax plan"}},
-		{"Who replaced Baker, and why did he resign?", []Kind{Who, Why}, []string{"who replaced Baker", "why did he resign"}},
-		{"Who won the race; how many votes did she get?", []Kind{Who, HowMany}, []string{"who won the race", "how many votes did she get"}},
-		{"When and where did the crash happen?", []Kind{When, Where}, []string{"when did the crash happen", "where did the crash happen"}},
+		{"Who replaced Baker, and why did he resign?", []Kind{Who, Why}, []string{"who replaced Baker", "why he resigned"}},
+		{"Who won the race; how many votes did she get?", []Kind{Who, HowMany}, []string{"who won the race", "how many votes she got"}},
+		{"When and where did the crash happen?", []Kind{When, Where}, []string{"when the crash happened", "where the crash happened"}},
 		{"Tom and Jerry met when?", []Kind{What}, []string{"Tom and Jerry met when"}},
 		// Indirect wording, for "the sources do not say …".
 		{"Where was the semifinal played?", []Kind{Where}, []string{"where the semifinal was played"}},
@@ -62,13 +62,30 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"What's the latest on the bridge collapse?", []Kind{What}, []string{"anything about the bridge collapse"}},
 		{"Any news on the Ashby fire?", []Kind{What}, []string{"anything about the Ashby fire"}},
 		{"How many suspects are still being sought?", []Kind{HowMany}, []string{"how many suspects are still being sought"}},
-		{"What did Ruiz die of?", []Kind{Why}, []string{"what did Ruiz die of"}},
+		{"What did Ruiz die of?", []Kind{Why}, []string{"what Ruiz died of"}},
 		{"Who was behind the attack?", []Kind{Who}, []string{"who was behind the attack"}},
 		{"How old is Brandt?", []Kind{HowMuch}, []string{"how old Brandt is"}},
-		{"When will the ward close?", []Kind{When}, []string{"when will the ward close"}},
+		{"When will the ward close?", []Kind{When}, []string{"when the ward will close"}},
 		{"Is the bridge safe?", []Kind{YesNo}, []string{"whether the bridge is safe"}},
 		{"Is Okafor the new mayor?", []Kind{YesNo}, []string{"whether Okafor is the new mayor"}},
 		{"Is the mayor a Democrat?", []Kind{YesNo}, []string{"whether the mayor is a Democrat"}},
+		// Do-support gives its tense to the verb after the subject.
+		{"When did the chlorine leak start?", []Kind{When}, []string{"when the chlorine leak started"}},
+		{"Does the company plan to notify customers?", []Kind{YesNo}, []string{"whether the company plans to notify customers"}},
+		{"Where do the Gulls play now?", []Kind{Where}, []string{"where the Gulls play now"}},
+		{"How many employees did Quillpay lay off?", []Kind{HowMany}, []string{"how many employees Quillpay laid off"}},
+		{"Did the storm cause damage?", []Kind{YesNo}, []string{"whether the storm caused damage"}},
+		{"Why did the mayor not attend?", []Kind{Why}, []string{"why the mayor did not attend"}},
+		{"When did the company rebrand?", []Kind{When}, []string{"when the company rebranded"}},
+		{"Did the court fine Kestrel?", []Kind{YesNo}, []string{"whether the court fined Kestrel"}},
+		{"What did Osei's lawyer say?", []Kind{Say}, []string{"what Osei's lawyer said"}},
+		{"When did the Harbor City council approve the stadium?", []Kind{When}, []string{"when the Harbor City council approved the stadium"}},
+		{"Did the price of oil rise?", []Kind{YesNo}, []string{"whether the price of oil rose"}},
+		{"Did the team stop play?", []Kind{YesNo}, []string{"whether the team stopped play"}},
+		{"When does the new law take effect?", []Kind{When}, []string{"when the new law takes effect"}},
+		{"Did voters approve the bond?", []Kind{YesNo}, []string{"whether voters approved the bond"}},
+		{"Did the storm damage homes?", []Kind{YesNo}, []string{"whether the storm damaged homes"}},
+		{"Did the mayor of Ashby resign?", []Kind{YesNo}, []string{"whether the mayor of Ashby resigned"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
@@ -138,5 +155,23 @@ func TestFollowUpCarriesNames(t *testing.T) {
 	q := FollowUp(Analyze("and when did he leave?", th), []string{"Who is Jane Doe?"}, th)
 	if len(q.Parts[0].Context) == 0 || q.Parts[0].Context[0].Label != "Jane Doe" {
 		t.Fatalf("follow-up lost the subject: %+v", q.Parts[0].Context)
+	}
+}
+
+func TestInflect(t *testing.T) {
+	past := map[string]string{"stop": "stopped", "plan": "planned", "visit": "visited", "admit": "admitted",
+		"apply": "applied", "play": "played", "close": "closed", "go": "went", "lay": "laid", "open": "opened",
+		"rebrand": "rebranded", "fix": "fixed", "pay": "paid", "quit": "quit"}
+	for base, want := range past {
+		if got := pastTense(base); got != want {
+			t.Errorf("pastTense(%q) = %q, want %q", base, got, want)
+		}
+	}
+	third := map[string]string{"plan": "plans", "fix": "fixes", "watch": "watches", "carry": "carries",
+		"have": "has", "go": "goes", "pay": "pays", "push": "pushes"}
+	for base, want := range third {
+		if got := thirdPerson(base); got != want {
+			t.Errorf("thirdPerson(%q) = %q, want %q", base, got, want)
+		}
 	}
 }

@@ -188,12 +188,12 @@ func TestUnverifiedClaimsAreDropped(t *testing.T) {
 		claim      answer.Claim
 		notCovered []string
 	}{
-		{"passage not supplied", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: []int{7}}, []string{"when did Mick Baccio resign"}},
-		{"no passage", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: nil}, []string{"when did Mick Baccio resign"}},
-		{"wrong number", answer.Claim{Text: "Mick Baccio resigned on Tuesday after 18 months.", Passages: []int{1}}, []string{"when did Mick Baccio resign"}},
-		{"wrong name", answer.Claim{Text: "Mick Baccio resigned on Tuesday, Priya Raman said.", Passages: []int{1}}, []string{"when did Mick Baccio resign"}},
-		{"wrong day", answer.Claim{Text: "Mick Baccio resigned on Friday.", Passages: []int{1}}, []string{"when did Mick Baccio resign"}},
-		{"right fact, wrong passage", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: []int{3}}, []string{"when did Mick Baccio resign"}},
+		{"passage not supplied", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: []int{7}}, []string{"when Mick Baccio resigned"}},
+		{"no passage", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: nil}, []string{"when Mick Baccio resigned"}},
+		{"wrong number", answer.Claim{Text: "Mick Baccio resigned on Tuesday after 18 months.", Passages: []int{1}}, []string{"when Mick Baccio resigned"}},
+		{"wrong name", answer.Claim{Text: "Mick Baccio resigned on Tuesday, Priya Raman said.", Passages: []int{1}}, []string{"when Mick Baccio resigned"}},
+		{"wrong day", answer.Claim{Text: "Mick Baccio resigned on Friday.", Passages: []int{1}}, []string{"when Mick Baccio resigned"}},
+		{"right fact, wrong passage", answer.Claim{Text: "Mick Baccio resigned on Tuesday.", Passages: []int{3}}, []string{"when Mick Baccio resigned"}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -1,0 +1,243 @@
+package answer
+
+import (
+	"strings"
+	"unicode"
+)
+
+// Questions with do-support ("when did the strike end") and questions
+// whose subject is a plain noun phrase ("when will the ward close") are put
+// in indirect order by finding the main verb after the subject and, for
+// "did" and "does", inflecting it: "when the strike ended", "whether the
+// company plans to …". English verbs are regular but for a closed list,
+// which irregularPast holds; newsVerbs holds common base forms, to tell the
+// verb among the words after a subject such as "the chlorine leak".
+
+// irregularPast maps the base form of every irregular verb a news question
+// is likely to use to its past tense.
+var irregularPast = map[string]string{}
+
+// newsVerbs are common base forms; nounToo marks the ones that are as often
+// nouns ("damage", "cost", "report").
+var newsVerbs = map[string]bool{}
+
+func init() {
+	pairs := strings.Fields(`arise arose awake awoke be was bear bore beat beat become became begin began bend bent
+	bet bet bid bid bind bound bite bit bleed bled blow blew break broke breed bred bring brought broadcast broadcast
+	build built burn burned burst burst buy bought cast cast catch caught choose chose cling clung come came cost cost
+	creep crept cut cut deal dealt dig dug do did draw drew drink drank drive drove eat ate fall fell feed fed feel
+	felt fight fought find found flee fled fly flew forbid forbade forecast forecast foresee foresaw forget forgot
+	forgive forgave freeze froze get got give gave go went grind ground grow grew hang hung have had hear heard hide
+	hid hit hit hold held hurt hurt keep kept kneel knelt know knew lay laid lead led lean leaned leap leapt learn
+	learned leave left lend lent let let lie lay light lit lose lost make made mean meant meet met mislead misled
+	mistake mistook overcome overcame overhear overheard override overrode oversee oversaw overtake overtook
+	overthrow overthrew pay paid plead pleaded prove proved put put quit quit read read rebuild rebuilt redo redid
+	rid rid ride rode ring rang rise rose run ran say said see saw seek sought sell sold send sent set set shake shook
+	shed shed shine shone shoot shot show showed shrink shrank shut shut sing sang sink sank sit sat sleep slept slide
+	slid speak spoke speed sped spend spent spin spun split split spread spread spring sprang stand stood steal stole
+	stick stuck sting stung stink stank strike struck strive strove swear swore sweep swept swim swam swing swung
+	take took teach taught tear tore tell told think thought throw threw thrust thrust understand understood
+	undergo underwent undertake undertook undo undid upset upset wake woke wear wore weave wove weep wept win won
+	wind wound withdraw withdrew withhold withheld withstand withstood wring wrung write wrote`)
+	for i := 0; i+1 < len(pairs); i += 2 {
+		irregularPast[pairs[i]] = pairs[i+1]
+		newsVerbs[pairs[i]] = true
+	}
+	for _, w := range strings.Fields(`accept accuse achieve acquire act add address admit adopt affect agree aim allow
+	announce apologise apologize appeal appear apply appoint approve argue arrest arrive ask assess attend avoid award
+	ban block blame borrow buy call cancel care carry cause celebrate change charge cheat claim clear close collapse
+	collect comment commit compare compete complain complete confirm consider contain continue contribute convict
+	cooperate cover crash create criticise criticize cross damage decide decline defeat defend delay deliver deny
+	depart describe destroy detain die disappear discover discuss dismiss dispute donate drop earn elect emerge end
+	enter escape evacuate exist expand expect explain explode extend face fail fight file finish fire flood focus
+	force fund gain grant happen help hire hope identify ignore improve include increase injure insist intend
+	introduce investigate invite involve join judge jump kill land last launch leak learn like limit list live look
+	manage marry merge miss move name need negotiate nominate notice notify object obtain occur offer open operate
+	order organise organize own pass perform plan play plead plunge post postpone prepare present prevent produce
+	promise propose protect protest provide publish pull purchase push qualify question raise reach react receive
+	recognise recognize recommend record recover reduce refuse reject release rely remain remove repair replace reply
+	require rescue resign respond rest restore retire return reveal review rule sack save score seize serve settle
+	sign solve start stay step stop struggle sue suffer suggest support surrender survive suspend switch target
+	testify threaten touch trade train transfer travel treat try turn unveil urge use vanish visit vote wait walk
+	want warn watch withdraw work worry`) {
+		newsVerbs[w] = true
+	}
+	for _, w := range strings.Fields(`cost cut set light lie hit bid deal spread split cast show damage fund plan vote
+	fire file list name order post question record release report rest rule score sign step trade train treat watch
+	work charge leak target review change increase land last end start judge object present protest purchase repair
+	support transfer travel turn walk want fight drop crash flood use need hope appeal award ban block claim
+	comment cover delay dispute face force help issue look offer pass promise raise rescue return search strike
+	attack visit wait worry`) {
+		newsVerbs[w] = true
+		nounToo[w] = true
+	}
+}
+
+// nounToo are newsVerbs that are often nouns too. Among the words after a
+// subject the first plain verb is the verb ("did the state pension fund
+// lose money", "did the team stop play"); with none, the last of these
+// ("did the chlorine leak start").
+var nounToo = map[string]bool{}
+
+// pastTense returns the past tense of a verb's base form.
+func pastTense(v string) string {
+	if p, ok := irregularPast[v]; ok {
+		return p
+	}
+	switch n := len(v); {
+	case strings.HasSuffix(v, "e"):
+		return v + "d"
+	case n > 1 && strings.HasSuffix(v, "y") && !isVowel(rune(v[n-2])):
+		return v[:n-1] + "ied"
+	case doublesFinal(v):
+		return v + v[len(v)-1:] + "ed"
+	}
+	return v + "ed"
+}
+
+// thirdPerson returns the present tense of a verb's base form for he, she
+// or it.
+func thirdPerson(v string) string {
+	switch n := len(v); {
+	case v == "have":
+		return "has"
+	case v == "be":
+		return "is"
+	case n > 1 && strings.HasSuffix(v, "y") && !isVowel(rune(v[n-2])):
+		return v[:n-1] + "ies"
+	case strings.HasSuffix(v, "s"), strings.HasSuffix(v, "x"), strings.HasSuffix(v, "z"),
+		strings.HasSuffix(v, "ch"), strings.HasSuffix(v, "sh"), strings.HasSuffix(v, "o"):
+		return v + "es"
+	}
+	return v + "s"
+}
+
+// doublesFinal reports whether a verb doubles its last consonant before
+// "-ed": a one-syllable verb ending consonant, vowel, consonant ("stop",
+// "plan"), and the longer verbs stressed on their last syllable.
+func doublesFinal(v string) bool {
+	if stressedLast[v] {
+		return true
+	}
+	n := len(v)
+	if n < 3 || strings.ContainsRune("wxy", rune(v[n-1])) {
+		return false
+	}
+	if isVowel(rune(v[n-1])) || !isVowel(rune(v[n-2])) || isVowel(rune(v[n-3])) {
+		return false
+	}
+	syllables := 0
+	for i, r := range v {
+		if isVowel(r) && (i == 0 || !isVowel(rune(v[i-1]))) {
+			syllables++
+		}
+	}
+	return syllables == 1
+}
+
+var stressedLast = map[string]bool{"admit": true, "commit": true, "occur": true, "refer": true, "prefer": true,
+	"permit": true, "submit": true, "omit": true, "regret": true, "control": true, "patrol": true, "compel": true,
+	"expel": true, "propel": true, "transfer": true, "equip": true, "confer": true, "deter": true, "incur": true,
+	"rebel": true, "acquit": true, "recur": true, "defer": true, "infer": true, "emit": true, "transmit": true}
+
+func isVowel(r rune) bool { return strings.ContainsRune("aeiou", r) }
+
+// verbAfterSubject finds, in the words after an inverted auxiliary, where
+// the subject ends and where its verb stands (adverbs may come between:
+// "did she ever say"); ok is false when either is unclear. A pronoun or a
+// name's capitalised words is the subject, and the next word that is no
+// adverb its verb. A noun phrase ("the chlorine leak", "the mayor of
+// Ashby", "voters") runs to its verb, found among the words before the
+// next determiner, pronoun, "to" or name (see nounToo), or, when none is
+// in newsVerbs, the word just before that boundary if it can be a verb's
+// base form.
+func verbAfterSubject(rest []string) (subj, verb int, ok bool) {
+	if len(rest) < 2 {
+		return 0, 0, false
+	}
+	first := []rune(rest[0])
+	switch {
+	case indefinites[rest[0]] || subjectPronouns[rest[0]]:
+		subj = 1
+	case unicode.IsUpper(first[0]):
+		subj = subjectEnd(rest)
+		if !possessive(rest[subj-1]) {
+			break
+		}
+		fallthrough // "Osei's lawyer"
+	default:
+		return nounPhraseVerb(rest)
+	}
+	verb = subj
+	for verb < len(rest) && adverbs[rest[verb]] {
+		verb++
+	}
+	if verb >= len(rest) || !baseForm(rest[verb]) {
+		return 0, 0, false
+	}
+	return subj, verb, true
+}
+
+// nounPhraseVerb is verbAfterSubject for a subject that is a noun phrase.
+func nounPhraseVerb(rest []string) (subj, verb int, ok bool) {
+	from := 1 // the first word that may be the verb
+	if determiners[rest[0]] || possessive(rest[0]) {
+		from = 2
+	}
+	end := len(rest)
+	for i := from; i < len(rest); i++ {
+		w := rest[i]
+		prev := rest[i-1]
+		// A capitalised word continues a name in the subject ("the Harbor
+		// City council", "the mayor of Ashby") but after any other word
+		// it is the object ("did the court fine Kestrel").
+		name := unicode.IsUpper([]rune(w)[0])
+		inName := name && (determiners[prev] || unicode.IsUpper([]rune(prev)[0]) || prev == "of")
+		if determiners[w] || w == "to" || subjectPronouns[w] || objectPronouns[w] || indefinites[w] || name && !inName {
+			end = i
+			break
+		}
+	}
+	verb = -1
+	for i := from; i < end; i++ {
+		if w := rest[i]; newsVerbs[w] && !nounToo[w] {
+			verb = i
+			break
+		} else if newsVerbs[w] {
+			verb = i
+		}
+	}
+	if verb < 0 && end-1 >= from && baseForm(rest[end-1]) && !newsVerbs[rest[end-1]] {
+		verb = end - 1 // a verb the list lacks: "when did the company rebrand"
+	}
+	if verb < 0 {
+		return 0, 0, false
+	}
+	subj = verb
+	for subj > 1 && adverbs[rest[subj-1]] {
+		subj--
+	}
+	return subj, verb, true
+}
+
+var objectPronouns = map[string]bool{"him": true, "her": true, "them": true, "us": true, "me": true}
+
+// baseForm reports whether w can be a verb's base form: a lowercase word,
+// not a plural or a past form, no preposition, adverb or other function
+// word.
+func baseForm(w string) bool {
+	if w == "" || newsVerbs[w] {
+		return w != ""
+	}
+	if !unicode.IsLower([]rune(w)[0]) || strings.ContainsAny(w, "'’,.0123456789") {
+		return false
+	}
+	if strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing") {
+		return false
+	}
+	return !trailingPrepositions[w] && !adverbs[w] && !determiners[w] && !questionWords[w] && !auxiliaries[w] &&
+		!particles[w] && w != "and" && w != "or"
+}
+
+var particles = map[string]bool{"up": true, "down": true, "off": true, "out": true, "over": true, "back": true,
+	"away": true, "into": true, "by": true, "after": true, "before": true, "ago": true, "here": true, "there": true}
