@@ -921,3 +921,20 @@ func TestOtherOfAKindAndTallies(t *testing.T) {
 	wantAnswer(t, ix, "How many flu hospitalizations were there last week?", "rose to 412")
 	wantAnswer(t, ix, "What percentage of adults had a flu shot?", "38 percent")
 }
+
+// TestAttributionDatesDateTheTelling checks that the date of "said on
+// Friday" answers when something was said, not when the thing said
+// happened, and that "the largest … this year" dates nothing.
+func TestAttributionDatesDateTheTelling(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "h.txt", Key: "h", Title: "Payroll hack at Dunmore Foods",
+			Text: "Hackers broke into the payroll system of Dunmore Foods and copied the bank details of 8,000 workers, " +
+				"the grocery chain disclosed on Tuesday.\n\n" +
+				"On Wednesday, the city council said the contractor had finished repairs to the Elm Street bridge."},
+		retrieval.Document{Source: "v.txt", Key: "v", Title: "Valley flood",
+			Text: "Floodwaters damaged hundreds of homes in the Arden valley, officials said, in one of the worst disasters in the region this year."})
+	wantNotCovered(t, ix, "When did hackers break into the payroll system?", "Tuesday is when the chain told of it")
+	wantAnswer(t, ix, "When did Dunmore Foods disclose the hack?", "Tuesday")
+	wantNotCovered(t, ix, "When did the contractor finish the repairs to the bridge?", "Wednesday is when the council spoke")
+	wantNotCovered(t, ix, "When did floodwaters damage homes in the Arden valley?", "this year ranks the flood, it does not date it")
+}

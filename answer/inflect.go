@@ -3,6 +3,8 @@ package answer
 import (
 	"strings"
 	"unicode"
+
+	"github.com/storybot/storybot/retrieval"
 )
 
 // Questions with do-support ("when did the strike end") and questions
@@ -10,39 +12,15 @@ import (
 // in indirect order by finding the main verb after the subject and, for
 // "did" and "does", inflecting it: "when the strike ended", "whether the
 // company plans to …". English verbs are regular but for a closed list,
-// which irregularPast holds; newsVerbs holds common base forms, to tell the
-// verb among the words after a subject such as "the chlorine leak".
+// which retrieval.IrregularPast holds; newsVerbs holds common base forms,
+// to tell the verb among the words after a subject such as "the chlorine
+// leak".
 
-// irregularPast maps the base form of every irregular verb a news question
-// is likely to use to its past tense.
-var irregularPast = map[string]string{}
-
-// newsVerbs are common base forms; nounToo marks the ones that are as often
+// newsVerbs are common regular base forms; nounToo marks the ones that are as often
 // nouns ("damage", "cost", "report").
 var newsVerbs = map[string]bool{}
 
 func init() {
-	pairs := strings.Fields(`arise arose awake awoke be was bear bore beat beat become became begin began bend bent
-	bet bet bid bid bind bound bite bit bleed bled blow blew break broke breed bred bring brought broadcast broadcast
-	build built burn burned burst burst buy bought cast cast catch caught choose chose cling clung come came cost cost
-	creep crept cut cut deal dealt dig dug do did draw drew drink drank drive drove eat ate fall fell feed fed feel
-	felt fight fought find found flee fled fly flew forbid forbade forecast forecast foresee foresaw forget forgot
-	forgive forgave freeze froze get got give gave go went grind ground grow grew hang hung have had hear heard hide
-	hid hit hit hold held hurt hurt keep kept kneel knelt know knew lay laid lead led lean leaned leap leapt learn
-	learned leave left lend lent let let lie lay light lit lose lost make made mean meant meet met mislead misled
-	mistake mistook overcome overcame overhear overheard override overrode oversee oversaw overtake overtook
-	overthrow overthrew pay paid plead pleaded prove proved put put quit quit read read rebuild rebuilt redo redid
-	rid rid ride rode ring rang rise rose run ran say said see saw seek sought sell sold send sent set set shake shook
-	shed shed shine shone shoot shot show showed shrink shrank shut shut sing sang sink sank sit sat sleep slept slide
-	slid speak spoke speed sped spend spent spin spun split split spread spread spring sprang stand stood steal stole
-	stick stuck sting stung stink stank strike struck strive strove swear swore sweep swept swim swam swing swung
-	take took teach taught tear tore tell told think thought throw threw thrust thrust understand understood
-	undergo underwent undertake undertook undo undid upset upset wake woke wear wore weave wove weep wept win won
-	wind wound withdraw withdrew withhold withheld withstand withstood wring wrung write wrote`)
-	for i := 0; i+1 < len(pairs); i += 2 {
-		irregularPast[pairs[i]] = pairs[i+1]
-		newsVerbs[pairs[i]] = true
-	}
 	for _, w := range strings.Fields(`accept accuse achieve acquire act add address admit adopt affect agree aim allow
 	announce apologise apologize appeal appear apply appoint approve argue arrest arrive ask assess attend avoid award
 	ban block blame borrow buy call cancel care carry cause celebrate change charge cheat claim clear close collapse
@@ -73,6 +51,12 @@ func init() {
 	}
 }
 
+// knownVerb reports a base form of newsVerbs or of an irregular verb.
+func knownVerb(w string) bool {
+	_, irregular := retrieval.IrregularPast(w)
+	return newsVerbs[w] || irregular
+}
+
 // nounToo are newsVerbs that are often nouns too. Among the words after a
 // subject the first plain verb is the verb ("did the state pension fund
 // lose money", "did the team stop play"); with none, the last of these
@@ -81,7 +65,7 @@ var nounToo = map[string]bool{}
 
 // pastTense returns the past tense of a verb's base form.
 func pastTense(v string) string {
-	if p, ok := irregularPast[v]; ok {
+	if p, ok := retrieval.IrregularPast(v); ok {
 		return p
 	}
 	switch n := len(v); {
@@ -200,14 +184,14 @@ func nounPhraseVerb(rest []string) (subj, verb int, ok bool) {
 	}
 	verb = -1
 	for i := from; i < end; i++ {
-		if w := rest[i]; newsVerbs[w] && !nounToo[w] {
+		if w := rest[i]; knownVerb(w) && !nounToo[w] {
 			verb = i
 			break
-		} else if newsVerbs[w] {
+		} else if knownVerb(w) {
 			verb = i
 		}
 	}
-	if verb < 0 && end-1 >= from && baseForm(rest[end-1]) && !newsVerbs[rest[end-1]] {
+	if verb < 0 && end-1 >= from && baseForm(rest[end-1]) && !knownVerb(rest[end-1]) {
 		verb = end - 1 // a verb the list lacks: "when did the company rebrand"
 	}
 	if verb < 0 {
@@ -226,7 +210,7 @@ var objectPronouns = map[string]bool{"him": true, "her": true, "them": true, "us
 // not a plural or a past form, no preposition, adverb or other function
 // word.
 func baseForm(w string) bool {
-	if w == "" || newsVerbs[w] {
+	if w == "" || knownVerb(w) {
 		return w != ""
 	}
 	if !unicode.IsLower([]rune(w)[0]) || strings.ContainsAny(w, "'’,.0123456789") {

@@ -38,28 +38,130 @@ func isYear(t retrieval.Token) bool {
 }
 
 func hasDate(toks []retrieval.Token, inQ func(string) bool) bool {
-	for i, t := range toks {
-		if inQ(t.Term) {
-			continue
-		}
-		if isMonthOrDay(t) || isYear(t) {
+	for i := range toks {
+		if dateAt(toks, i, inQ) {
 			return true
 		}
-		w := lower(t)
-		if relativeTime[w] && i >= 3 && lower(toks[i-1]) == "the" && lower(toks[i-2]) == "of" {
-			switch lower(toks[i-3]) {
-			case "end", "start", "beginning", "middle":
-				return true // "at the end of the month"
-			}
+	}
+	return false
+}
+
+// dateAt reports whether toks[i] gives a date or a time.
+func dateAt(toks []retrieval.Token, i int, inQ func(string) bool) bool {
+	t := toks[i]
+	if inQ(t.Term) {
+		return false
+	}
+	if isMonthOrDay(t) || isYear(t) {
+		return true
+	}
+	w := lower(t)
+	if relativeTime[w] && i >= 3 && lower(toks[i-1]) == "the" && lower(toks[i-2]) == "of" {
+		switch lower(toks[i-3]) {
+		case "end", "start", "beginning", "middle":
+			return true // "at the end of the month"
 		}
-		if relativeTime[w] && i > 0 {
-			prev := lower(toks[i-1])
-			if prev == "last" || prev == "this" || prev == "next" || prev == "earlier" || prev == "later" || w == "ago" || w == "yesterday" || w == "today" || w == "tomorrow" {
-				return true
-			}
+	}
+	if relativeTime[w] && i > 0 {
+		prev := lower(toks[i-1])
+		if (prev == "this" || prev == "last") && rankedBefore(toks, i-1) {
+			return false // "one of the largest breaches this year" dates no event
 		}
-		if strings.Contains(t.Surface, ":") || (t.Number && i+1 < len(toks) && (lower(toks[i+1]) == "p" || lower(toks[i+1]) == "a")) {
+		if prev == "last" || prev == "this" || prev == "next" || prev == "earlier" || prev == "later" || w == "ago" || w == "yesterday" || w == "today" || w == "tomorrow" {
 			return true
+		}
+	}
+	return strings.Contains(t.Surface, ":") || (t.Number && i+1 < len(toks) && (lower(toks[i+1]) == "p" || lower(toks[i+1]) == "a"))
+}
+
+// rankedBefore reports a superlative within the six words before toks[i]:
+// "the largest … this year" ranks among a year's events, it dates none.
+func rankedBefore(toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(0, i-6); k-- {
+		if superlatives[lower(toks[k])] {
+			return true
+		}
+	}
+	return false
+}
+
+var superlatives = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`largest biggest worst highest lowest deadliest costliest strongest busiest
+	hottest coldest wettest driest fastest slowest best most least smallest longest shortest heaviest`) {
+		superlatives[w] = true
+	}
+}
+
+// eventDate reports a date in the clause that is not only the date of its
+// attribution: in "Hackers stole the records …, the chain said on Friday"
+// Friday is when the chain spoke, not when the hackers struck, and so in
+// "On Thursday, officials said …". A part that asks about the telling
+// itself ("when was the breach announced") takes it.
+func eventDate(p Part, text string, cl []retrieval.Token, inQ func(string) bool) bool {
+	for i := range cl {
+		if dateAt(cl, i, inQ) && (!attributionDate(text, cl, i) || asksTelling(p)) {
+			return true
+		}
+	}
+	return false
+}
+
+// attributionDate reports a date that dates a speech verb: after it, with
+// only words like "in a statement on" or "reporters on" between ("said
+// late Friday", "told reporters on Friday"), or opening the clause before
+// one ("On Friday, the company said").
+func attributionDate(text string, toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(0, i-6); k-- {
+		w := lower(toks[k])
+		if tellingWords[toks[k].Term] {
+			return true
+		}
+		if !attributionFiller[w] && !dateAt(toks, k, func(string) bool { return false }) {
+			break
+		}
+	}
+	if i > 2 || !strings.HasPrefix(strings.TrimSpace(text[toks[i].End:]), ",") {
+		return false
+	}
+	for k := i + 1; k < min(len(toks), i+6); k++ {
+		if tellingWords[toks[k].Term] {
+			return true
+		}
+	}
+	return false
+}
+
+// attributionFiller are the words that may stand between a speech verb and
+// its date.
+var attributionFiller = map[string]bool{"on": true, "late": true, "early": true, "last": true, "this": true,
+	"in": true, "a": true, "an": true, "the": true, "at": true, "during": true, "statement": true,
+	"interview": true, "news": true, "conference": true, "release": true, "briefing": true, "email": true,
+	"reporters": true, "filing": true, "letter": true, "post": true, "night": true, "morning": true,
+	"afternoon": true, "evening": true, "its": true, "his": true, "her": true, "their": true}
+
+// tellingWords are the terms of verbs that report news: a speech verb, or
+// one that makes something known.
+var tellingWords = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`said says told stated added announced confirmed disclosed revealed reported
+	acknowledged`) {
+		tellingWords[retrieval.Term(w)] = true
+	}
+}
+
+// asksTelling reports a part that asks about a telling: "when was the
+// breach announced", "when did Veridian disclose the attack".
+func asksTelling(p Part) bool {
+	for _, c := range p.Concepts {
+		for _, alt := range c.Alts {
+			for _, t := range alt {
+				if tellingWords[t] || speechVerbs[t] {
+					return true
+				}
+			}
 		}
 	}
 	return false
@@ -101,7 +203,9 @@ func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
 // "after", "since" …); not at commas, which also set off names ("its chief,
 // Tomas Lindqvist, would step down"). A part of names alone is not checked.
 func dateInClause(p Part, w *window, inQ func(string) bool) bool {
-	return kindInClause(p, w, inQ, func(cl []retrieval.Token) bool { return hasDate(cl, inQ) && !anotherPersons(p, cl, inQ) })
+	return kindInClause(p, w, inQ, func(cl []retrieval.Token) bool {
+		return eventDate(p, w.text, cl, inQ) && !anotherPersons(p, cl, inQ)
+	})
 }
 
 // placeInClause is dateInClause for places: in "Voters in Greenfield

@@ -382,18 +382,40 @@ while who who's whom why why's with won't would wouldn't you you'd you'll you're
 yourselves also just s t mr mrs ms dr`)
 
 // irregular maps irregular English verb forms to their lemma so that
-// "spoke" matches "speak" and "took over" matches "take over".
-var irregular = map[string]string{}
+// "spoke" matches "speak" and "took over" matches "take over"; pastOf maps
+// a lemma to its past tense. A form that is a common word of its own ("a
+// bit", "the ground", "lay" of "lie") keeps its own term.
+var irregular, pastOf = map[string]string{}, map[string]string{}
+
+var ownWords = map[string]bool{"bit": true, "ground": true, "lay": true}
 
 func init() {
 	for _, line := range strings.Split(irregularForms, "\n") {
 		f := strings.Fields(line)
+		if len(f) == 0 {
+			continue
+		}
+		pastOf[f[0]] = f[0] // "cut", "put": the past is the base
+		if len(f) > 1 {
+			pastOf[f[0]] = f[1]
+		}
 		for _, form := range f[1:] {
-			irregular[form] = f[0]
+			if !ownWords[form] {
+				irregular[form] = f[0]
+			}
 		}
 	}
 }
 
+// IrregularPast returns the past tense of an irregular verb's base form
+// ("went" for "go", "cut" for "cut"); ok is false for a regular verb.
+func IrregularPast(base string) (past string, ok bool) {
+	past, ok = pastOf[base]
+	return past, ok
+}
+
+// irregularForms lists irregular verbs a line each: the lemma, its past
+// tense, then any other forms (a line of the lemma alone has a past the same).
 const irregularForms = `speak spoke spoken
 take took taken
 leave left
@@ -484,9 +506,79 @@ sting stung
 swing swung
 weep wept
 wind wound
-have has had
-do does did done
-be is are was were been am`
+have had has
+do did does done
+be was were is are been am
+beat beat beaten
+bend bent
+bet
+bid
+bite bit bitten
+blow blew blown
+breed bred
+broadcast
+burn burned burnt
+burst
+cast
+cling clung
+cost
+creep crept
+cut
+dig dug
+forbid forbade forbidden
+forecast
+forgive forgave forgiven
+grind ground
+hear heard
+hit
+hurt
+kneel knelt
+lay laid
+lean leaned leant
+leap leapt leaped
+learn learned learnt
+let
+lie lay lain
+mislead misled
+mistake mistook mistaken
+overcome overcame
+overhear overheard
+override overrode overridden
+overthrow overthrew overthrown
+plead pleaded pled
+prove proved proven
+put
+quit
+read
+rebuild rebuilt
+redo redid redone
+rid
+ring rang rung
+set
+shed
+shine shone
+show showed shown
+shrink shrank shrunk
+shut
+sink sank sunk
+sit sat
+speed sped
+split
+spread
+spring sprang sprung
+stink stank stunk
+strive strove striven
+sweep swept
+swim swam swum
+thrust
+undergo underwent undergone
+undo undid undone
+upset
+wake woke woken
+weave wove woven
+withstand withstood
+wring wrung
+`
 
 func wordSet(s string) map[string]struct{} {
 	m := make(map[string]struct{})

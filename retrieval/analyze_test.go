@@ -81,3 +81,25 @@ func TestTermsKeepNounsApart(t *testing.T) {
 		}
 	}
 }
+
+func TestIrregularVerbs(t *testing.T) {
+	for _, pair := range [][2]string{{"swept", "sweep"}, {"underwent", "undergo"}, {"spoke", "speak"}, {"mistaken", "mistake"}} {
+		if Term(pair[0]) != Term(pair[1]) {
+			t.Errorf("%q (%q) and %q (%q) should share a term", pair[0], Term(pair[0]), pair[1], Term(pair[1]))
+		}
+	}
+	// A past form that is a common word of its own keeps its term.
+	for _, pair := range [][2]string{{"ground", "grind"}, {"bit", "bite"}, {"lay", "lie"}} {
+		if Term(pair[0]) == Term(pair[1]) {
+			t.Errorf("%q and %q share the term %q", pair[0], pair[1], Term(pair[0]))
+		}
+	}
+	for base, want := range map[string]string{"go": "went", "cut": "cut", "be": "was", "have": "had", "sweep": "swept"} {
+		if got, ok := IrregularPast(base); !ok || got != want {
+			t.Errorf("IrregularPast(%q) = %q, %v; want %q", base, got, ok, want)
+		}
+	}
+	if got, ok := IrregularPast("walk"); ok {
+		t.Errorf("IrregularPast(walk) = %q, want none", got)
+	}
+}
