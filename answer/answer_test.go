@@ -938,3 +938,33 @@ func TestAttributionDatesDateTheTelling(t *testing.T) {
 	wantNotCovered(t, ix, "When did the contractor finish the repairs to the bridge?", "Wednesday is when the council spoke")
 	wantNotCovered(t, ix, "When did floodwaters damage homes in the Arden valley?", "this year ranks the flood, it does not date it")
 }
+
+// TestShareIsNotTheWhole checks that "$420 million of the cost" answers
+// what the team pays, not what the stadium costs, while "$300,000 of the
+// money has been recovered" says how much was recovered.
+func TestShareIsNotTheWhole(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Council backs stadium for the Gulls",
+		Text: "The council approved a new stadium for the Gulls on Tuesday. The team will pay $420 million of the cost " +
+			"and the city will cover the rest through a hotel tax, the mayor said."},
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Armored truck robbery",
+			Text: "Thieves took $2 million from an armored truck in Dover. About $300,000 of the money has been recovered, police said."})
+	if a := ask(t, ix, "How much will the stadium cost?"); a.Status == answer.Answered {
+		t.Errorf("the team's share answered what the stadium costs:\n%s", a.Answer)
+	}
+	wantAnswer(t, ix, "How much will the team pay?", "$420 million")
+	wantAnswer(t, ix, "How much of the cost will the team pay?", "$420 million")
+	if a := ask(t, ix, "How much money has been recovered?"); a.Status != answer.Answered ||
+		!strings.Contains(a.Answer, "$300,000") || strings.Contains(a.Answer, "$2 million") {
+		t.Errorf("want the $300,000 recovered alone, not the $2 million taken:\n%s", a.Answer)
+	}
+}
+
+// TestTimesAndSourcesAreNoReasons checks that "after 9 a.m." is a time and
+// "according to" names a source: neither says why.
+func TestTimesAndSourcesAreNoReasons(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Data center outage",
+		Text: "The outage began shortly after 9 a.m. on Monday when a cooling pump failed in the data center, " +
+			"according to plant manager Ruth Ames.\n\nThe company hired 40 engineers to rebuild the cooling system."})
+	wantNotCovered(t, ix, "Why did the cooling pump fail?", "a time and a source are no reason")
+	wantAnswer(t, ix, "Why did the company hire engineers?", "to rebuild")
+}

@@ -64,6 +64,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if otherParty(p, w, toks, inQ) {
 				continue // "Ellis … has 38 branches" counts no Northmark branches
 			}
+			if p.Kind == HowMuch && shareOfAsked(p, text, toks) {
+				continue // "will pay $420 million of the cost" is not the cost
+			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's

@@ -474,3 +474,33 @@ func isMoneyAt(text string, t retrieval.Token) bool {
 	return strings.HasSuffix(before, "$") || strings.HasSuffix(before, "€") || strings.HasSuffix(before, "£") ||
 		strings.HasSuffix(before, "¥")
 }
+
+// shareOfAsked reports an amount that is a part of an amount the part asks
+// about: "the team will pay $420 million of the cost" does not say what the
+// stadium costs, nor "40 percent of the budget" what the budget is. "$300,000
+// of the money has been recovered" does say how much was recovered: money
+// is no amount noun. A part that asks for a share itself ("how much of the
+// cost …") takes it.
+func shareOfAsked(p Part, text string, toks []retrieval.Token) bool {
+	for _, w := range strings.Fields(strings.ToLower(p.Asked)) {
+		if w == "of" || w == "share" || w == "part" || w == "portion" {
+			return false
+		}
+	}
+	for i := 1; i+1 < len(toks); i++ {
+		prev := toks[i-1]
+		if lower(toks[i]) != "of" || !(isNumber(prev) && isMoneyAt(text, prev) || amountUnits[lower(prev)]) {
+			continue
+		}
+		j := i + 1
+		if j < len(toks) && determiners[lower(toks[j])] {
+			j++
+		}
+		for _, c := range p.Concepts {
+			if j < len(toks) && !c.Name && amountNouns[lower(toks[j])] && matchAt(toks, j, c) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -36,8 +36,9 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 				break
 			}
 			// "lowered its forecast to between …" names a target, not a purpose.
+			// "according to fire chief Dana Whitcombe" names a source.
 			if lower(toks[k]) == "to" && !toks[k+1].Capital && !toks[k+1].Number && !asked(p, toks[k+1]) &&
-				(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) {
+				(!toks[k+1].Stop || baseVerbs[lower(toks[k+1])]) && !toPhrases[lower(toks[k-1])] {
 				return 2
 			}
 		}
@@ -66,8 +67,9 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 			continue
 		}
 		seen = true
-		// "since March", "after 2019": a time, not a cause.
-		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])]) {
+		// "since March", "after 2019", "after 6 a.m.": a time, not a cause.
+		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])] ||
+			dateAt(toks, k+1, func(string) bool { return false })) {
 			continue
 		}
 		asked := false
@@ -93,3 +95,8 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 // baseVerbs are stopwords that may follow a purpose "to" ("to be with
 // his family").
 var baseVerbs = map[string]bool{"be": true, "have": true, "do": true}
+
+// toPhrases end with "to" phrases that introduce no purpose: "according
+// to", "due to" (a cause, which strongReasons knows), "compared to".
+var toPhrases = map[string]bool{"according": true, "due": true, "thanks": true, "prior": true, "compared": true,
+	"next": true, "close": true, "owing": true, "contrary": true, "relative": true, "similar": true, "up": true}
