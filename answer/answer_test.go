@@ -968,3 +968,24 @@ func TestTimesAndSourcesAreNoReasons(t *testing.T) {
 	wantNotCovered(t, ix, "Why did the cooling pump fail?", "a time and a source are no reason")
 	wantAnswer(t, ix, "Why did the company hire engineers?", "to rebuild")
 }
+
+// TestNamesOfThingsAreNoPeople checks that "Booker Prizes" in a relative
+// clause is no other person whose date it could be.
+func TestNamesOfThingsAreNoPeople(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Judith Crane dies at 84",
+		Text: "Judith Crane, the novelist who won two Booker Prizes, died on Friday at her home in Leeds."})
+	wantAnswer(t, ix, "When did Judith Crane die?", "Friday")
+}
+
+// TestUndecidedIsNotAnswered checks that a yes-no question is not answered
+// out of an article that says the matter is undecided.
+func TestUndecidedIsNotAnswered(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Court upholds Pike verdict",
+			Text: "A state appeals court on Tuesday upheld the fraud verdict against the developer Ron Pike.\n\n" +
+				"Pike's lawyer, Emma Ruiz, said her client had not decided whether to appeal to the state Supreme Court."},
+		retrieval.Document{Source: "u.txt", Key: "u", Title: "Drivers lose fare case",
+			Text: "A judge dismissed the drivers' union's case against the fare cap on Monday. The union said it would appeal the ruling."})
+	wantNotCovered(t, ix, "Will Pike appeal?", "his lawyer says he has not decided")
+	wantAnswer(t, ix, "Will the union appeal?", "would appeal")
+}

@@ -49,6 +49,10 @@ type candidate struct {
 	// named is set when the window speaks of a name the part asks about,
 	// or the part asks about none: a related fact must.
 	named bool
+	// undecided is set when the window says, in words of its own for every
+	// concept, that what the part asks is not known ("had not decided
+	// whether to appeal").
+	undecided bool
 }
 
 // Answer answers q from hits, best hit first.
@@ -319,6 +323,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			// A sentence saying the fact is unknown is the best related
 			// fact there is.
 			cd.coverage += 0.25
+			cd.undecided = missing == 0 && inCtx == 0 && !w.pair
 		}
 		if w.pair {
 			cd.score -= 0.5
@@ -329,8 +334,29 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		}
 		out = append(out, cd)
 	}
+	if p.Kind == YesNo {
+		undecided(out)
+	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].score > out[j].score })
 	return out
+}
+
+// undecided keeps a yes-no part from being answered out of an article that
+// says the matter is open: where the attorney general "had not decided
+// whether to appeal", "a federal appeals court on Monday struck down a
+// state law" does not say whether the state will appeal.
+func undecided(cands []candidate) {
+	open := map[string]bool{}
+	for _, cd := range cands {
+		if cd.undecided {
+			open[cd.w.hit.Article.Original()] = true
+		}
+	}
+	for i := range cands {
+		if open[cands[i].w.hit.Article.Original()] {
+			cands[i].ok = false
+		}
+	}
 }
 
 // otherBearer reports, for a name the question gives as one word ("Voss"),
@@ -547,7 +573,9 @@ func holdsMatched(p Part, w, pre *window) bool {
 var disclaimers = []string{"not say", "n't say", "declined to", "refused to say", "not disclos", "not provide",
 	"not known", "unknown", "unclear", "not clear", "did not respond", "could not be reached", "not elaborate",
 	"no details", "not immediately", "not name", "n't name", "not identif", "not determin", "not releas",
-	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither"}
+	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither",
+	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
+	"considering whether"}
 
 // disclaims reports whether a sentence says that something is not known.
 func disclaims(text string) bool {

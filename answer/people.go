@@ -67,7 +67,7 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 			}
 			j++
 		}
-		if j-i >= 2 && fresh && !known {
+		if j-i >= 2 && fresh && !known && !orgHeads[lower(toks[j-1])] {
 			if i > 0 {
 				prev := lower(toks[i-1])
 				if prev == "in" || prev == "at" || prev == "from" {
@@ -82,6 +82,22 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// orgHeads end names of things that are no person: "Academy Awards",
+// "Harlow Foods", "Port Elston Council".
+var orgHeads = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`award awards prize prizes party court council company corp corporation inc ltd
+	university college school hospital street road avenue department ministry agency bank group club league city
+	county state circuit park museum foods health labs power airlines airways times news games cup festival oscars
+	church bridge river lake island station airport center centre foundation institute association union commission
+	committee authority service services office board senate house assembly parliament congress government police
+	army navy force guard team fund trust partners holdings capital energy motors systems technologies media
+	network bureau district region province republic kingdom`) {
+		orgHeads[w] = true
+	}
 }
 
 var roleWords = map[string]bool{}
