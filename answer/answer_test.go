@@ -989,3 +989,23 @@ func TestUndecidedIsNotAnswered(t *testing.T) {
 	wantNotCovered(t, ix, "Will Pike appeal?", "his lawyer says he has not decided")
 	wantAnswer(t, ix, "Will the union appeal?", "would appeal")
 }
+
+// TestCountOfACompoundsHead checks that "how many measles cases" counts
+// cases: "the number of measles cases … has risen to 52".
+func TestCountOfACompoundsHead(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Measles outbreak grows",
+		Text: "The number of measles cases in Arden County has risen to 52, up from 30 a week ago, health officials said on Monday."})
+	wantAnswer(t, ix, "How many measles cases are there in Arden County?", "52")
+}
+
+// TestReasonIsForTheWindowsOwnEvent checks that a why-question's event is
+// not lent by the headline: the reason a sentence gives is for its own
+// event ("arrested … after a neighbor reported him"), not the headline's.
+func TestReasonIsForTheWindowsOwnEvent(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "w.txt", Key: "w", Title: "Man charged with setting fires at three warehouses",
+		Text: "A 41-year-old man has been charged with arson over fires at three warehouses in Dover, police said.\n\n" +
+			"Peter Lang was arrested on Friday after a neighbor reported seeing him near a warehouse, Inspector Ann Cole said. " +
+			"He is due in court on Monday.\n\nThe fires caused £3 million in damage. Police have not said what motive Lang may have had."})
+	wantNotCovered(t, ix, "Why did Lang set the fires?", "the reason given is for the arrest")
+	wantAnswer(t, ix, "Why was Lang arrested?", "after a neighbor reported")
+}

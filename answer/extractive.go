@@ -273,7 +273,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)):
+				headlineTopic(w, c, inQ) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why):
 				inCtx += weights[i]
 				named = named || c.Name
 			default:

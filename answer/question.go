@@ -545,6 +545,13 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 	}
 }
 
+// nounLike reports a word that is no verb to see: not a verb's base form,
+// nor a past form ("how many people died", "how many homes lost power").
+func nounLike(w string) bool {
+	w = strings.ToLower(w)
+	return !strings.Contains(w, " ") && !knownVerb(retrieval.Lemma(w)) && !strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "ing")
+}
+
 // focusOf returns the concept right after "how many"/"how much", or the
 // one holding the amount noun of a what-question ("closing price").
 func focusOf(toks []retrieval.Token, cs []Concept) int {
@@ -553,9 +560,15 @@ func focusOf(toks []retrieval.Token, cs []Concept) int {
 		if strings.ToLower(toks[i].Surface) == "how" && (w == "many" || w == "much" || w == "few") {
 			for ci, c := range cs {
 				for _, alt := range c.Alts {
-					if alt[0] == toks[i+2].Term {
-						return ci
+					if alt[0] != toks[i+2].Term {
+						continue
 					}
+					// "how many measles cases": the count is of the
+					// compound's head.
+					if next := ci + 1; next < len(cs) && !cs[next].Name && cs[next].Start == c.End && nounLike(cs[next].Label) {
+						return next
+					}
+					return ci
 				}
 			}
 		}
@@ -707,6 +720,10 @@ func indirect(text string) string {
 			out = append(out, rest[verb])
 		}
 		out = append(out, rest[verb+1:]...)
+	case beForms[aux] && rest[0] == "there":
+		// "how many cases are there" → "how many cases there are".
+		out = append(out, "there", aux)
+		out = append(out, rest[1:]...)
 	case v == 0:
 		return text // "who was convicted …": the question word is the subject
 	case v > 0:
@@ -787,12 +804,14 @@ func init() {
 // auxiliary: at a participle or "be"/"been", with a "not" or "never" before
 // it; 0 when it starts at once; -1 when there is none to be sure of. A word
 // after a determiner or a possessive is no verb ("the closing price",
-// "Cobalt's closing price").
+// "Cobalt's closing price") but for a participle ending the question.
 func verbGroupAt(rest []string) int {
 	for i, w := range rest {
 		if i > 0 {
+			// A participle that ends the question is its verb even after
+			// a possessive name ("when was St. Anne's built").
 			prev := rest[i-1]
-			if determiners[prev] || possessive(prev) {
+			if determiners[prev] || possessive(prev) && !(i == len(rest)-1 && participles[w]) {
 				continue
 			}
 		}

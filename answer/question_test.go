@@ -86,6 +86,9 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Did voters approve the bond?", []Kind{YesNo}, []string{"whether voters approved the bond"}},
 		{"Did the storm damage homes?", []Kind{YesNo}, []string{"whether the storm damaged homes"}},
 		{"Did the mayor of Ashby resign?", []Kind{YesNo}, []string{"whether the mayor of Ashby resigned"}},
+		{"How many measles cases are there in Brant County?", []Kind{HowMany}, []string{"how many measles cases there are in Brant County"}},
+		{"Were there any deaths?", []Kind{YesNo}, []string{"whether there were any deaths"}},
+		{"When was St. Anne's built?", []Kind{When}, []string{"when St. Anne's was built"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

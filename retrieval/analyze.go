@@ -407,6 +407,15 @@ func init() {
 	}
 }
 
+// Lemma returns the base form of an irregular verb form ("lose" for "lost"),
+// or word itself.
+func Lemma(word string) string {
+	if l, ok := irregular[word]; ok {
+		return l
+	}
+	return word
+}
+
 // IrregularPast returns the past tense of an irregular verb's base form
 // ("went" for "go", "cut" for "cut"); ok is false for a regular verb.
 func IrregularPast(base string) (past string, ok bool) {
