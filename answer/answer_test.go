@@ -1009,3 +1009,13 @@ func TestReasonIsForTheWindowsOwnEvent(t *testing.T) {
 	wantNotCovered(t, ix, "Why did Lang set the fires?", "the reason given is for the arrest")
 	wantAnswer(t, ix, "Why was Lang arrested?", "after a neighbor reported")
 }
+
+// TestVoteTallies checks that "what was the vote" asks for a tally, which a
+// sentence may give without the word ("approved the budget 61-38"), and
+// that "voted against it" gives none.
+func TestVoteTallies(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Governor signs budget",
+		Text: "Republicans in the Assembly, who had demanded tax cuts, voted against the budget.\n\n" +
+			"The Assembly approved the budget 54-41 on Thursday."})
+	wantAnswer(t, ix, "What was the vote in the Assembly?", "54-41")
+}

@@ -52,6 +52,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		for _, sp := range w.sents {
 			text, toks := w.sentence(sp)
 			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) &&
+				!(isTally(p.Concepts[p.Focus]) && hasTally(text)) &&
 				!(p.Kind == HowMany && deathToll(p, toks) >= 0) {
 				continue
 			}

@@ -267,6 +267,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			switch {
 			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
+				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
 				inWin += weights[i]
 				named = named || c.Name

@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -27,6 +28,23 @@ func isMoney(c Concept) bool {
 	}
 	return false
 }
+
+// isTally reports a concept that asks for a tally: a vote or a score.
+func isTally(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && (alt[0] == "vote" || alt[0] == "score" || alt[0] == "talli") {
+			return true
+		}
+	}
+	return false
+}
+
+// tallyRe matches a tally as news writes one: "61-38", "7-2", "3–1".
+var tallyRe = regexp.MustCompile(`(?:^|[^\d-])\d{1,3}[-–]\d{1,3}(?:$|[^\d-])`)
+
+// hasTally reports a tally in the text: "the House approved the budget
+// 61-38" gives the vote without the word.
+func hasTally(text string) bool { return tallyRe.MatchString(text) }
 
 // hasCurrency reports an amount of money in the tokens' text.
 func hasCurrency(text string) bool {

@@ -250,7 +250,8 @@ var amountNouns = map[string]bool{"price": true, "prices": true, "cost": true, "
 	"valuation": true, "salary": true, "budget": true, "fee": true, "fees": true, "fine": true, "fare": true, "toll": true,
 	"turnout": true, "rate": true, "revenue": true, "revenues": true, "profit": true, "profits": true, "sales": true,
 	"earnings": true, "income": true, "debt": true, "deficit": true, "margin": true, "population": true, "wage": true,
-	"wages": true, "raise": true, "raises": true, "percentage": true, "magnitude": true}
+	"wages": true, "raise": true, "raises": true, "percentage": true, "magnitude": true, "vote": true, "tally": true,
+	"score": true}
 
 // asksAmount reports a what-question about an amount: one that opens
 // with an amount noun ("what price") or asks what one is or was ("what was
