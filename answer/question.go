@@ -424,6 +424,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			if anyUsed(used, m.Start, m.End) {
 				continue
 			}
+			if m.Verb && m.Start > 0 && nounBefore(toks[m.Start-1]) {
+				continue // "the fires", "its own": no verb, no synonyms
+			}
 			var label []string
 			for _, t := range toks[m.Start:m.End] {
 				label = append(label, t.Surface)
@@ -544,6 +547,13 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}
+}
+
+// nounBefore reports a word after which a noun follows, not a verb: a
+// determiner, a possessive or a number.
+func nounBefore(t retrieval.Token) bool {
+	w := strings.ToLower(t.Surface)
+	return determiners[w] || possessive(w) || t.Number
 }
 
 // nounLike reports a word that is no verb to see: not a verb's base form,

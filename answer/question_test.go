@@ -178,3 +178,27 @@ func TestInflect(t *testing.T) {
 		}
 	}
 }
+
+func TestVerbSynonymsOnlyForVerbs(t *testing.T) {
+	th := retrieval.NewThesaurus()
+	alts := func(q, label string) [][]string {
+		for _, p := range Analyze(q, th).Parts {
+			for _, c := range p.Concepts {
+				if c.Label == label {
+					return c.Alts
+				}
+			}
+		}
+		t.Fatalf("%q: no concept %q", q, label)
+		return nil
+	}
+	if a := alts("Why did the council fire the manager?", "fire"); len(a) < 2 {
+		t.Errorf("the verb fire lost its synonyms: %v", a)
+	}
+	if a := alts("Why did Crowe set the fires?", "fires"); len(a) != 1 {
+		t.Errorf("the noun fires took the verb's synonyms: %v", a)
+	}
+	if a := alts("How much is the painting worth?", "worth"); len(a) < 2 {
+		t.Errorf("worth has no synonyms: %v", a)
+	}
+}

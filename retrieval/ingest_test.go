@@ -273,6 +273,16 @@ func TestThesaurusExpandsQueries(t *testing.T) {
 	if err := th.Load(strings.NewReader("only-one-member\n"), "custom.txt"); err == nil || !strings.Contains(err.Error(), "custom.txt:1") {
 		t.Errorf("bad thesaurus line: %v", err)
 	}
+	// A member marked "(verb)" is found, and said to be a verb's.
+	if err := th.Load(strings.NewReader("axe (verb) | eliminate\n"), "custom.txt"); err != nil {
+		t.Fatal(err)
+	}
+	for word, verb := range map[string]bool{"axe": true, "eliminate": false} {
+		m := th.Match([]string{retrieval.Term(word)})
+		if len(m) != 1 || len(m[0].Alts) != 2 || m[0].Verb != verb {
+			t.Errorf("%s: matches %+v, want one of two members with Verb %v", word, m, verb)
+		}
+	}
 }
 
 func TestSearchWithNoCollectionsFindsNothing(t *testing.T) {

@@ -16,6 +16,7 @@ var builtinThesaurus string
 // as term sequences, stopwords included, so "take over" stays a phrase.
 type Thesaurus struct {
 	groups  [][][]string
+	verbs   map[phraseRef]bool // members marked "(verb)"
 	byFirst map[string][]phraseRef
 }
 
@@ -26,11 +27,15 @@ type phraseRef struct{ group, member int }
 type PhraseMatch struct {
 	Start, End int
 	Alts       [][]string
+	// Verb is set when the member found belongs to the group only as a
+	// verb ("fire" of "fire | dismiss"): a caller that sees a noun there
+	// ("the fires") should not expand it.
+	Verb bool
 }
 
 // NewThesaurus returns a thesaurus holding the built-in groups.
 func NewThesaurus() *Thesaurus {
-	t := &Thesaurus{byFirst: make(map[string][]phraseRef)}
+	t := &Thesaurus{byFirst: make(map[string][]phraseRef), verbs: make(map[phraseRef]bool)}
 	if err := t.Load(strings.NewReader(builtinThesaurus), "built-in thesaurus"); err != nil {
 		panic(err)
 	}
@@ -38,8 +43,12 @@ func NewThesaurus() *Thesaurus {
 }
 
 // Load adds the groups of r, one per line ("a | b | c", # comments); name is
-// used in errors.
+// used in errors. A member ending in "(verb)" joins its group only as a verb
+// ("fire (verb) | dismiss | oust": "the fires" are no dismissals).
 func (t *Thesaurus) Load(r io.Reader, name string) error {
+	if t.verbs == nil {
+		t.verbs = make(map[phraseRef]bool)
+	}
 	sc := bufio.NewScanner(r)
 	line := 0
 	for sc.Scan() {
@@ -49,7 +58,12 @@ func (t *Thesaurus) Load(r io.Reader, name string) error {
 			continue
 		}
 		var group [][]string
+		var verbs []int
 		for _, member := range strings.Split(text, "|") {
+			if m, ok := strings.CutSuffix(strings.TrimSpace(member), "(verb)"); ok {
+				member = m
+				verbs = append(verbs, len(group))
+			}
 			var terms []string
 			for _, tok := range Tokens(member) {
 				terms = append(terms, tok.Term)
@@ -63,6 +77,9 @@ func (t *Thesaurus) Load(r io.Reader, name string) error {
 		}
 		gi := len(t.groups)
 		t.groups = append(t.groups, group)
+		for _, mi := range verbs {
+			t.verbs[phraseRef{gi, mi}] = true
+		}
 		for mi, m := range group {
 			t.byFirst[m[0]] = append(t.byFirst[m[0]], phraseRef{gi, mi})
 		}
@@ -85,7 +102,7 @@ func (t *Thesaurus) Match(terms []string) []PhraseMatch {
 				continue
 			}
 			if equalTerms(terms[i:i+len(m)], m) {
-				best = PhraseMatch{Start: i, End: i + len(m), Alts: t.groups[ref.group]}
+				best = PhraseMatch{Start: i, End: i + len(m), Alts: t.groups[ref.group], Verb: t.verbs[ref]}
 			}
 		}
 		if best.Start >= 0 {
