@@ -1019,3 +1019,15 @@ func TestVoteTallies(t *testing.T) {
 			"The Assembly approved the budget 54-41 on Thursday."})
 	wantAnswer(t, ix, "What was the vote in the Assembly?", "54-41")
 }
+
+// TestLapseIsNoReason checks that "two weeks after" dates an event, it
+// does not explain it, while a bare "after" still may.
+func TestLapseIsNoReason(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "v.txt", Key: "v", Title: "Orbit Labs chief resigns",
+			Text: "Dana Voss resigned as chief executive of Orbit Labs on Friday, two weeks after the company reported a loss."},
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Mayor of Eastfield resigns",
+			Text: "The mayor of Eastfield, Carl Dunn, resigned on Monday after an audit found he had misused city funds."})
+	wantNotCovered(t, ix, "Why did Dana Voss resign?", "two weeks after is a lapse of time")
+	wantAnswer(t, ix, "Why did Carl Dunn resign?", "after an audit")
+}

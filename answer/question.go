@@ -753,6 +753,13 @@ func indirect(text string) string {
 		out = append(out, rest[:end]...)
 		out = append(out, aux)
 		out = append(out, rest[end:]...)
+	case !beForms[aux] && v < 0 && found && verb > 0:
+		// "when will the ward close" → "when the ward will close", "when
+		// will SkyNorth's flights resume" → "when SkyNorth's flights will
+		// resume".
+		out = append(out, rest[:subj]...)
+		out = append(out, aux)
+		out = append(out, rest[subj:]...)
 	case !beForms[aux] && (unicode.IsUpper([]rune(rest[0])[0]) || subjectPronouns[rest[0]]):
 		// "will Mendes sue" → "whether Mendes will sue", "what will she do"
 		// → "what she will do": a name or a pronoun is the subject.
@@ -766,16 +773,14 @@ func indirect(text string) string {
 		out = append(out, rest[:end]...)
 		out = append(out, aux)
 		out = append(out, rest[end:]...)
-	case !beForms[aux] && v < 0 && found && verb > 0:
-		// "when will the ward close" → "when the ward will close".
-		out = append(out, rest[:subj]...)
-		out = append(out, aux)
-		out = append(out, rest[subj:]...)
 	case beForms[aux]:
 		// "is the bridge safe" → "whether the bridge is safe": the subject
 		// is a name, or runs from its determiner to the next determiner
 		// or to the last word.
 		end := subjectEnd(rest)
+		if end < 0 && len(rest) > 2 && degreeWords[rest[1]] {
+			end = 1 // "why was attendance so high"
+		}
 		if end <= 0 || end >= len(rest) {
 			return text
 		}
@@ -792,6 +797,10 @@ func indirect(text string) string {
 var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
 	"had": true, "will": true, "would": true, "can": true, "could": true, "should": true, "may": true,
 	"might": true, "must": true, "shall": true}
+
+// degreeWords stand before an adjective: after a bare noun and "is", they
+// end its subject ("why was attendance so high").
+var degreeWords = map[string]bool{"so": true, "too": true, "very": true, "that": true, "this": true}
 
 var doForms = map[string]bool{"do": true, "does": true, "did": true}
 

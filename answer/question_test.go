@@ -89,6 +89,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"How many measles cases are there in Brant County?", []Kind{HowMany}, []string{"how many measles cases there are in Brant County"}},
 		{"Were there any deaths?", []Kind{YesNo}, []string{"whether there were any deaths"}},
 		{"When was St. Anne's built?", []Kind{When}, []string{"when St. Anne's was built"}},
+		{"When will SkyNorth's operations return to normal?", []Kind{When}, []string{"when SkyNorth's operations will return to normal"}},
+		{"Why was attendance so high?", []Kind{Why}, []string{"why attendance was so high"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

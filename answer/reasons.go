@@ -67,6 +67,15 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 			continue
 		}
 		seen = true
+		// "resigned as chief executive", "such as", "as well as": "as"
+		// gives a role or a likeness, not a cause.
+		if word == "as" && asRole(toks, k) {
+			continue
+		}
+		// "three weeks after", "shortly after": a lapse of time, not a cause.
+		if k > 0 && (timeUnits[lower(toks[k-1])] || lapseWords[lower(toks[k-1])]) {
+			continue
+		}
 		// "since March", "after 2019", "after 6 a.m.": a time, not a cause.
 		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])] ||
 			dateAt(toks, k+1, func(string) bool { return false })) {
@@ -100,3 +109,32 @@ var baseVerbs = map[string]bool{"be": true, "have": true, "do": true}
 // to", "due to" (a cause, which strongReasons knows), "compared to".
 var toPhrases = map[string]bool{"according": true, "due": true, "thanks": true, "prior": true, "compared": true,
 	"next": true, "close": true, "owing": true, "contrary": true, "relative": true, "similar": true, "up": true}
+
+// lapseWords tell a time before "after" or "since": "shortly after".
+var lapseWords = map[string]bool{"shortly": true, "soon": true, "just": true, "immediately": true, "right": true,
+	"long": true, "ever": true, "moments": true, "hours": true, "days": true}
+
+// asRole reports an "as" at toks[k] that gives a role or a likeness:
+// "resigned as chief executive", "such as", "as well as", "as many as".
+func asRole(toks []retrieval.Token, k int) bool {
+	if k > 0 {
+		switch lower(toks[k-1]) {
+		case "such", "known", "so", "as", "just", "same":
+			return true
+		}
+	}
+	if k+1 >= len(toks) {
+		return false
+	}
+	next := lower(toks[k+1])
+	if next == "a" || next == "an" || next == "the" || next == "its" || next == "his" || next == "her" || next == "their" {
+		if k+2 >= len(toks) {
+			return false
+		}
+		next = lower(toks[k+2])
+	}
+	return roleWords[next] || roleWords[strings.TrimSuffix(next, "s")] || asPhrases[next]
+}
+
+var asPhrases = map[string]bool{"well": true, "much": true, "many": true, "part": true, "long": true, "soon": true,
+	"far": true, "usual": true, "expected": true, "planned": true, "interim": true, "acting": true}
