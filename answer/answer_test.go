@@ -1031,3 +1031,33 @@ func TestLapseIsNoReason(t *testing.T) {
 	wantNotCovered(t, ix, "Why did Dana Voss resign?", "two weeks after is a lapse of time")
 	wantAnswer(t, ix, "Why did Carl Dunn resign?", "after an audit")
 }
+
+// TestModifiersRolesAndHeadlines checks that a noun asked about is not
+// found where it only modifies a role or an institution, that a role with
+// a name of its own borrows no modifier from elsewhere in the article, that
+// a headline lends no verb asked after its subject, and that it lends a
+// where-question its topic even beside the place that answers it.
+func TestModifiersRolesAndHeadlines(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "g.txt", Key: "g", Title: "Gas leak at Dorne plant",
+			Text: "The leak started on Wednesday at the Dorne plant, according to fire chief Ada Lowe."},
+		retrieval.Document{Source: "o.txt", Key: "o", Title: "Orbit Labs chief resigns",
+			Text: "Orbit Labs said its chief executive, Dana Voss, had resigned on Monday.\n\n" +
+				"The company named its finance chief, Sam Reed, as interim chief executive."},
+		retrieval.Document{Source: "z.txt", Key: "z", Title: "Appeals court upholds Wexford zoning ban",
+			Text: "A state appeals court on Friday upheld Wexford's zoning ban, rejecting a challenge by the developer Tallis Homes.\n\n" +
+				"Tallis Homes said it could ask the state Supreme Court to hear the case."},
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Mumps outbreak grows to 30 cases",
+			Text: "The outbreak began in March at a summer camp in Harwick, health officials said."},
+		retrieval.Document{Source: "s.txt", Key: "s", Title: "Study links long commutes to stress",
+			Text: "\"Traffic is stress,\" said Dr. Lena Ortiz, the study's lead author."})
+	wantNotCovered(t, ix, "When did the fire start?", "a fire chief is no fire")
+	if a := ask(t, ix, "Who is the interim chief executive of Orbit Labs?"); a.Status != answer.Answered ||
+		!strings.Contains(a.Answer, "Sam Reed") || strings.Contains(a.Answer, "Dana Voss") {
+		t.Errorf("want Sam Reed alone, not Voss, the chief executive by name:\n%s", a.Answer)
+	}
+	wantNotCovered(t, ix, "Will Tallis Homes appeal?", "an appeals court is no appeal, in the text or the headline")
+	wantNotCovered(t, ix, "Will Tallis Homes appeal to the Supreme Court?", "it could ask; whether it will, no source says")
+	wantAnswer(t, ix, "Where did the mumps outbreak begin?", "Harwick")
+	wantAnswer(t, ix, "Who led the study?", "Lena Ortiz")
+}

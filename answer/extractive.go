@@ -265,7 +265,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
-			case matches(w.toks, c) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
+			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
@@ -273,8 +273,9 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				named = named || c.Name
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
-				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why):
+				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
+					!apposedName(w, p.Concepts[i+1]),
+				headlineTopic(w, c, inQ, p.Kind == Where) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why):
 				inCtx += weights[i]
 				named = named || c.Name
 			default:
@@ -685,8 +686,10 @@ func pronounRef(w *window, c Concept) bool {
 // names ("During a 2019 outbreak in Ashford, …"), or, when the question
 // picks one of the headline's names, another of them: under "Brightline to
 // buy Cobalt", "Brightline chief executive Nora Patel …" says nothing of
-// Cobalt's.
-func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
+// Cobalt's. For a where-question (asksPlace) a place is the answer, not
+// another event: "The outbreak began … in Eastfield" under "Measles
+// outbreak grows" says where the measles outbreak began.
+func headlineTopic(w *window, c Concept, inQ func(string) bool, asksPlace bool) bool {
 	if !matches(w.titleToks, c) {
 		return false
 	}
@@ -704,10 +707,10 @@ func headlineTopic(w *window, c Concept, inQ func(string) bool) bool {
 			if asksTitleName && names[t.Term] {
 				return false // the headline's other party
 			}
-		case i > 0:
+		case i > 0 && !asksPlace:
 			switch lower(w.toks[i-1]) {
 			case "in", "at", "near", "from":
-				return false // another place
+				return false // another place; for "where", the answer
 			}
 		}
 	}
@@ -791,6 +794,55 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 			}
 		}
 		if !other {
+			return true
+		}
+	}
+	return false
+}
+
+// onlyModifies reports whether every match of c in the window only
+// modifies a following institution, or for a noun of the question a
+// following role, that the question does not ask about: "a state appeals
+// court" says nothing of an appeal, and "fire chief Dana Whitcombe"
+// nothing of "the fire" ("the study's lead author" does say who led it).
+func onlyModifies(w *window, c Concept, inQ func(string) bool) bool {
+	found := false
+	for i := range w.toks {
+		n := matchLen(w.toks, i, c)
+		if n == 0 {
+			continue
+		}
+		found = true
+		k := i + n
+		if k >= len(w.toks) || w.text[w.toks[k-1].End:w.toks[k].Start] != " " || inQ(w.toks[k].Term) {
+			return false
+		}
+		next := lower(w.toks[k])
+		role := roleWords[next] || roleWords[strings.TrimSuffix(next, "s")]
+		if !(c.Noun && role) && !bodies[next] {
+			return false
+		}
+	}
+	return found
+}
+
+// bodies are institutions that take a noun before them ("appeals court",
+// "planning board", "fire department").
+var bodies = map[string]bool{"court": true, "panel": true, "board": true, "committee": true, "commission": true,
+	"council": true, "department": true, "agency": true, "office": true, "authority": true}
+
+// apposedName reports a name right after the head in the window ("its
+// chief executive, Gregory Hale"): the role is that person's, so the
+// article's "interim chief executive" may be someone else and lends the
+// window nothing.
+func apposedName(w *window, head Concept) bool {
+	for i := range w.toks {
+		n := matchLen(w.toks, i, head)
+		if n == 0 || i+n >= len(w.toks) {
+			continue
+		}
+		k := i + n
+		if gap := strings.TrimSpace(w.text[w.toks[k-1].End:w.toks[k].Start]); (gap == "" || gap == ",") && w.toks[k].Capital && !w.toks[k].Stop {
 			return true
 		}
 	}

@@ -78,6 +78,9 @@ type Concept struct {
 	// Verb marks the verb of the question ("close" in "which branches
 	// will close?"): a headline does not lend it (see headlineTopic).
 	Verb bool
+	// Noun marks a concept the question uses as a noun, after a
+	// determiner, a possessive or a number ("the fire").
+	Noun bool
 }
 
 // modifies reports whether c stands right before next in the question, as
@@ -453,6 +456,16 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
 			prev := strings.ToLower(toks[st-1].Surface)
 			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being"
+			p.Concepts[i].Noun = nounBefore(toks[st-1])
+		}
+	}
+	// The verb after an inverted subject is the verb asked about too
+	// ("will the state appeal").
+	if v := invertedVerb(p.Asked); v != "" {
+		for i := range p.Concepts {
+			if c := &p.Concepts[i]; !c.Name && strings.EqualFold(c.Label, v) {
+				c.Verb = true
+			}
 		}
 	}
 	// "Who is the campaign manager?" asks for a person, not a definition:
@@ -547,6 +560,22 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 			cs[j], cs[j-1] = cs[j-1], cs[j]
 		}
 	}
+}
+
+// invertedVerb returns the verb of a question whose subject follows its
+// auxiliary ("appeal" in "will the state appeal"), or "".
+func invertedVerb(asked string) string {
+	f := strings.Fields(asked)
+	for i, w := range f[:min(len(f), 6)] {
+		if !inverting[w] && !doForms[w] {
+			continue
+		}
+		if _, v, ok := verbAfterSubject(f[i+1:]); ok {
+			return strings.Trim(f[i+1+v], ",")
+		}
+		break
+	}
+	return ""
 }
 
 // nounBefore reports a word after which a noun follows, not a verb: a
@@ -709,6 +738,11 @@ func indirect(text string) string {
 		out = append(out, f[:a]...)
 	}
 	subj, verb, found := verbAfterSubject(rest)
+	if a == 2 && f[0] == "how" && attributeWords[f[1]] && beForms[aux] && determiners[rest[0]] {
+		// "how old was the man killed in the storm" asks the man's age:
+		// the whole rest is the subject.
+		return strings.Join(append(append(out, rest...), aux), " ")
+	}
 	switch {
 	case doForms[aux]:
 		// "when did the strike end" → "when the strike ended"; "why did
@@ -797,6 +831,11 @@ func indirect(text string) string {
 var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
 	"had": true, "will": true, "would": true, "can": true, "could": true, "should": true, "may": true,
 	"might": true, "must": true, "shall": true}
+
+// attributeWords follow "how" in a question about the subject itself, not
+// about its verb ("how old", unlike "how long was the bridge closed").
+var attributeWords = map[string]bool{"old": true, "tall": true, "big": true, "large": true, "heavy": true,
+	"rich": true, "young": true}
 
 // degreeWords stand before an adjective: after a bare noun and "is", they
 // end its subject ("why was attendance so high").

@@ -91,6 +91,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"When was St. Anne's built?", []Kind{When}, []string{"when St. Anne's was built"}},
 		{"When will SkyNorth's operations return to normal?", []Kind{When}, []string{"when SkyNorth's operations will return to normal"}},
 		{"Why was attendance so high?", []Kind{Why}, []string{"why attendance was so high"}},
+		{"How old was the man killed in the storm?", []Kind{HowMuch}, []string{"how old the man killed in the storm was"}},
+		{"How long was the bridge closed?", []Kind{HowLong}, []string{"how long the bridge was closed"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
