@@ -1061,3 +1061,26 @@ func TestModifiersRolesAndHeadlines(t *testing.T) {
 	wantAnswer(t, ix, "Where did the mumps outbreak begin?", "Harwick")
 	wantAnswer(t, ix, "Who led the study?", "Lena Ortiz")
 }
+
+// TestRolesMeansAndPlaces checks "who is X's <role>" asks for a person,
+// "how did the fire start" for its means, that a place of the people
+// watching is not where the event happened, and that a headline lends no
+// verb a who-question asks in the passive.
+func TestRolesMeansAndPlaces(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Kestrel in talks to buy Arbor",
+			Text: "Kestrel's chief executive, Nina Ford, has said she wants to expand abroad."},
+		retrieval.Document{Source: "f.txt", Key: "f", Title: "Man detained over the Alder Ridge fire",
+			Text: "A 31-year-old man was detained on Monday over the Alder Ridge fire, the sheriff said.\n\n" +
+				"The Alder Ridge fire started on Sunday and has burned 3,000 acres.\n\n" +
+				"Investigators believe the fire began when Cole Banner used a welding torch near dry grass, the sheriff said."},
+		retrieval.Document{Source: "l.txt", Key: "l", Title: "Vela probe lands",
+			Text: "Engineers in Bremen cheered as the signal confirming the landing arrived on Sunday."},
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Orla rover lands",
+			Text: "The Orla rover landed on the moon Selene on Friday."})
+	wantAnswer(t, ix, "Who is Kestrel's chief executive?", "Nina Ford")
+	wantAnswer(t, ix, "How did the Alder Ridge fire start?", "welding torch")
+	wantNotCovered(t, ix, "Where did the Vela probe land?", "Bremen is where the engineers were")
+	wantAnswer(t, ix, "Where did the Orla rover land?", "moon Selene")
+	wantNotCovered(t, ix, "Who was detained over the Alder Ridge fire?", "the man detained is not named")
+}

@@ -183,6 +183,11 @@ func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
 			if prev == "on" && i+1 < len(toks) && streetWords[lower(toks[i+1])] {
 				return true
 			}
+			// "landed on the asteroid Tamsin", "on the island of Crete".
+			if i >= 3 && (prev == "of" && i >= 4 && lower(toks[i-4]) == "on" && lower(toks[i-3]) == "the" ||
+				lower(toks[i-2]) == "the" && lower(toks[i-3]) == "on") && !toks[i-1].Capital && !toks[i-1].Number {
+				return true
+			}
 		}
 		if i+1 < len(toks) {
 			next := lower(toks[i+1])
@@ -288,7 +293,9 @@ var clauseOpeners = map[string]bool{"who": true, "whom": true, "whose": true, "w
 	"after": true, "before": true, "while": true, "because": true, "although": true, "though": true,
 	"since": true, "until": true, "unless": true, "whereas": true}
 
-// clauses cuts a window's tokens into clauses.
+// clauses cuts a window's tokens into clauses. "As" opens one before a
+// determiner or a pronoun ("cheered as the signal confirming the landing
+// arrived").
 func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 	var out [][]retrieval.Token
 	start := 0
@@ -304,7 +311,8 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 		// clause.
 		inWord := strings.TrimSpace(gap) == ":" && toks[i-1].Number && toks[i].Number ||
 			strings.TrimSpace(gap) == "." && len(toks[i-1].Surface) == 1
-		if strings.ContainsAny(gap, ";:()—–.!?") && !inWord || clauseOpeners[lower(toks[i])] || purpose {
+		asClause := lower(toks[i]) == "as" && i+1 < len(toks) && (determiners[lower(toks[i+1])] || subjectPronouns[lower(toks[i+1])])
+		if strings.ContainsAny(gap, ";:()—–.!?") && !inWord || clauseOpeners[lower(toks[i])] || purpose || asClause {
 			out = append(out, toks[start:i])
 			start = i
 		}

@@ -222,6 +222,8 @@ func kindAt(words []string) Kind {
 		return HowMuch // "how old", "how fast", "how effective": a measure
 	case (w0 == "what" || w0 == "how") && saysSomething(words):
 		return Say
+	case w0 == "how" && doForms[w1] && len(words) > 2 && eventVerbs[words[len(words)-1]]:
+		return Why // "how did the fire start" asks what started it
 	case w0 == "what" && asksAmount(words):
 		return HowMuch
 	case w0 == "what" && (w1 == "is" || w1 == "was" || w1 == "are") && len(words) <= 4:
@@ -233,6 +235,12 @@ func kindAt(words []string) Kind {
 	}
 	return What
 }
+
+// eventVerbs end a "how did X …" question that asks for the cause or the
+// means of an event.
+var eventVerbs = map[string]bool{"start": true, "begin": true, "happen": true, "occur": true, "die": true,
+	"collapse": true, "spread": true, "escape": true, "crash": true, "fail": true, "explode": true, "sink": true,
+	"end": true, "break": true, "out": true, "in": true}
 
 // namesRole reports whether the words after "who is" open a role rather
 // than a name: "the spokesperson", "a director".
@@ -455,7 +463,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	for i := range p.Concepts {
 		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
 			prev := strings.ToLower(toks[st-1].Surface)
-			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being"
+			label := strings.ToLower(p.Concepts[i].Label)
+			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being" ||
+				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) // "who was arrested"
 			p.Concepts[i].Noun = nounBefore(toks[st-1])
 		}
 	}
@@ -471,11 +481,14 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	// "Who is the campaign manager?" asks for a person, not a definition:
 	// a definition needs a named subject.
 	if k == Definition {
-		named := false
+		named, role := false, false
 		for _, c := range p.Concepts {
 			named = named || c.Name
+			role = role || !c.Name && personNoun(c)
 		}
-		if !named && strings.HasPrefix(strings.ToLower(text), "who") {
+		// "Who is Pinnacle's chief executive?" asks for the person in the
+		// role, as "who is the chief executive?" does.
+		if (!named || role) && strings.HasPrefix(strings.ToLower(text), "who") {
 			p.Kind = Who
 		}
 	}

@@ -43,6 +43,20 @@ func reasonStrength(p Part, text string, toks []retrieval.Token) int {
 			}
 		}
 	}
+	// "The fire began when Holt used a grinder", "started the fire by
+	// throwing a cigarette": the circumstance or the means of the action.
+	for _, i := range wordsAt(p, toks) {
+		for k := i + 1; k < len(toks) && k <= i+3; k++ {
+			if strings.ContainsAny(text[toks[k-1].End:toks[k].Start], ".;:!?") {
+				break
+			}
+			if w := lower(toks[k]); w == "by" && k+1 < len(toks) && strings.HasSuffix(lower(toks[k+1]), "ing") {
+				return 2
+			} else if w == "when" {
+				return 1
+			}
+		}
+	}
 	for _, m := range weakReasons {
 		if strings.Contains(low, m) && !introducesAsked(p, text, toks, m) {
 			return 1
