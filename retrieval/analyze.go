@@ -617,9 +617,10 @@ func init() {
 	// Nouns the stemmer folds into unrelated words: "department" into
 	// "depart" (so it matched "departure"), "organization" into "organ",
 	// "executive" into "execute", "business" into "busy", "building" into
-	// "build" (so "the buildings" matched "a probe built by").
+	// "build" (so "the buildings" matched "a probe built by"), "severance"
+	// into "severe".
 	for _, n := range strings.Fields(`department:departments apartment:apartments organization:organizations
-	organisation:organisations executive:executives business:businesses building:buildings`) {
+	organisation:organisations executive:executives business:businesses building:buildings severance:severances`) {
 		one, many, _ := strings.Cut(n, ":")
 		agentNouns[one], agentNouns[many] = one, one
 	}
