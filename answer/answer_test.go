@@ -1084,3 +1084,29 @@ func TestRolesMeansAndPlaces(t *testing.T) {
 	wantAnswer(t, ix, "Where did the Orla rover land?", "moon Selene")
 	wantNotCovered(t, ix, "Who was detained over the Alder Ridge fire?", "the man detained is not named")
 }
+
+// TestCostsAndLengthsBeforeTheNoun checks that "a three-year, $85 million
+// renovation" says what the renovation cost and how long it took, that
+// money elsewhere in a sentence is no cost, and that a related fact must
+// share more with the question than its verb.
+func TestCostsAndLengthsBeforeTheNoun(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "l.txt", Key: "l", Title: "Library reopens",
+			Text: "The Eastgate Library reopened on Monday after a three-year, $85 million renovation.\n\n" +
+				"A recount ended a month-long dispute over the Eastgate council seat."},
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Museum wing",
+			Text: "The museum's new wing was paid for by $12 million in donations. The wing opened in May."},
+		retrieval.Document{Source: "h.txt", Key: "h", Title: "Hospital",
+			Text: "The injured man was taken to Mercy Hospital in stable condition."})
+	wantAnswer(t, ix, "How much did the renovation cost?", "$85 million")
+	wantAnswer(t, ix, "How long did the renovation take?", "three-year")
+	wantAnswer(t, ix, "How long did the dispute last?", "month-long")
+	wantNotCovered(t, ix, "How much did the new wing cost?", "donations paid for it; what it cost, no source says")
+	ix = indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Town hall", Text: "The renovation of the town hall began in May."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Station", Text: "The renovation of the station is over budget."},
+		retrieval.Document{Source: "h.txt", Key: "h", Title: "Hospital", Text: "The injured man was taken to Mercy Hospital."})
+	if a := ask(t, ix, "How long did the renovation take?"); a.Status != answer.NotCovered || strings.Contains(a.Answer, "Mercy Hospital") {
+		t.Errorf("a sentence sharing only the verb was offered as a related fact:\n%s", a.Answer)
+	}
+}

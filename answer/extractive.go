@@ -49,6 +49,10 @@ type candidate struct {
 	// named is set when the window speaks of a name the part asks about,
 	// or the part asks about none: a related fact must.
 	named bool
+	// topical is set when the window matches a concept other than the
+	// verb asked about: a related fact must ("was taken to hospital" is
+	// nothing to "how long did the renovation take").
+	topical bool
 	// undecided is set when the window says, in words of its own for every
 	// concept, that what the part asks is not known ("had not decided
 	// whether to appeal").
@@ -71,7 +75,7 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 			open = append(open, p)
 			ans.NotCovered = append(ans.NotCovered, p.Text)
 			for _, cd := range cands {
-				if cd.coverage >= 0.5 && cd.named {
+				if cd.coverage >= 0.5 && cd.named && cd.topical {
 					related = append(related, cd)
 				}
 			}
@@ -261,16 +265,19 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		var inWin, inCtx float64
 		missing, missed := 0, -1
 		missFocusOrName := false
-		names, named := false, false
+		names, named, topical := false, false, false
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
 			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
+				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
+				p.Kind == HowLong && lengthVerb(c) && hasDuration(p, w.text, w.toks),
 				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
 				inWin += weights[i]
 				named = named || c.Name
+				topical = topical || !c.Verb
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
@@ -278,6 +285,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				headlineTopic(w, c, inQ, p.Kind == Where) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why):
 				inCtx += weights[i]
 				named = named || c.Name
+				topical = topical || !c.Verb
 			default:
 				missing++
 				missed = i
@@ -289,7 +297,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		if inWin == 0 {
 			continue
 		}
-		cd := candidate{w: w, named: named || !names}
+		cd := candidate{w: w, named: named || !names, topical: topical}
 		if total > 0 {
 			cd.coverage = (inWin + inCtx) / total
 		}

@@ -145,10 +145,10 @@ func verbAfterSubject(rest []string) (subj, verb int, ok bool) {
 		subj = 1
 	case unicode.IsUpper(first[0]):
 		subj = subjectEnd(rest)
-		if !possessive(rest[subj-1]) {
+		if next := subj; !possessive(rest[subj-1]) && (next >= len(rest) || adverbs[rest[next]] || baseForm(rest[next])) {
 			break
 		}
-		fallthrough // "Osei's lawyer"
+		fallthrough // "Osei's lawyer", "Aldmoor prices"
 	default:
 		return nounPhraseVerb(rest)
 	}

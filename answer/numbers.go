@@ -29,6 +29,50 @@ func isMoney(c Concept) bool {
 	return false
 }
 
+// isCost reports a concept that asks what something costs.
+func isCost(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && (alt[0] == "cost" || alt[0] == "price") {
+			return true
+		}
+	}
+	return false
+}
+
+// pricedThing reports money standing right before another word the part
+// asks about: "a three-year, $85 million renovation" gives what the
+// renovation cost. Money elsewhere in the sentence ("paid for by $22
+// million in donations") does not.
+func pricedThing(p Part, text string, toks []retrieval.Token) bool {
+	for i := 1; i < len(toks); i++ {
+		k := i - 1
+		if amountUnits[lower(toks[k])] && k > 0 {
+			k-- // "$85 million renovation"
+		}
+		if !isNumber(toks[k]) || !isMoneyAt(text, toks[k]) {
+			continue
+		}
+		for _, c := range p.Concepts {
+			if !c.Name && !isCost(c) && matchAt(toks, i, c) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// lengthVerb reports a concept that only asks a length ("take" and "last"
+// in "how long did the renovation take"): a length of the thing answers it
+// ("a three-year renovation").
+func lengthVerb(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && (alt[0] == "take" || alt[0] == "last") {
+			return true
+		}
+	}
+	return false
+}
+
 // isTally reports a concept that asks for a tally: a vote or a score.
 func isTally(c Concept) bool {
 	for _, alt := range c.Alts {
@@ -149,12 +193,24 @@ var timeUnits = map[string]bool{"second": true, "seconds": true, "minute": true,
 func hasDuration(p Part, text string, toks []retrieval.Token) bool {
 	for i := 0; i+1 < len(toks); i++ {
 		w := lower(toks[i])
+		// "a month-long dispute", the dispute asked about.
+		if timeUnits[w] && i+2 < len(toks) && lower(toks[i+1]) == "long" &&
+			strings.TrimSpace(text[toks[i].End:toks[i+1].Start]) == "-" && matchesAny(p, toks, i+2) {
+			return true
+		}
 		if !(isNumber(toks[i]) || w == "a" || w == "an" || w == "several" || w == "few") || !timeUnits[lower(toks[i+1])] {
 			continue
 		}
 		if i+2 < len(toks) && strings.TrimSpace(text[toks[i].End:toks[i+1].Start]) == "-" {
-			if matchesAny(p, toks, i+2) {
-				return true // "an 11-day strike", the strike asked about
+			// "an 11-day strike", the strike asked about; "a three-year,
+			// $85 million renovation".
+			for j := i + 2; j < len(toks); j++ {
+				if matchesAny(p, toks, j) {
+					return true
+				}
+				if !isNumber(toks[j]) && !amountUnits[lower(toks[j])] {
+					break
+				}
 			}
 			continue
 		}

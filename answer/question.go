@@ -85,8 +85,9 @@ type Concept struct {
 
 // modifies reports whether c stands right before next in the question, as
 // the first noun of a compound ("cup final"): an article about the "cup
-// final" may later say just "the final".
-func (c Concept) modifies(next Concept) bool { return !c.Name && c.End == next.Start }
+// final" may later say just "the final". A subject before its verb is no
+// compound ("did the renovation cost").
+func (c Concept) modifies(next Concept) bool { return !c.Name && c.End == next.Start && !next.Verb }
 
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
@@ -575,13 +576,16 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 	}
 }
 
-// invertedVerb returns the verb of a question whose subject follows its
-// auxiliary ("appeal" in "will the state appeal"), or "".
+// invertedVerb returns the verb of a question whose subject follows "do"
+// or a modal ("appeal" in "will the state appeal"), or "".
 func invertedVerb(asked string) string {
 	f := strings.Fields(asked)
 	for i, w := range f[:min(len(f), 6)] {
 		if !inverting[w] && !doForms[w] {
 			continue
+		}
+		if beForms[w] || w == "has" || w == "have" || w == "had" {
+			break // "when is the cup final": no verb follows
 		}
 		if _, v, ok := verbAfterSubject(f[i+1:]); ok {
 			return strings.Trim(f[i+1+v], ",")
@@ -758,12 +762,13 @@ func indirect(text string) string {
 	}
 	switch {
 	case doForms[aux]:
-		// "when did the strike end" → "when the strike ended"; "why did
-		// the mayor not attend" → "why the mayor did not attend".
+		// "when did the strike end" → "when the strike ended", "when did
+		// the library first open" → "when the library first opened"; "why
+		// did the mayor not attend" → "why the mayor did not attend".
 		if !found {
 			return text
 		}
-		if subj < verb {
+		if slices.ContainsFunc(rest[subj:verb], func(w string) bool { return w == "not" || w == "never" }) {
 			out = append(out, rest[:subj]...)
 			out = append(out, aux)
 			return strings.Join(append(out, rest[subj:]...), " ")
@@ -879,6 +884,9 @@ func init() {
 // "Cobalt's closing price") but for a participle ending the question.
 func verbGroupAt(rest []string) int {
 	for i, w := range rest {
+		if relatives[w] {
+			return -1 // "the man who was shot": the rest is the relative clause's
+		}
 		if i > 0 {
 			// A participle that ends the question is its verb even after
 			// a possessive name ("when was St. Anne's built").

@@ -93,6 +93,9 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Why was attendance so high?", []Kind{Why}, []string{"why attendance was so high"}},
 		{"How old was the man killed in the storm?", []Kind{HowMuch}, []string{"how old the man killed in the storm was"}},
 		{"How long was the bridge closed?", []Kind{HowLong}, []string{"how long the bridge was closed"}},
+		{"What is the condition of the man who was shot?", []Kind{What}, []string{"what the condition of the man who was shot is"}},
+		{"When did Aldmoor prices last fall?", []Kind{When}, []string{"when Aldmoor prices last fell"}},
+		{"When did the library first open?", []Kind{When}, []string{"when the library first opened"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
