@@ -988,6 +988,15 @@ func TestUndecidedIsNotAnswered(t *testing.T) {
 			Text: "A judge dismissed the drivers' union's case against the fare cap on Monday. The union said it would appeal the ruling."})
 	wantNotCovered(t, ix, "Will Pike appeal?", "his lawyer says he has not decided")
 	wantAnswer(t, ix, "Will the union appeal?", "would appeal")
+	ix = indexOf(t,
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Judge strikes down rent law",
+			Text: "The state attorney general said her office had not yet decided whether to appeal the ruling on rents."},
+		retrieval.Document{Source: "s.txt", Key: "s", Title: "State budget", Text: "The state budget passed on Friday."})
+	// The sentence saying it is undecided is the related fact to show,
+	// though it shares only the verb with the question.
+	if a := ask(t, ix, "Will the state appeal?"); a.Status != answer.NotCovered || !strings.Contains(a.Answer, "ruling on rents") {
+		t.Errorf("want not covered, citing that the attorney general has not decided:\n%s", a.Answer)
+	}
 }
 
 // TestCountOfACompoundsHead checks that "how many measles cases" counts

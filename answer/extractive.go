@@ -51,8 +51,9 @@ type candidate struct {
 	named bool
 	// topical is set when the window matches a concept other than the
 	// verb asked about: a related fact must ("was taken to hospital" is
-	// nothing to "how long did the renovation take").
-	topical bool
+	// nothing to "how long did the renovation take"), unless it says the
+	// fact is not known (disclaimed).
+	topical, disclaimed bool
 	// undecided is set when the window says, in words of its own for every
 	// concept, that what the part asks is not known ("had not decided
 	// whether to appeal").
@@ -75,7 +76,7 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 			open = append(open, p)
 			ans.NotCovered = append(ans.NotCovered, p.Text)
 			for _, cd := range cands {
-				if cd.coverage >= 0.5 && cd.named && cd.topical {
+				if cd.coverage >= 0.5 && cd.named && (cd.topical || cd.disclaimed) {
 					related = append(related, cd)
 				}
 			}
@@ -333,6 +334,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			// A sentence saying the fact is unknown is the best related
 			// fact there is.
 			cd.coverage += 0.25
+			cd.disclaimed = true
 			cd.undecided = missing == 0 && inCtx == 0 && !w.pair
 		}
 		if w.pair {
