@@ -1119,3 +1119,22 @@ func TestCostsAndLengthsBeforeTheNoun(t *testing.T) {
 		t.Errorf("a sentence sharing only the verb was offered as a related fact:\n%s", a.Answer)
 	}
 }
+
+// TestNamesGerundsAndIrregularVerbs checks that "what is the name of X"
+// wants a full name, that "arrested on Thursday on suspicion of starting
+// the fire" does not date the fire's start, and that a poll lead does not
+// say who won: "won" is the event asked about, never the word to drop.
+func TestNamesGerundsAndIrregularVerbs(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "s.txt", Key: "s", Title: "Officer shoots man in Belton",
+			Text: "An officer shot a man during a traffic stop in Belton on Saturday, the state Bureau of Investigation said."},
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Man arrested over Pine Ridge fire",
+			Text: "A man was arrested on Thursday on suspicion of starting the Pine Ridge fire."},
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Poll shows Reyes leading Holt in Senate race",
+			Text: "Democrat Ana Reyes leads Republican Tom Holt by 6 points in the race for the open Senate seat, according to a poll."},
+		retrieval.Document{Source: "c.txt", Key: "c", Title: "Rovers win", Text: "The Rovers won the cup. Their captain won an award."},
+		retrieval.Document{Source: "d.txt", Key: "d", Title: "Awards", Text: "The film won two prizes and the director won praise."})
+	wantNotCovered(t, ix, "What is the name of the man who was shot in Belton?", "a town and an agency are no man's name")
+	wantNotCovered(t, ix, "When did the Pine Ridge fire start?", "Thursday is when the man was arrested")
+	wantNotCovered(t, ix, "Who won the Senate race between Reyes and Holt?", "a lead in a poll is no win")
+}

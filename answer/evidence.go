@@ -32,6 +32,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		switch {
 		case hasPerson(w.toks, inQ), agentAfterBy(p, w.text, w.toks, inQ):
 			return 2
+		case p.FullName:
 		case hasLoneName(w.text, w.toks, inQ), opensWithName(w, inQ):
 			return 1
 		}

@@ -478,7 +478,8 @@ func verbal(c Concept) bool {
 		return false
 	}
 	w := ws[len(ws)-1]
-	return len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
+	return c.Verb || retrieval.Lemma(w) != w || // "won", "fell"
+		len(w) > 4 && (strings.HasSuffix(w, "ed") || strings.HasSuffix(w, "ing"))
 }
 
 // pick returns the best qualifying window and, when another independent

@@ -145,10 +145,10 @@ func verbAfterSubject(rest []string) (subj, verb int, ok bool) {
 		subj = 1
 	case unicode.IsUpper(first[0]):
 		subj = subjectEnd(rest)
-		if next := subj; !possessive(rest[subj-1]) && (next >= len(rest) || adverbs[rest[next]] || baseForm(rest[next])) {
+		if next := subj; !possessive(rest[subj-1]) && (next >= len(rest) || adverbs[rest[next]] || knownVerb(rest[next]) && !nounToo[rest[next]]) {
 			break
 		}
-		fallthrough // "Osei's lawyer", "Aldmoor prices"
+		fallthrough // "Osei's lawyer", "Aldmoor home sales", "Brandt embezzle"
 	default:
 		return nounPhraseVerb(rest)
 	}

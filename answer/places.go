@@ -266,18 +266,46 @@ func kindInClause(p Part, w *window, inQ func(string) bool, has func([]retrieval
 	if len(words) == 0 {
 		return true
 	}
+clause:
 	for _, cl := range clauses(w.text, w.toks) {
 		if !has(cl) {
 			continue
 		}
 		for _, c := range words {
-			if matches(cl, c) {
+			if c.Verb && matches(cl, c) && !matchesEvent(cl, c) {
+				continue clause // the verb asked is another event's object
+			}
+		}
+		for _, c := range words {
+			if matchesEvent(cl, c) {
 				return true
 			}
 		}
 	}
 	return false
 }
+
+// matchesEvent is matches, but the verb asked about does not count as a
+// gerund after a preposition: in "was arrested on Thursday on suspicion of
+// starting the fire" the date is the arrest's, not the fire's start, and
+// the clause says nothing of when the fire started.
+func matchesEvent(toks []retrieval.Token, c Concept) bool {
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		if c.Verb && i > 0 && strings.HasSuffix(lower(toks[i]), "ing") && gerundPrepositions[lower(toks[i-1])] {
+			continue
+		}
+		return true
+	}
+	return false
+}
+
+// gerundPrepositions make a gerund another event's object ("suspected of
+// starting"); "before accepting" keeps its own event.
+var gerundPrepositions = map[string]bool{"of": true, "with": true, "for": true, "about": true, "without": true,
+	"from": true}
 
 // anotherPersons reports a clause about someone the part does not name:
 // it names a person the question does not, and none of the part's names.

@@ -54,8 +54,10 @@ type Part struct {
 	// countries"), where the name need not stand near the kind's word.
 	WantsName, AnyName bool
 	// Naming marks "what is X called" parts, answered by the name a
-	// sentence gives X ("The satellite, named Aster-1").
-	Naming bool
+	// sentence gives X ("The satellite, named Aster-1"). FullName marks
+	// "what is the name of X" parts, answered only by a full name: a lone
+	// capitalised word may be the town or the agency.
+	Naming, FullName bool
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
@@ -202,6 +204,9 @@ func kindAt(words []string) Kind {
 			return Definition
 		}
 		return Who
+	case strings.HasPrefix(rest, "what is the name of") || strings.HasPrefix(rest, "what was the name of") ||
+		strings.HasPrefix(rest, "what's the name of"):
+		return Who // the name of someone is who they are
 	case w0 == "when" || strings.HasPrefix(rest, "what time") || strings.HasPrefix(rest, "what date") ||
 		strings.HasPrefix(rest, "what day") || strings.HasPrefix(rest, "what year") || strings.HasPrefix(rest, "what month") ||
 		strings.HasPrefix(rest, "since when") || strings.HasPrefix(rest, "how long ago"):
@@ -236,6 +241,9 @@ func kindAt(words []string) Kind {
 	}
 	return What
 }
+
+// nameOfRe matches a question for someone's name.
+var nameOfRe = regexp.MustCompile(`^what(?:'s| is| was) the name of\b`)
 
 // eventVerbs end a "how did X …" question that asks for the cause or the
 // means of an event.
@@ -339,6 +347,7 @@ func kindWord(k Kind) string {
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	p := Part{Asked: plain(text), Kind: k, Focus: -1}
 	p.Text = indirect(p.Asked)
+	p.FullName = k == Who && nameOfRe.MatchString(p.Asked)
 	if topic, ok := aboutRequest(p.Text); ok {
 		p.Text = "anything about " + topic
 	}
@@ -355,6 +364,14 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		p.Passive = p.Passive || i > 0 && beWords[lower(t)]
 	}
 	used := make([]bool, len(toks))
+	if p.FullName {
+		for i, t := range toks {
+			if strings.EqualFold(t.Surface, "name") {
+				used[i] = true // the kind asked, not a word the answer must use
+				break
+			}
+		}
+	}
 	// "What day", "what time": the kind asks for the date; "day" is not a
 	// word the answer must use ("It started Friday afternoon").
 	if k == When && len(toks) > 1 && (strings.EqualFold(toks[0].Surface, "what") || strings.EqualFold(toks[0].Surface, "which")) &&

@@ -96,6 +96,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"What is the condition of the man who was shot?", []Kind{What}, []string{"what the condition of the man who was shot is"}},
 		{"When did Aldmoor prices last fall?", []Kind{When}, []string{"when Aldmoor prices last fell"}},
 		{"When did the library first open?", []Kind{When}, []string{"when the library first opened"}},
+		{"Why did Aldmoor home sales drop?", []Kind{Why}, []string{"why Aldmoor home sales dropped"}},
+		{"How much did Brandt embezzle?", []Kind{HowMuch}, []string{"how much Brandt embezzled"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
