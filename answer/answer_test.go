@@ -1138,3 +1138,17 @@ func TestNamesGerundsAndIrregularVerbs(t *testing.T) {
 	wantNotCovered(t, ix, "When did the Pine Ridge fire start?", "Thursday is when the man was arrested")
 	wantNotCovered(t, ix, "Who won the Senate race between Reyes and Holt?", "a lead in a poll is no win")
 }
+
+// TestCountsOfOthersAndAsides checks that "eight people were injured"
+// does not count the people aboard, that "who has not been named" leaves
+// an unnamed captain unnamed while the rest of the sentence still answers,
+// and that "hurt" finds "injured".
+func TestCountsOfOthersAndAsides(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Ferry runs aground off Rona",
+		Text: "At least eight people were injured when the ferry Skye ran aground off Rona on Tuesday.\n\n" +
+			"The captain, who has not been named, has worked for the ferry company for 11 years."})
+	wantNotCovered(t, ix, "How many people were on the ferry?", "the injured are not all aboard")
+	wantAnswer(t, ix, "How many people were hurt when the ferry ran aground?", "eight people were injured")
+	wantNotCovered(t, ix, "What is the captain's name?", "the captain has not been named")
+	wantAnswer(t, ix, "How long has the captain worked for the ferry company?", "11 years")
+}

@@ -2,6 +2,7 @@ package answer
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -315,7 +316,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			}
 		}
 		strength := evidence(p, w, inQ)
-		disclaimed := disclaims(w.text)
+		disclaimed := disclaims(w.text) && !(asideOnly(w.text) && !asksWho(p))
 		if disclaimed {
 			// "Okonkwo resigned last month; the company did not say
 			// whether …" still dates the resignation: the clause before
@@ -571,6 +572,23 @@ func beforeDisclaimer(w *window) *window {
 	return &pre
 }
 
+// asideRe matches a relative clause set off by commas: ", who has not
+// been named,".
+var asideRe = regexp.MustCompile(`,\s+(?:who|whose|which)\b[^,;]*,`)
+
+// asideOnly reports whether every disclaimer of a sentence stands in a
+// relative aside: "The captain, who has not been named, has worked for the
+// company for 11 years" says how long the captain has worked there.
+func asideOnly(text string) bool {
+	return asideRe.MatchString(text) && !disclaims(asideRe.ReplaceAllString(text, ","))
+}
+
+// asksWho reports a part that asks who someone is or what they are
+// called, which an aside's "who has not been named" does answer.
+func asksWho(p Part) bool {
+	return p.Kind == Who || p.Kind == Definition || p.Naming || p.FullName || strings.Contains(p.Asked, "name")
+}
+
 // holdsMatched reports whether pre, a part of w, holds every concept of p
 // that w's own words match.
 func holdsMatched(p Part, w, pre *window) bool {
@@ -588,7 +606,8 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 	"no details", "not immediately", "not name", "n't name", "not identif", "not determin", "not releas",
 	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither",
 	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
-	"considering whether"}
+	"considering whether", "not been named", "not been identified", "not been released", "not been disclosed",
+	"not been made public"}
 
 // disclaims reports whether a sentence says that something is not known.
 func disclaims(text string) bool {

@@ -61,6 +61,26 @@ func pricedThing(p Part, text string, toks []retrieval.Token) bool {
 	return false
 }
 
+// undergoes reports a passive verb right after the thing counted that
+// the part does not ask about: "At least eight people were injured"
+// counts the injured, not how many people were on the ferry.
+func undergoes(p Part, toks []retrieval.Token, k int) bool {
+	if k >= len(toks) || !beWords[lower(toks[k])] && lower(toks[k]) != "have" && lower(toks[k]) != "had" {
+		return false
+	}
+	for j := k + 1; j < len(toks) && j <= k+2; j++ {
+		w := lower(toks[j])
+		if w == "been" || w == "not" {
+			continue
+		}
+		if (participles[w] || strings.HasSuffix(w, "ed")) && w != "worth" {
+			return !asked(p, toks[j])
+		}
+		return false
+	}
+	return false
+}
+
 // lengthVerb reports a concept that only asks a length ("take" and "last"
 // in "how long did the renovation take"): a length of the thing answers it
 // ("a three-year renovation").
@@ -136,6 +156,9 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 	for i := range toks {
 		if !matchAt(toks, i, focus) {
 			continue
+		}
+		if undergoes(p, toks, i+matchLen(toks, i, focus)) {
+			continue // "eight people were injured" does not count the people aboard
 		}
 		for k := max(0, i-4); k < i; k++ {
 			// "won by 312 votes" gives a margin, not how many votes; "the
@@ -326,7 +349,7 @@ var scaleWords = map[string]bool{"magnitude": true, "category": true, "level": t
 var measureUnits = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`mile miles mph kilometre kilometres kilometer kilometers km kph metre metres meter meters
+	for _, w := range strings.Fields(`mile miles mph knot knots kilometre kilometres kilometer kilometers km kph metre metres meter meters
 	foot feet inch inches acre acres hectare hectares ton tons tonne tonnes kilogram kilograms kg pound pounds degree degrees
 	gallon gallons litre litres liter liters`) {
 		measureUnits[w] = true
