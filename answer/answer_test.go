@@ -1127,14 +1127,19 @@ func TestCostsAndLengthsBeforeTheNoun(t *testing.T) {
 func TestNamesGerundsAndIrregularVerbs(t *testing.T) {
 	ix := indexOf(t,
 		retrieval.Document{Source: "s.txt", Key: "s", Title: "Officer shoots man in Belton",
-			Text: "An officer shot a man during a traffic stop in Belton on Saturday, the state Bureau of Investigation said."},
+			Text: "An officer shot a man during a traffic stop in Belton on Saturday, the state Bureau of Investigation said.\n\n" +
+				"The man, whose name was not released, was taken to a hospital."},
 		retrieval.Document{Source: "a.txt", Key: "a", Title: "Man arrested over Pine Ridge fire",
 			Text: "A man was arrested on Thursday on suspicion of starting the Pine Ridge fire."},
 		retrieval.Document{Source: "p.txt", Key: "p", Title: "Poll shows Reyes leading Holt in Senate race",
 			Text: "Democrat Ana Reyes leads Republican Tom Holt by 6 points in the race for the open Senate seat, according to a poll."},
 		retrieval.Document{Source: "c.txt", Key: "c", Title: "Rovers win", Text: "The Rovers won the cup. Their captain won an award."},
 		retrieval.Document{Source: "d.txt", Key: "d", Title: "Awards", Text: "The film won two prizes and the director won praise."})
-	wantNotCovered(t, ix, "What is the name of the man who was shot in Belton?", "a town and an agency are no man's name")
+	// Not covered, and the sentence saying the name is not known comes first.
+	if a := ask(t, ix, "What is the name of the man who was shot in Belton?"); a.Status != answer.NotCovered ||
+		!strings.Contains(a.Answer, "whose name was not released") {
+		t.Errorf("want not covered, citing that the name was not released:\n%s", a.Answer)
+	}
 	wantNotCovered(t, ix, "When did the Pine Ridge fire start?", "Thursday is when the man was arrested")
 	wantNotCovered(t, ix, "Who won the Senate race between Reyes and Holt?", "a lead in a poll is no win")
 }
@@ -1149,6 +1154,8 @@ func TestCountsOfOthersAndAsides(t *testing.T) {
 			"The captain, who has not been named, has worked for the ferry company for 11 years."})
 	wantNotCovered(t, ix, "How many people were on the ferry?", "the injured are not all aboard")
 	wantAnswer(t, ix, "How many people were hurt when the ferry ran aground?", "eight people were injured")
-	wantNotCovered(t, ix, "What is the captain's name?", "the captain has not been named")
+	if a := ask(t, ix, "What is the captain's name?"); a.Status != answer.NotCovered || !strings.Contains(a.Answer, "has not been named") {
+		t.Errorf("want not covered, citing that the captain has not been named:\n%s", a.Answer)
+	}
 	wantAnswer(t, ix, "How long has the captain worked for the ferry company?", "11 years")
 }

@@ -522,9 +522,13 @@ func overlaps(a, b *window) bool {
 }
 
 // pickRelated returns up to n of the closest non-answers, from different
-// articles, single sentences preferred.
+// articles, single sentences preferred, and first those saying the fact is
+// not known.
 func pickRelated(cands []candidate, n int) []candidate {
 	sort.SliceStable(cands, func(i, j int) bool {
+		if cands[i].disclaimed != cands[j].disclaimed {
+			return cands[i].disclaimed // saying it is not known is the best related fact
+		}
 		if cands[i].coverage != cands[j].coverage {
 			return cands[i].coverage > cands[j].coverage
 		}
