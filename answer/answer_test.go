@@ -1159,3 +1159,38 @@ func TestCountsOfOthersAndAsides(t *testing.T) {
 	}
 	wantAnswer(t, ix, "How long has the captain worked for the ferry company?", "11 years")
 }
+
+// TestEventsOfTheirOwnClause checks that a date must stand with the verb
+// asked ("Crews shut off the main at 7 a.m." does not date the break), that
+// a verb asked as a noun ("the threat of a strike") confirms nothing, that
+// seasons are dates, that "Mr." ends no clause, and that "did not respond
+// to a request for comment" is the related fact for what someone said but
+// not for who replaces them.
+func TestEventsOfTheirOwnClause(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "w.txt", Key: "w", Title: "Water main break floods Dorne streets",
+			Text: "A 90-year-old water main ruptured under Elm Street early on Wednesday.\n\n" +
+				"Crews shut off the main at about 7 a.m., four hours after the break was reported."},
+		retrieval.Document{Source: "g.txt", Key: "g", Title: "Gas leak in Fenton",
+			Text: "Crews shut off the gas main at about 9 a.m., two hours after the break was reported."},
+		retrieval.Document{Source: "s.txt", Key: "s", Title: "Workers at Ardent Steel reject deal",
+			Text: "Workers at Ardent Steel rejected the contract on Sunday, raising the threat of a strike at the company's plants.\n\n" +
+				"The club will begin a search for a permanent coach in the spring."},
+		retrieval.Document{Source: "c.txt", Key: "c", Title: "Hawks fire coach Lena Marsh",
+			Text: "The Hawks fired coach Lena Marsh on Monday. Assistant Ray Ode will lead the team for the rest of the season.\n\n" +
+				"Marsh did not respond to a request for comment."},
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Donor speaks",
+			Text: "At a gala in Leeds in May, Mr. Pell spoke about the new wing."})
+	wantAnswer(t, ix, "When did the water main break?", "early on Wednesday")
+	wantAnswer(t, ix, "Where did the water main break?", "Elm Street")
+	wantNotCovered(t, ix, "When did the gas main break?", "9 a.m. is when crews shut it off")
+	wantNotCovered(t, ix, "Will the workers strike?", "a threat of a strike is no strike")
+	wantAnswer(t, ix, "When will the club search for a coach?", "in the spring")
+	wantAnswer(t, ix, "When did Pell speak about the wing?", "May")
+	if a := ask(t, ix, "What did Marsh say about being fired?"); a.Status != answer.NotCovered || !strings.Contains(a.Answer, "did not respond") {
+		t.Errorf("want not covered, citing that Marsh did not respond:\n%s", a.Answer)
+	}
+	if a := ask(t, ix, "Who will replace Marsh?"); strings.Contains(a.Answer, "did not respond") {
+		t.Errorf("a refusal to comment was offered as the fact closest to who coaches next:\n%s", a.Answer)
+	}
+}

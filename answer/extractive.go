@@ -55,6 +55,9 @@ type candidate struct {
 	// nothing to "how long did the renovation take"), unless it says the
 	// fact is not known (disclaimed).
 	topical, disclaimed bool
+	// leads is set for a window that says the fact asked is not known: it
+	// is the best related fact there is (see pickRelated).
+	leads bool
 	// undecided is set when the window says, in words of its own for every
 	// concept, that what the part asks is not known ("had not decided
 	// whether to appeal").
@@ -267,11 +270,11 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		var inWin, inCtx float64
 		missing, missed := 0, -1
 		missFocusOrName := false
-		names, named, topical := false, false, false
+		names, named, topical, content := false, false, false, false
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
-			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
+			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && onlyNoun(w.toks, c)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
@@ -280,6 +283,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				inWin += weights[i]
 				named = named || c.Name
 				topical = topical || !c.Verb
+				content = content || !c.Verb && !c.Name
 			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
@@ -288,6 +292,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				inCtx += weights[i]
 				named = named || c.Name
 				topical = topical || !c.Verb
+				content = content || !c.Verb && !c.Name
 			default:
 				missing++
 				missed = i
@@ -333,9 +338,14 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank) + 0.8*float64(strength-1)
 		if disclaimed {
 			// A sentence saying the fact is unknown is the best related
-			// fact there is.
-			cd.coverage += 0.25
+			// fact there is. "Did not respond to a request for comment" is
+			// one for what someone said; for anything else, a disclaimer
+			// must speak of more than a name.
 			cd.disclaimed = true
+			cd.leads = p.Kind == Say || content && !noComment(w.text)
+			if p.Kind == Say || !noComment(w.text) {
+				cd.coverage += 0.25
+			}
 			cd.undecided = missing == 0 && inCtx == 0 && !w.pair
 		}
 		if w.pair {
@@ -526,8 +536,8 @@ func overlaps(a, b *window) bool {
 // not known.
 func pickRelated(cands []candidate, n int) []candidate {
 	sort.SliceStable(cands, func(i, j int) bool {
-		if cands[i].disclaimed != cands[j].disclaimed {
-			return cands[i].disclaimed // saying it is not known is the best related fact
+		if cands[i].leads != cands[j].leads {
+			return cands[i].leads
 		}
 		if cands[i].coverage != cands[j].coverage {
 			return cands[i].coverage > cands[j].coverage
@@ -576,6 +586,12 @@ func beforeDisclaimer(w *window) *window {
 	return &pre
 }
 
+// noCommentRe matches a source's silence on everything: "did not respond
+// to a request for comment", which says nothing of who replaces a coach.
+var noCommentRe = regexp.MustCompile(`(?i)(?:did not|didn't|could not|couldn't) (?:respond|be reached|return)|declined to comment|no comment`)
+
+func noComment(text string) bool { return noCommentRe.MatchString(text) }
+
 // asideRe matches a relative clause set off by commas: ", who has not
 // been named,".
 var asideRe = regexp.MustCompile(`,\s+(?:who|whose|which)\b[^,;]*,`)
@@ -610,7 +626,7 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 	"no details", "not immediately", "not name", "n't name", "not identif", "not determin", "not releas",
 	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither",
 	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
-	"considering whether", "not been named", "not been identified", "not been released", "not been disclosed",
+	"considering whether", "not estimated", "not been named", "not been identified", "not been released", "not been disclosed",
 	"not been made public"}
 
 // disclaims reports whether a sentence says that something is not known.
@@ -832,6 +848,23 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// onlyNoun reports whether every match of the verb c stands as a noun,
+// after a determiner or "of": "raising the threat of a strike" does not
+// say whether the workers will strike.
+func onlyNoun(toks []retrieval.Token, c Concept) bool {
+	found := false
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		found = true
+		if i == 0 || !determiners[lower(toks[i-1])] && lower(toks[i-1]) != "of" {
+			return false
+		}
+	}
+	return found
 }
 
 // onlyModifies reports whether every match of c in the window only

@@ -62,6 +62,13 @@ func dateAt(toks []retrieval.Token, i int, inQ func(string) bool) bool {
 			return true // "at the end of the month"
 		}
 	}
+	// "in the spring", "next fall", "early this summer".
+	if seasons[w] && i > 0 {
+		switch lower(toks[i-1]) {
+		case "the", "this", "next", "last", "early", "late", "mid":
+			return true
+		}
+	}
 	if relativeTime[w] && i > 0 {
 		prev := lower(toks[i-1])
 		if (prev == "this" || prev == "last") && rankedBefore(toks, i-1) {
@@ -73,6 +80,13 @@ func dateAt(toks []retrieval.Token, i int, inQ func(string) bool) bool {
 	}
 	return strings.Contains(t.Surface, ":") || (t.Number && i+1 < len(toks) && (lower(toks[i+1]) == "p" || lower(toks[i+1]) == "a"))
 }
+
+// placePrepositions put a place after them: "in Carlton", "off Kessel
+// Island", "under Front Street", "in downtown Carlton".
+var placePrepositions = map[string]bool{"in": true, "at": true, "from": true, "near": true, "outside": true,
+	"across": true, "under": true, "off": true, "along": true, "inside": true, "downtown": true, "beneath": true}
+
+var seasons = map[string]bool{"spring": true, "summer": true, "fall": true, "autumn": true, "winter": true}
 
 // rankedBefore reports a superlative within the six words before toks[i]:
 // "the largest … this year" ranks among a year's events, it dates none.
@@ -176,7 +190,7 @@ func hasPlace(toks []retrieval.Token, inQ func(string) bool) bool {
 		}
 		if i > 0 {
 			prev := lower(toks[i-1])
-			if prev == "in" || prev == "at" || prev == "from" || prev == "near" || prev == "outside" || prev == "across" {
+			if placePrepositions[prev] {
 				return true
 			}
 			// "on Orchard Road", "on Main Street": a street is a place.
@@ -258,9 +272,11 @@ func placeNoun(cl []retrieval.Token, inQ func(string) bool) bool {
 // part's words that are not names; a part of names alone passes.
 func kindInClause(p Part, w *window, inQ func(string) bool, has func([]retrieval.Token) bool) bool {
 	var words []Concept
+	hasVerb := false
 	for _, c := range p.Concepts {
 		if !c.Name {
 			words = append(words, c)
+			hasVerb = hasVerb || c.Verb
 		}
 	}
 	if len(words) == 0 {
@@ -276,8 +292,11 @@ clause:
 				continue clause // the verb asked is another event's object
 			}
 		}
+		// The event asked ("when did the water main break") must be the
+		// clause's: "Crews shut off the main at about 7 a.m." dates the
+		// shut-off.
 		for _, c := range words {
-			if matchesEvent(cl, c) {
+			if matchesEvent(cl, c) && (c.Verb || !hasVerb) {
 				return true
 			}
 		}
@@ -335,10 +354,10 @@ func clauses(text string, toks []retrieval.Token) [][]retrieval.Token {
 		// takes effect when it is made.
 		purpose := lower(toks[i]) == "to" && (isMonthOrDay(toks[i-1]) || isYear(toks[i-1]) || relativeTime[lower(toks[i-1])]) &&
 			!decidedBefore(toks, i)
-		// A time ("4:12") and an abbreviation ("a.m.", "U.S.") end no
-		// clause.
+		// A time ("4:12") and an abbreviation ("a.m.", "U.S.", "Mr.") end
+		// no clause.
 		inWord := strings.TrimSpace(gap) == ":" && toks[i-1].Number && toks[i].Number ||
-			strings.TrimSpace(gap) == "." && len(toks[i-1].Surface) == 1
+			strings.TrimSpace(gap) == "." && retrieval.EndsInAbbreviation(text[:toks[i-1].End])
 		asClause := lower(toks[i]) == "as" && i+1 < len(toks) && (determiners[lower(toks[i+1])] || subjectPronouns[lower(toks[i+1])])
 		if strings.ContainsAny(gap, ";:()—–.!?") && !inWord || clauseOpeners[lower(toks[i])] || purpose || asClause {
 			out = append(out, toks[start:i])

@@ -772,6 +772,22 @@ func indirect(text string) string {
 		out = append(out, f[:a]...)
 	}
 	subj, verb, found := verbAfterSubject(rest)
+	// "when was the pipe due to be replaced": the copula goes before
+	// "due", "expected", "set" … that lead to the infinitive.
+	if beForms[aux] && determiners[rest[0]] {
+		for j := 2; j+1 < len(rest); j++ {
+			if toLeaders[rest[j]] && rest[j+1] == "to" {
+				out = append(out, rest[:j]...)
+				out = append(out, aux)
+				return strings.Join(append(out, rest[j:]...), " ")
+			}
+		}
+	}
+	// "why are the workers angry": the subject is the noun phrase before
+	// the last word.
+	if a == 1 && f[0] == "why" && beForms[aux] && determiners[rest[0]] && len(rest) == 3 && verbGroupAt(rest) < 0 {
+		return strings.Join(append(append(out, rest[:2]...), aux, rest[2]), " ")
+	}
 	if a == 2 && f[0] == "how" && attributeWords[f[1]] && beForms[aux] && determiners[rest[0]] {
 		// "how old was the man killed in the storm" asks the man's age:
 		// the whole rest is the subject.
@@ -866,6 +882,11 @@ func indirect(text string) string {
 var inverting = map[string]bool{"is": true, "are": true, "was": true, "were": true, "has": true, "have": true,
 	"had": true, "will": true, "would": true, "can": true, "could": true, "should": true, "may": true,
 	"might": true, "must": true, "shall": true}
+
+// toLeaders lead from a copula to an infinitive ("due to be replaced",
+// "expected to close").
+var toLeaders = map[string]bool{"due": true, "expected": true, "scheduled": true, "set": true, "likely": true,
+	"supposed": true, "going": true, "able": true, "allowed": true, "required": true}
 
 // attributeWords follow "how" in a question about the subject itself, not
 // about its verb ("how old", unlike "how long was the bridge closed").

@@ -97,6 +97,9 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"When did Aldmoor prices last fall?", []Kind{When}, []string{"when Aldmoor prices last fell"}},
 		{"When did the library first open?", []Kind{When}, []string{"when the library first opened"}},
 		{"Why did Aldmoor home sales drop?", []Kind{Why}, []string{"why Aldmoor home sales dropped"}},
+		{"When was the pipe due to be replaced?", []Kind{When}, []string{"when the pipe was due to be replaced"}},
+		{"Why are the workers angry?", []Kind{Why}, []string{"why the workers are angry"}},
+		{"When is the ward expected to close?", []Kind{When}, []string{"when the ward is expected to close"}},
 		{"How much did Brandt embezzle?", []Kind{HowMuch}, []string{"how much Brandt embezzled"}},
 	}
 	for _, tt := range tests {

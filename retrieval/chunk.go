@@ -152,7 +152,7 @@ func Sentences(text string) []Span {
 		}
 		after, _ := utf8.DecodeRuneInString(text[j:])
 		startsNew := j >= len(text) || after == '\n' || unicode.IsUpper(after) || unicode.IsDigit(after) || strings.ContainsRune(`"“‘'(`, after)
-		if r == '.' && startsNew && endsInAbbreviation(text[start:i]) {
+		if r == '.' && startsNew && EndsInAbbreviation(text[start:i]) {
 			startsNew = false
 		}
 		if startsNew {
@@ -164,9 +164,10 @@ func Sentences(text string) []Span {
 	return out
 }
 
-// endsInAbbreviation reports whether the text before a period ends in an
-// abbreviation or initial ("Mr", "Ind", "F", "U.S").
-func endsInAbbreviation(before string) bool {
+// EndsInAbbreviation reports whether the text before a period ends in an
+// abbreviation or initial ("Mr", "Ind", "F", "U.S"): the period ends no
+// sentence.
+func EndsInAbbreviation(before string) bool {
 	k := len(before)
 	for k > 0 {
 		r, w := utf8.DecodeLastRuneInString(before[:k])
