@@ -13,6 +13,8 @@ func FuzzAnswer(f *testing.F) {
 	f.Add("The harbor master, Colm Brady, said waves of up to six metres made it unsafe.", "How many metres were the waves?")
 	f.Add("“Quote ,” he said.\n\nA line\nbroken", "What did he say?")
 	f.Add("ÀÉ ’s ‘x’ — $5 ,000.", "how much and when?")
+	f.Add("The captain, who has not been named, said on Friday, Mr. Lee said, that a $9 million, three-year repair began.",
+		"When did St. Anne's Aldmoor home sales last fall, and why are the workers due to be angry?")
 	th := retrieval.NewThesaurus()
 	f.Fuzz(func(t *testing.T, text, question string) {
 		a := &retrieval.Article{ID: "a", Text: text, Collection: retrieval.DefaultCollection, Passages: retrieval.Chunk(text)}
