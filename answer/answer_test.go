@@ -1194,3 +1194,22 @@ func TestEventsOfTheirOwnClause(t *testing.T) {
 		t.Errorf("a refusal to comment was offered as the fact closest to who coaches next:\n%s", a.Answer)
 	}
 }
+
+// TestAllegationsAndHedgesConfirmNothing checks that a yes-no question is
+// not answered yes by an accusation ("is accused of diverting") or a hedge
+// ("is considering ending service"), while a plain statement answers it.
+func TestAllegationsAndHedgesConfirmNothing(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "g.txt", Key: "g", Title: "Charity chief accused",
+			Text: "The head of the Ardent Trust, Paul Ridley, is accused of diverting $300,000 in donations, according to a lawsuit."},
+		retrieval.Document{Source: "c.txt", Key: "c", Title: "Airline may cut routes",
+			Text: "Brightwing is considering ending service to Tarrow next spring, according to a memo."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Bank closes branch",
+			Text: "Orla Bank closed its branch in Fenwick on Friday."},
+		retrieval.Document{Source: "d.txt", Key: "d", Title: "Plant faces charges",
+			Text: "The Kelso plant faces charges of dumping waste into the Arden river, state officials said."})
+	wantNotCovered(t, ix, "Did Paul Ridley divert donations?", "he is accused of it")
+	wantNotCovered(t, ix, "Is Brightwing ending service to Tarrow?", "it is considering it")
+	wantAnswer(t, ix, "Did Orla Bank close its branch in Fenwick?", "closed its branch")
+	wantNotCovered(t, ix, "Did the Kelso plant dump waste into the Arden river?", "it faces charges of doing so")
+}

@@ -105,7 +105,24 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if kindEvidence(p, w.text, w.toks, inQ) {
 		return 1
 	}
+	// A yes-no question is confirmed by a sentence stating its verb, plainly,
+	// with something of its own: "Orla Bank closed its branch in Fenwick on
+	// Friday." (see unasserted).
+	if p.Kind == YesNo && statesVerb(p, w.toks) && newContent(w.toks, inQ) >= 1 {
+		return 1
+	}
 	return 0
+}
+
+// statesVerb reports whether the part has a verb and the tokens state it
+// (not as a noun, a gerund of another event or under a hedge).
+func statesVerb(p Part, toks []retrieval.Token) bool {
+	for _, c := range p.Concepts {
+		if c.Verb && matches(toks, c) && !unasserted(toks, c) {
+			return true
+		}
+	}
+	return false
 }
 
 func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {

@@ -274,7 +274,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
-			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && onlyNoun(w.toks, c)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
+			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
@@ -850,22 +850,43 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 	return false
 }
 
-// onlyNoun reports whether every match of the verb c stands as a noun,
-// after a determiner or "of": "raising the threat of a strike" does not
-// say whether the workers will strike.
-func onlyNoun(toks []retrieval.Token, c Concept) bool {
+// unasserted reports whether every match of the verb c is short of saying
+// it happened: a noun after a determiner or "of" ("raising the threat of a
+// strike"), a gerund after "of" or "with" ("accused of diverting"), or a
+// verb under a hedge or an allegation a few words before ("is considering
+// ending service", "allegedly diverted", "may close"). None says yes.
+func unasserted(toks []retrieval.Token, c Concept) bool {
 	found := false
 	for i := range toks {
 		if !matchAt(toks, i, c) {
 			continue
 		}
 		found = true
-		if i == 0 || !determiners[lower(toks[i-1])] && lower(toks[i-1]) != "of" {
+		if i == 0 {
+			return false
+		}
+		prev := lower(toks[i-1])
+		if determiners[prev] || prev == "of" || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
+			continue
+		}
+		hedged := false
+		for k := i - 1; k >= max(0, i-3); k-- {
+			if hedges[lower(toks[k])] {
+				hedged = true
+				break
+			}
+		}
+		if !hedged {
 			return false
 		}
 	}
 	return found
 }
+
+// hedges say that what follows may, or is only said to, happen.
+var hedges = map[string]bool{"considering": true, "weighing": true, "exploring": true, "may": true, "might": true,
+	"could": true, "accused": true, "alleged": true, "allegedly": true, "reportedly": true, "suspected": true,
+	"plans": true, "planning": true, "proposed": true, "threatened": true, "threatening": true, "if": true}
 
 // onlyModifies reports whether every match of c in the window only
 // modifies a following institution, or for a noun of the question a

@@ -37,7 +37,10 @@ func init() {
 	require rescue resign respond rest restore retire return reveal review rule sack save score seize serve settle
 	sign solve start stay step stop struggle sue suffer suggest support surrender survive suspend switch target
 	testify threaten touch trade train transfer travel treat try turn unveil urge use vanish visit vote wait walk
-	want warn watch withdraw work worry`) {
+	want warn watch withdraw work worry dump spill pollute divert embezzle bribe smuggle poison discharge defraud
+	launder abuse assault rob murder kidnap evade hack breach bury flee escape expire reopen relocate shrink tighten
+	loosen lower boost double triple halve freeze unfreeze reverse overturn uphold veto sign pardon extradite
+	deport acquit sentence jail imprison fine penalise penalize suspend reinstate demote promote`) {
 		newsVerbs[w] = true
 	}
 	for _, w := range strings.Fields(`cost cut set light lie hit bid deal spread split cast show damage fund plan vote
@@ -45,7 +48,7 @@ func init() {
 	work charge leak target review change increase land last end start judge object present protest purchase repair
 	support transfer travel turn walk want fight drop crash flood use need hope appeal award ban block claim
 	comment cover delay dispute face force help issue look offer pass promise raise rescue return search strike
-	attack visit wait worry`) {
+	attack visit wait worry sentence fine hack breach abuse assault escape freeze veto double spill dump`) {
 		newsVerbs[w] = true
 		nounToo[w] = true
 	}
@@ -145,12 +148,22 @@ func verbAfterSubject(rest []string) (subj, verb int, ok bool) {
 		subj = 1
 	case unicode.IsUpper(first[0]):
 		subj = subjectEnd(rest)
-		if next := subj; !possessive(rest[subj-1]) && (next >= len(rest) || adverbs[rest[next]] || knownVerb(rest[next]) && !nounToo[rest[next]]) {
+		next := subj
+		if !possessive(rest[subj-1]) && (next >= len(rest) || adverbs[rest[next]] || knownVerb(rest[next]) && !nounToo[rest[next]]) {
 			break
 		}
-		fallthrough // "Osei's lawyer", "Aldmoor home sales", "Brandt embezzle"
+		// "Osei's lawyer", "Aldmoor home sales drop": a noun phrase, unless
+		// none of its words is a verb of newsVerbs and the word after the
+		// name can be one ("did Martin Greer divert donations").
+		if s, v, known, ok := nounPhraseVerb(rest); ok && (known || possessive(rest[subj-1]) || next >= len(rest) || !baseForm(rest[next])) {
+			return s, v, true
+		}
+		if next >= len(rest) || !baseForm(rest[next]) {
+			return 0, 0, false
+		}
 	default:
-		return nounPhraseVerb(rest)
+		s, v, _, ok := nounPhraseVerb(rest)
+		return s, v, ok
 	}
 	verb = subj
 	for verb < len(rest) && adverbs[rest[verb]] {
@@ -162,8 +175,9 @@ func verbAfterSubject(rest []string) (subj, verb int, ok bool) {
 	return subj, verb, true
 }
 
-// nounPhraseVerb is verbAfterSubject for a subject that is a noun phrase.
-func nounPhraseVerb(rest []string) (subj, verb int, ok bool) {
+// nounPhraseVerb is verbAfterSubject for a subject that is a noun phrase;
+// known reports a verb of newsVerbs, not a guess at the last word.
+func nounPhraseVerb(rest []string) (subj, verb int, known, ok bool) {
 	from := 1 // the first word that may be the verb
 	if determiners[rest[0]] || possessive(rest[0]) {
 		from = 2
@@ -191,17 +205,18 @@ func nounPhraseVerb(rest []string) (subj, verb int, ok bool) {
 			verb = i
 		}
 	}
+	known = verb >= 0
 	if verb < 0 && end-1 >= from && baseForm(rest[end-1]) && !knownVerb(rest[end-1]) {
 		verb = end - 1 // a verb the list lacks: "when did the company rebrand"
 	}
 	if verb < 0 {
-		return 0, 0, false
+		return 0, 0, false, false
 	}
 	subj = verb
 	for subj > 1 && adverbs[rest[subj-1]] {
 		subj--
 	}
-	return subj, verb, true
+	return subj, verb, known, true
 }
 
 var objectPronouns = map[string]bool{"him": true, "her": true, "them": true, "us": true, "me": true}

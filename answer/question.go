@@ -88,8 +88,10 @@ type Concept struct {
 // modifies reports whether c stands right before next in the question, as
 // the first noun of a compound ("cup final"): an article about the "cup
 // final" may later say just "the final". A subject before its verb is no
-// compound ("did the renovation cost").
-func (c Concept) modifies(next Concept) bool { return !c.Name && c.End == next.Start && !next.Verb }
+// compound ("did the renovation cost"), nor a verb before its object.
+func (c Concept) modifies(next Concept) bool {
+	return !c.Name && !c.Verb && c.End == next.Start && !next.Verb
+}
 
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
@@ -593,8 +595,9 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 	}
 }
 
-// invertedVerb returns the verb of a question whose subject follows "do"
-// or a modal ("appeal" in "will the state appeal"), or "".
+// invertedVerb returns the verb of a question whose subject follows its
+// auxiliary ("appeal" in "will the state appeal", "ending" in "is Coastal
+// Air ending service"), or "".
 func invertedVerb(asked string) string {
 	f := strings.Fields(asked)
 	for i, w := range f[:min(len(f), 6)] {
@@ -602,7 +605,12 @@ func invertedVerb(asked string) string {
 			continue
 		}
 		if beForms[w] || w == "has" || w == "have" || w == "had" {
-			break // "when is the cup final": no verb follows
+			// "is Coastal Air ending service", "was the bridge built"; but
+			// "when is the cup final" has no verb.
+			if v := verbGroupAt(f[i+1:]); v > 0 {
+				return strings.Trim(f[i+1+v], ",")
+			}
+			break
 		}
 		if _, v, ok := verbAfterSubject(f[i+1:]); ok {
 			return strings.Trim(f[i+1+v], ",")
@@ -934,6 +942,9 @@ func verbGroupAt(rest []string) int {
 			}
 		}
 		word := strings.Trim(w, ",")
+		if word == "" || unicode.IsUpper([]rune(word)[0]) {
+			continue // "Brightwing", "Reed": a name
+		}
 		if !participles[word] && !(len(word) > 4 && (strings.HasSuffix(word, "ed") || strings.HasSuffix(word, "ing"))) {
 			continue
 		}

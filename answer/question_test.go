@@ -101,6 +101,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Why are the workers angry?", []Kind{Why}, []string{"why the workers are angry"}},
 		{"When is the ward expected to close?", []Kind{When}, []string{"when the ward is expected to close"}},
 		{"How much did Brandt embezzle?", []Kind{HowMuch}, []string{"how much Brandt embezzled"}},
+		{"Did Martin Greer divert donations?", []Kind{YesNo}, []string{"whether Martin Greer diverted donations"}},
+		{"Is Brightwing ending service to Tarrow?", []Kind{YesNo}, []string{"whether Brightwing is ending service to Tarrow"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
