@@ -16,8 +16,8 @@ import (
 // to tell the verb among the words after a subject such as "the chlorine
 // leak".
 
-// newsVerbs are common regular base forms; nounToo marks the ones that are as often
-// nouns ("damage", "cost", "report").
+// newsVerbs are common base forms of verbs; nounToo marks the ones that
+// are as often nouns ("damage", "cost", "report").
 var newsVerbs = map[string]bool{}
 
 func init() {
@@ -38,7 +38,7 @@ func init() {
 	sign solve start stay step stop struggle sue suffer suggest support surrender survive suspend switch target
 	testify threaten touch trade train transfer travel treat try turn unveil urge use vanish visit vote wait walk
 	want warn watch withdraw work worry dump spill pollute divert embezzle bribe smuggle poison discharge defraud
-	launder abuse assault rob murder kidnap evade hack breach bury flee escape expire reopen relocate shrink tighten
+	launder abuse assault rob murder kidnap evade hack breach bury escape expire reopen relocate tighten
 	loosen lower boost double triple halve freeze unfreeze reverse overturn uphold veto sign pardon extradite
 	deport acquit sentence jail imprison fine penalise penalize suspend reinstate demote promote`) {
 		newsVerbs[w] = true
