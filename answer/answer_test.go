@@ -1213,3 +1213,24 @@ func TestAllegationsAndHedgesConfirmNothing(t *testing.T) {
 	wantAnswer(t, ix, "Did Orla Bank close its branch in Fenwick?", "closed its branch")
 	wantNotCovered(t, ix, "Did the Kelso plant dump waste into the Arden river?", "it faces charges of doing so")
 }
+
+// TestChangesAndLengthsBeforeAfter checks that "how much did X's pay rise"
+// takes a change ("up 40 percent"), not a level ("unchanged at $1.5
+// million"), and that "for six months after inspectors found cracks" gives
+// the cracks as the reason, the months being the closure's length.
+func TestChangesAndLengthsBeforeAfter(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Chief's pay rose as shares slumped",
+			Text: "The chief executive of Orvel Energy, Colin Ash, received $18.2 million in pay last year, up 40 percent from 2024.\n\n" +
+				"Most of the increase came from stock awards. Ash's base salary was unchanged at $1.5 million."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Cracks close Fenton Bridge",
+			Text: "The Fenton Bridge will close on Monday for at least six months after inspectors found cracks in its supports."})
+	if a := ask(t, ix, "How much did Ash's pay rise?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "up 40 percent") ||
+		strings.Contains(a.Answer, "unchanged") {
+		t.Errorf("want the rise, up 40 percent, and not the unchanged salary:\n%s", a.Answer)
+	}
+	wantAnswer(t, ix, "Why is the Fenton Bridge closing?", "after inspectors found cracks")
+	ix = indexOf(t, retrieval.Document{Source: "l.txt", Key: "l", Title: "Lee's pay rose",
+		Text: "Most of the increase came from stock awards, the filing said. Dana Lee's base salary was unchanged at $900,000."})
+	wantNotCovered(t, ix, "How much did Dana Lee's pay rise?", "an unchanged salary is no rise")
+}

@@ -69,6 +69,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMuch && shareOfAsked(p, text, toks) {
 				continue // "will pay $420 million of the cost" is not the cost
 			}
+			if p.Kind == HowMuch && asksChange(p) && !givesChange(text, toks) {
+				continue // "base salary was unchanged at $1.5 million" is no rise
+			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's

@@ -81,6 +81,68 @@ func undergoes(p Part, toks []retrieval.Token, k int) bool {
 	return false
 }
 
+// asksChange reports a part that asks how much something rose or fell:
+// "how much did Ash's pay rise".
+func asksChange(p Part) bool {
+	for _, c := range p.Concepts {
+		if isChange(c) {
+			return true
+		}
+	}
+	return false
+}
+
+// isChange reports a concept of the rise or fall families.
+func isChange(c Concept) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && (alt[0] == "rise" || alt[0] == "fall" || alt[0] == "increas" || alt[0] == "drop") {
+			return true
+		}
+	}
+	return false
+}
+
+// givesChange reports an amount given as a change: after "up", "down",
+// "by" or a change verb ("up 40 percent", "rose by $2", "fell 7 percent"),
+// or before "more", "less", "higher" or "lower". "Unchanged at $1.5
+// million" gives none.
+func givesChange(text string, toks []retrieval.Token) bool {
+	for i, t := range toks {
+		if !isNumber(t) {
+			continue
+		}
+		for k := i - 1; k >= max(0, i-3); k-- {
+			w := lower(toks[k])
+			if w == "up" || w == "down" || w == "by" || changeWords[w] && !compareWords[w] && w != "more" && w != "less" {
+				return true
+			}
+			if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
+				break
+			}
+		}
+		j := i + 1
+		for j < len(toks) && amountUnits[lower(toks[j])] {
+			j++
+		}
+		if j < len(toks) && comparative(lower(toks[j])) {
+			return true
+		}
+	}
+	return false
+}
+
+// hasRise reports an amount given as a rise or a fall ("up 40 percent",
+// "down a quarter"), which answers the change a question asks with its
+// own verb ("how much did Ash's pay rise").
+func hasRise(text string, toks []retrieval.Token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		if w := lower(toks[i]); (w == "up" || w == "down") && (isNumber(toks[i+1]) || isMoneyAt(text, toks[i+1])) {
+			return true
+		}
+	}
+	return false
+}
+
 // lengthVerb reports a concept that only asks a length ("take" and "last"
 // in "how long did the renovation take"): a length of the thing answers it
 // ("a three-year renovation").

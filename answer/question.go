@@ -935,9 +935,11 @@ func verbGroupAt(rest []string) int {
 		}
 		if i > 0 {
 			// A participle that ends the question is its verb even after
-			// a possessive name ("when was St. Anne's built").
+			// a possessive name ("when was St. Anne's built"); a gerund
+			// after a preposition is none ("in danger of collapsing").
 			prev := rest[i-1]
-			if determiners[prev] || possessive(prev) && !(i == len(rest)-1 && participles[w]) {
+			if determiners[prev] || possessive(prev) && !(i == len(rest)-1 && participles[w]) ||
+				trailingPrepositions[prev] && strings.HasSuffix(w, "ing") {
 				continue
 			}
 		}
@@ -973,7 +975,9 @@ func subjectEnd(rest []string) int {
 		return i
 	case determiners[rest[0]]:
 		for i := 2; i < len(rest); i++ {
-			if determiners[rest[i]] {
+			// "is the bridge in danger of collapsing": a preposition
+			// other than "of" ends the subject too.
+			if determiners[rest[i]] || trailingPrepositions[rest[i]] && rest[i] != "of" {
 				return i
 			}
 		}

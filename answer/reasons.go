@@ -86,8 +86,10 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 		if word == "as" && asRole(toks, k) {
 			continue
 		}
-		// "three weeks after", "shortly after": a lapse of time, not a cause.
-		if k > 0 && (timeUnits[lower(toks[k-1])] || lapseWords[lower(toks[k-1])]) {
+		// "three weeks after", "shortly after": a lapse of time, not a cause;
+		// but in "will close for six months after inspectors found cracks"
+		// the months are the closure's length.
+		if k > 0 && (timeUnits[lower(toks[k-1])] && !lengthBefore(toks, k-1) || lapseWords[lower(toks[k-1])]) {
 			continue
 		}
 		// "since March", "after 2019", "after 6 a.m.": a time, not a cause.
@@ -152,3 +154,14 @@ func asRole(toks []retrieval.Token, k int) bool {
 
 var asPhrases = map[string]bool{"well": true, "much": true, "many": true, "part": true, "long": true, "soon": true,
 	"far": true, "usual": true, "expected": true, "planned": true, "interim": true, "acting": true}
+
+// lengthBefore reports "for" within the four words before the time unit at
+// toks[i]: "for at least six months".
+func lengthBefore(toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(0, i-4); k-- {
+		if lower(toks[k]) == "for" {
+			return true
+		}
+	}
+	return false
+}
