@@ -1234,3 +1234,11 @@ func TestChangesAndLengthsBeforeAfter(t *testing.T) {
 		Text: "Most of the increase came from stock awards, the filing said. Dana Lee's base salary was unchanged at $900,000."})
 	wantNotCovered(t, ix, "How much did Dana Lee's pay rise?", "an unchanged salary is no rise")
 }
+
+// TestEventVerbsOfStorms checks that "when did the tornado hit" finds
+// "tore through", the date's clause holding a synonym of the verb asked.
+func TestEventVerbsOfStorms(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "t.txt", Key: "t", Title: "Tornado kills two in Alder",
+		Text: "A tornado tore through Alder late on Sunday, killing two people, officials said."})
+	wantAnswer(t, ix, "When did the tornado hit?", "late on Sunday")
+}
