@@ -816,6 +816,12 @@ func (ix *Index) Search(q Query) []Hit {
 			scores[doc] += idf * norm
 		}
 	}
+	// No passage holds a query term, but a headline may: "Bus drivers in
+	// Corrin strike for second day" is about a strike its text never
+	// names. Those articles' lead passages are the candidates then.
+	if len(touched) == 0 {
+		touched = ix.titleOnlyLocked(terms, ids, scores, touched)
+	}
 	buf.touched = touched
 
 	// Keep the best candidates for reranking in a heap whose root is the
@@ -893,6 +899,36 @@ func (ix *Index) Search(q Query) []Hit {
 		hits[i] = Hit{Article: d.e.article, Passage: d.e.article.PassageAt(int(d.index)), Score: c.score}
 	}
 	return hits
+}
+
+// titleOnlyLocked scores the lead passage of every article whose headline
+// holds a query term by the weight of those terms, and appends it to
+// touched. It scans every article, so Search calls it only when no passage
+// matched at all.
+func (ix *Index) titleOnlyLocked(terms []WeightedTerm, ids []int32, scores []float64, touched []int32) []int32 {
+	for _, e := range ix.articles {
+		if int(e.first) >= len(ix.docs) || ix.docs[e.first].e != e {
+			continue // no live passage
+		}
+		w := 0.0
+		title := ix.mem.bytes(e.title)
+		n, j := readUvarint(title, 0)
+		for range n {
+			var id uint64
+			id, j = readUvarint(title, j)
+			for i, qid := range ids {
+				if qid >= 0 && qid == int32(id) {
+					w += terms[i].Weight
+					break
+				}
+			}
+		}
+		if w > 0 {
+			scores[e.first] = w
+			touched = append(touched, e.first)
+		}
+	}
+	return touched
 }
 
 // siftUp and siftDown keep h a heap with the worst candidate at the root.

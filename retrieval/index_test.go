@@ -273,3 +273,23 @@ func TestRepeatedPassagesDropOutWhileThreeOriginalsHoldThem(t *testing.T) {
 		t.Fatal("a replaced original still counts towards the passage")
 	}
 }
+
+// TestHeadlineOnlyTermsFindTheLead checks that a question whose words only
+// a headline holds still finds that article's lead passage, in the
+// collections the asker may see, and that a passage match is unchanged.
+func TestHeadlineOnlyTermsFindTheLead(t *testing.T) {
+	ix := retrieval.NewIndex()
+	put := func(id, title, text, coll string) {
+		ix.Put(&retrieval.Article{ID: id, Title: title, Text: text, Collection: coll, Passages: retrieval.Chunk(text)})
+	}
+	put("bus", "Bus drivers in Corrin strike for second day",
+		"Bus drivers in Corrin stayed off the job for a second day on Tuesday.\n\nThe union is seeking raises of 5 percent.", "published")
+	put("wire", "Dock workers strike in Tarrow", "Dock workers stayed home on Monday.", "wire")
+	hits := ix.Search(retrieval.Query{Text: "strike"})
+	if len(hits) != 1 || hits[0].Article.ID != "bus" || hits[0].Passage.Index != 0 {
+		t.Fatalf("headline-only term: hits %+v, want the bus article's lead passage alone", hits)
+	}
+	if hits := ix.Search(retrieval.Query{Text: "dock workers", Collections: []string{"wire"}}); len(hits) != 1 || hits[0].Article.ID != "wire" {
+		t.Errorf("passage match: hits %+v, want the wire article", hits)
+	}
+}
