@@ -1242,3 +1242,16 @@ func TestEventVerbsOfStorms(t *testing.T) {
 		Text: "A tornado tore through Alder late on Sunday, killing two people, officials said."})
 	wantAnswer(t, ix, "When did the tornado hit?", "late on Sunday")
 }
+
+// TestNegativesAndIndefinites checks that "No injuries have been reported"
+// answers "has anyone been injured?" ("anyone" being no word to find), and
+// that "by how much" asks a margin.
+func TestNegativesAndIndefinites(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Heater recall",
+			Text: "Orvel is recalling 50,000 heaters that can catch fire. No injuries have been reported."},
+		retrieval.Document{Source: "e.txt", Key: "e", Title: "Lamb loses race",
+			Text: "Dana Ruiz was elected mayor of Westbrook on Tuesday, defeating Richard Lamb by 18 percentage points."})
+	wantAnswer(t, ix, "Has anyone been injured by the heaters?", "No injuries have been reported")
+	wantAnswer(t, ix, "By how much did Ruiz defeat Lamb?", "18 percentage points")
+}

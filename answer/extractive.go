@@ -305,7 +305,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		if inWin == 0 {
 			continue
 		}
-		cd := candidate{w: w, named: named || !names, topical: topical}
+		cd := candidate{w: w, named: named || !names, topical: topical || onlyVerbs(p)}
 		if total > 0 {
 			cd.coverage = (inWin + inCtx) / total
 		}
@@ -851,6 +851,17 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 	return false
 }
 
+// onlyVerbs reports a part whose every concept is its verb ("has anyone
+// been injured"): any window sharing it is topical.
+func onlyVerbs(p Part) bool {
+	for _, c := range p.Concepts {
+		if !c.Verb {
+			return false
+		}
+	}
+	return true
+}
+
 // unasserted reports whether every match of the verb c is short of saying
 // it happened: a noun after a determiner or "of" ("raising the threat of a
 // strike"), a gerund after "of" or "with" ("accused of diverting"), or a
@@ -867,8 +878,8 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 			return false
 		}
 		prev := lower(toks[i-1])
-		if determiners[prev] || prev == "of" || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
-			continue
+		if determiners[prev] && prev != "no" || prev == "of" || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
+			continue // but "No injuries have been reported" says no
 		}
 		hedged := false
 		for k := i - 1; k >= max(0, i-3); k-- {

@@ -419,7 +419,7 @@ func init() {
 }
 
 var amountUnits = map[string]bool{"million": true, "billion": true, "trillion": true, "thousand": true,
-	"percent": true, "cents": true, "dollars": true, "points": true}
+	"percent": true, "percentage": true, "cents": true, "dollars": true, "points": true}
 
 // differencesOnly reports whether every amount of the sentence is a
 // difference ("The offer is $4 above the price proposed in March") while

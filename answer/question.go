@@ -100,7 +100,7 @@ func init() {
 	for _, w := range strings.Fields(`who whom whose what when where why how which is are was were be been being
 	do does did done doing has have had can could will would should shall may might must happen happened occur
 	occurred know tell us me about anything something news story stories latest update report reported say
-	any there many much few make made get got`) {
+	any there many much few make made get got anyone anybody someone somebody everyone everybody nobody`) {
 		fillers[retrieval.Term(w)] = true
 	}
 }
@@ -121,6 +121,11 @@ func Analyze(q string, th *retrieval.Thesaurus) Question {
 	out := Question{Text: strings.TrimSpace(q)}
 	var names []Concept
 	for _, text := range splitParts(out.Text) {
+		// "By how much did Okafor win?" asks what "How much did Okafor
+		// win by?" does.
+		if m := byHowRe.FindStringSubmatch(text); m != nil {
+			text = "how " + m[1] + m[2] + " by" + m[3]
+		}
 		kinds := kindsOf(text)
 		for _, k := range kinds {
 			p := analyzePart(text, k, th)
@@ -243,6 +248,9 @@ func kindAt(words []string) Kind {
 	}
 	return What
 }
+
+// byHowRe matches a question opening "by how much" or "by how many".
+var byHowRe = regexp.MustCompile(`(?i)^\s*by how (much|many)\b(.*?)([?.!]*)\s*$`)
 
 // nameOfRe matches a question for someone's name.
 var nameOfRe = regexp.MustCompile(`^what(?:'s| is| was) the name of\b`)
@@ -608,6 +616,9 @@ func invertedVerb(asked string) string {
 			// "is Coastal Air ending service", "was the bridge built"; but
 			// "when is the cup final" has no verb.
 			if v := verbGroupAt(f[i+1:]); v > 0 {
+				for i+2+v < len(f) && (f[i+1+v] == "been" || f[i+1+v] == "being" || f[i+1+v] == "be") {
+					v++ // "has anyone been injured": the participle
+				}
 				return strings.Trim(f[i+1+v], ",")
 			}
 			break

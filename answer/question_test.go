@@ -104,6 +104,7 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Did Martin Greer divert donations?", []Kind{YesNo}, []string{"whether Martin Greer diverted donations"}},
 		{"Is Brightwing ending service to Tarrow?", []Kind{YesNo}, []string{"whether Brightwing is ending service to Tarrow"}},
 		{"Is the bridge in danger of collapsing?", []Kind{YesNo}, []string{"whether the bridge is in danger of collapsing"}},
+		{"By how much did Okafor win?", []Kind{HowMuch}, []string{"how much Okafor won by"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {

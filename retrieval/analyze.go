@@ -384,10 +384,10 @@ yourselves also just s t mr mrs ms dr`)
 // irregular maps irregular English verb forms to their lemma so that
 // "spoke" matches "speak" and "took over" matches "take over"; pastOf maps
 // a lemma to its past tense. A form that is a common word of its own ("a
-// bit", "the ground", "lay" of "lie") keeps its own term.
+// bit", "the ground", "lay" of "lie", "a wound") keeps its own term.
 var irregular, pastOf = map[string]string{}, map[string]string{}
 
-var ownWords = map[string]bool{"bit": true, "ground": true, "lay": true}
+var ownWords = map[string]bool{"bit": true, "ground": true, "lay": true, "wound": true}
 
 func init() {
 	for _, line := range strings.Split(irregularForms, "\n") {
