@@ -1254,4 +1254,12 @@ func TestNegativesAndIndefinites(t *testing.T) {
 			Text: "Dana Ruiz was elected mayor of Westbrook on Tuesday, defeating Richard Lamb by 18 percentage points."})
 	wantAnswer(t, ix, "Has anyone been injured by the heaters?", "No injuries have been reported")
 	wantAnswer(t, ix, "By how much did Ruiz defeat Lamb?", "18 percentage points")
+	ix = indexOf(t,
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Millbrook votes",
+			Text: "Grace Holt won the Millbrook mayoral election on Tuesday, defeating Victor Lund by 312 votes."},
+		retrieval.Document{Source: "t.txt", Key: "t", Title: "Tax rise rejected in Arden",
+			Text: "Ana Ortiz ran for a council seat in Arden.\n\nA proposal to raise the sales tax by 2 percent was rejected, " +
+				"with 58 percent voting against it. In the council race, two newcomers won the open seats."})
+	wantAnswer(t, ix, "By how much did Grace Holt win?", "by 312 votes")
+	wantNotCovered(t, ix, "By how much did Ana Ortiz win?", "2 percent is the tax rise, not her margin")
 }

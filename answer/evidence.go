@@ -72,6 +72,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMuch && asksChange(p) && !givesChange(text, toks) {
 				continue // "base salary was unchanged at $1.5 million" is no rise
 			}
+			if p.Kind == HowMuch && !statesAskedVerb(p, toks) {
+				continue // "raise the sales tax by half a cent" is no margin of a win
+			}
 			if kindEvidence(p, text, toks, inQ) && !comparedAway(p, text, toks) && !differencesOnly(p, text, toks) {
 				if amountOfConcept(p, toks) || p.Kind == HowMany && deathToll(p, toks) >= 0 {
 					return 2 // "a $52 billion budget": the amount is the budget's
@@ -117,6 +120,18 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	return 0
 }
 
+// statesAskedVerb reports whether the tokens hold the verb the part asks
+// about, unless that verb only names the amount asked ("cost", "rise",
+// "take"), which the amount itself answers.
+func statesAskedVerb(p Part, toks []retrieval.Token) bool {
+	for i, c := range p.Concepts {
+		if i != p.Focus && c.Verb && !isCost(c) && !isChange(c) && !lengthVerb(c) && !matches(toks, c) {
+			return false
+		}
+	}
+	return true
+}
+
 // statesVerb reports whether the part has a verb and the tokens state it
 // (not as a noun, a gerund of another event or under a hedge).
 func statesVerb(p Part, toks []retrieval.Token) bool {
@@ -139,7 +154,7 @@ func kindEvidence(p Part, text string, toks []retrieval.Token, inQ func(string) 
 	case HowMany:
 		return hasCount(p, text, toks)
 	case HowMuch:
-		return hasAmount(text, toks)
+		return hasAmount(text, toks) || asksDifference(p) && marginAfterBy(toks) // "won … by 312 votes"
 	case HowLong:
 		return hasDuration(p, text, toks)
 	case Say:

@@ -81,6 +81,17 @@ func undergoes(p Part, toks []retrieval.Token, k int) bool {
 	return false
 }
 
+// marginAfterBy reports a number right after "by": "defeating Lund by 312
+// votes" is a margin, however it is counted.
+func marginAfterBy(toks []retrieval.Token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		if lower(toks[i]) == "by" && isNumber(toks[i+1]) {
+			return true
+		}
+	}
+	return false
+}
+
 // asksChange reports a part that asks how much something rose or fell:
 // "how much did Ash's pay rise".
 func asksChange(p Part) bool {
