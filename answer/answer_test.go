@@ -1263,3 +1263,19 @@ func TestNegativesAndIndefinites(t *testing.T) {
 	wantAnswer(t, ix, "By how much did Grace Holt win?", "by 312 votes")
 	wantNotCovered(t, ix, "By how much did Ana Ortiz win?", "2 percent is the tax rise, not her margin")
 }
+
+// TestOrdinalsRankAndTheftsAreStolen checks that "the second theft … this
+// year" dates nothing, that "when did the theft happen" finds "stole … on
+// Saturday", and that a question no article's words match says so plainly.
+func TestOrdinalsRankAndTheftsAreStolen(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Coins taken from Arden museum",
+		Text: "Thieves broke into the Arden Museum early on Saturday and stole 41 gold coins, police said.\n\n" +
+			"It was the second theft from a museum in the region this year."})
+	wantAnswer(t, ix, "When did the theft happen?", "early on Saturday")
+	if a := ask(t, ix, "Who is leading the inquiry?"); a.Status != answer.NotCovered || !strings.HasPrefix(a.Answer, "No ingested article matches") {
+		t.Errorf("want a plain statement that nothing matched:\n%s", a.Answer)
+	}
+	ix = indexOf(t, retrieval.Document{Source: "n.txt", Key: "n", Title: "Second museum theft",
+		Text: "It was the second theft from a museum in the region this year, police said."})
+	wantNotCovered(t, ix, "When did the museum theft happen?", "second … this year ranks the theft")
+}

@@ -48,7 +48,8 @@ func init() {
 	work charge leak target review change increase land last end start judge object present protest purchase repair
 	support transfer travel turn walk want fight drop crash flood use need hope appeal award ban block claim
 	comment cover delay dispute face force help issue look offer pass promise raise rescue return search strike
-	attack visit wait worry sentence fine hack breach abuse assault escape freeze veto double spill dump`) {
+	attack visit wait worry sentence fine hack breach abuse assault escape freeze veto double spill dump grant
+	loan award deal`) {
 		newsVerbs[w] = true
 		nounToo[w] = true
 	}

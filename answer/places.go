@@ -88,10 +88,11 @@ var placePrepositions = map[string]bool{"in": true, "at": true, "from": true, "n
 
 var seasons = map[string]bool{"spring": true, "summer": true, "fall": true, "autumn": true, "winter": true}
 
-// rankedBefore reports a superlative within the six words before toks[i]:
-// "the largest … this year" ranks among a year's events, it dates none.
+// rankedBefore reports a superlative or an ordinal within the nine words
+// before toks[i]: "the largest … this year" and "the second theft … this
+// year" rank among a year's events, they date none.
 func rankedBefore(toks []retrieval.Token, i int) bool {
-	for k := i - 1; k >= max(0, i-6); k-- {
+	for k := i - 1; k >= max(0, i-9); k-- {
 		if superlatives[lower(toks[k])] {
 			return true
 		}
@@ -103,7 +104,8 @@ var superlatives = map[string]bool{}
 
 func init() {
 	for _, w := range strings.Fields(`largest biggest worst highest lowest deadliest costliest strongest busiest
-	hottest coldest wettest driest fastest slowest best most least smallest longest shortest heaviest`) {
+	hottest coldest wettest driest fastest slowest best most least smallest longest shortest heaviest first second
+	third fourth fifth`) {
 		superlatives[w] = true
 	}
 }

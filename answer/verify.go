@@ -478,7 +478,7 @@ func noneFound(sources int, what []string) string {
 	list := strings.Join(what, ", or ")
 	switch sources {
 	case 0:
-		return fmt.Sprintf("No ingested article bears on this question; nothing says %s.", list)
+		return fmt.Sprintf("No ingested article matches this question's words; nothing found says %s.", list)
 	case 1:
 		return fmt.Sprintf("The one source found does not say %s.", list)
 	}
