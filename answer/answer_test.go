@@ -1279,3 +1279,16 @@ func TestOrdinalsRankAndTheftsAreStolen(t *testing.T) {
 		Text: "It was the second theft from a museum in the region this year, police said."})
 	wantNotCovered(t, ix, "When did the museum theft happen?", "second … this year ranks the theft")
 }
+
+// TestPricesPaidFor checks that "how much is X paying for Y" takes the
+// price after "for" in a sentence that buys Y, and that "paid for by $12
+// million in donations" names no price after "for".
+func TestPricesPaidFor(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Orvel to buy clinic chain Pela",
+			Text: "Orvel Health agreed on Monday to buy Pela Clinics for about $1.1 billion in cash."},
+		retrieval.Document{Source: "w.txt", Key: "w", Title: "Museum wing opens",
+			Text: "The museum's new Tarn wing was paid for by $12 million in donations."})
+	wantAnswer(t, ix, "How much is Orvel paying for Pela?", "$1.1 billion")
+	wantNotCovered(t, ix, "How much is the museum spending on the Tarn wing?", "donations paid for it; no price is given after \"for\"")
+}

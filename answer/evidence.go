@@ -121,11 +121,11 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 }
 
 // statesAskedVerb reports whether the tokens hold the verb the part asks
-// about, unless that verb only names the amount asked ("cost", "rise",
-// "take"), which the amount itself answers.
+// about, unless that verb only names the amount asked ("cost", "pay",
+// "rise", "take"), which the amount itself answers.
 func statesAskedVerb(p Part, toks []retrieval.Token) bool {
 	for i, c := range p.Concepts {
-		if i != p.Focus && c.Verb && !isCost(c) && !isChange(c) && !lengthVerb(c) && !matches(toks, c) {
+		if i != p.Focus && c.Verb && !isCost(c) && !isPay(c) && !isChange(c) && !lengthVerb(c) && !matches(toks, c) {
 			return false
 		}
 	}

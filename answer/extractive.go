@@ -278,6 +278,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
+				p.Kind == HowMuch && isPay(c) && paidFor(w.text, w.toks),
 				p.Kind == HowLong && lengthVerb(c) && hasDuration(p, w.text, w.toks),
 				p.Kind == HowMuch && isChange(c) && hasRise(w.text, w.toks),
 				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:

@@ -166,6 +166,39 @@ func lengthVerb(c Concept) bool {
 	return false
 }
 
+// isPay reports a concept that asks what was paid ("how much is Meridian
+// paying for Vesta"), which "agreed to buy Vesta … for about $1.1 billion"
+// answers.
+func isPay(c Concept) bool {
+	switch retrieval.Lemma(strings.ToLower(c.Label)) {
+	case "pay", "pays", "paying", "spend", "spends", "spending":
+		return true
+	}
+	return false
+}
+
+// paidFor reports money right after "for", or after "for about": "bought
+// it in 2019 for $450 million". "Paid for by $12 million in donations" says
+// who paid, not the price.
+func paidFor(text string, toks []retrieval.Token) bool {
+	for i := 0; i+1 < len(toks); i++ {
+		if lower(toks[i]) != "for" {
+			continue
+		}
+		k := i + 1
+		if approx[lower(toks[k])] && k+1 < len(toks) {
+			k++
+		}
+		if isNumber(toks[k]) && isMoneyAt(text, toks[k]) {
+			return true
+		}
+	}
+	return false
+}
+
+var approx = map[string]bool{"about": true, "roughly": true, "nearly": true, "almost": true, "around": true,
+	"some": true, "approximately": true}
+
 // isTally reports a concept that asks for a tally: a vote or a score.
 func isTally(c Concept) bool {
 	for _, alt := range c.Alts {
