@@ -1292,3 +1292,16 @@ func TestPricesPaidFor(t *testing.T) {
 	wantAnswer(t, ix, "How much is Orvel paying for Pela?", "$1.1 billion")
 	wantNotCovered(t, ix, "How much is the museum spending on the Tarn wing?", "donations paid for it; no price is given after \"for\"")
 }
+
+// TestWhoWonAndFullNamesSpeak checks that "who won the cup final?" is not
+// answered by whoever speaks of the final under a headline that says who
+// won, and that "Rovers' manager, Petra Novak, said" is Novak's speech.
+func TestWhoWonAndFullNamesSpeak(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Ashford City win the cup",
+		Text: "Ashford City beat the Rovers 2-1 in the final on Saturday.\n\n" +
+			"Rovers' manager, Petra Novak, said her team had \"run out of legs\" in the final minutes."})
+	if a := ask(t, ix, "Who won the cup final?"); strings.Contains(a.Answer, "run out of legs") && a.Status == answer.Answered {
+		t.Errorf("the losing manager's words answered who won:\n%s", a.Answer)
+	}
+	wantAnswer(t, ix, "What did Novak say?", "run out of legs")
+}

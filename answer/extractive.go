@@ -306,7 +306,10 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		if inWin == 0 {
 			continue
 		}
-		cd := candidate{w: w, named: named || !names, topical: topical || onlyVerbs(p)}
+		// For "who designed the library?", "designed by the architect
+		// Helena Marr" is worth showing though it shares only the verb.
+		cd := candidate{w: w, named: named || !names,
+			topical: topical || onlyVerbs(p) || p.Kind == Who && inWin > 0 && hasPerson(w.toks, inQ)}
 		if total > 0 {
 			cd.coverage = (inWin + inCtx) / total
 		}

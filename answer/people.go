@@ -247,7 +247,12 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 			continue
 		}
 		if n := matchLen(toks, i, speaker); n > 0 {
-			spans = append(spans, [2]int{i, i + n})
+			// "Petra Novak" when the question says "Novak".
+			start := i
+			for start > 0 && toks[start-1].Capital && !toks[start-1].Stop && strings.TrimSpace(text[toks[start-1].End:toks[start].Start]) == "" {
+				start--
+			}
+			spans = append(spans, [2]int{start, i + n})
 		}
 	}
 	gap := func(a, b int) string { return text[toks[a].End:toks[b].Start] } // between token a and b (a < b)

@@ -493,7 +493,8 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			prev := strings.ToLower(toks[st-1].Surface)
 			label := strings.ToLower(p.Concepts[i].Label)
 			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being" ||
-				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) // "who was arrested"
+				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) || // "who was arrested"
+				prev == "who" && st == 1 // "who won the cup final"
 			p.Concepts[i].Noun = nounBefore(toks[st-1])
 		}
 	}
