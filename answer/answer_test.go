@@ -1305,3 +1305,22 @@ func TestWhoWonAndFullNamesSpeak(t *testing.T) {
 	}
 	wantAnswer(t, ix, "What did Novak say?", "run out of legs")
 }
+
+// TestVerbsAsNounsAfterPrepositions checks that "received $18 million in
+// pay" is no one paying, so it is no related fact for who will pay, while
+// "designed by the architect Helena Marr" is one for who designed it.
+func TestVerbsAsNounsAfterPrepositions(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "p.txt", Key: "p", Title: "Chief's reward",
+			Text: "The chief executive of Orvel, Colin Ash, received $18 million in pay last year."},
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Bridge repairs",
+			Text: "The bridge repairs are expected to cost $14 million."},
+		retrieval.Document{Source: "l.txt", Key: "l", Title: "Library reopens",
+			Text: "The library will be open seven days a week.\n\nThe building, designed by the architect Helena Marr, first opened in 1931."})
+	if a := ask(t, ix, "Who will pay for the bridge repairs?"); strings.Contains(a.Answer, "Colin Ash") {
+		t.Errorf("a salary was offered as who pays:\n%s", a.Answer)
+	}
+	if a := ask(t, ix, "Who designed the library?"); !strings.Contains(a.Answer, "Helena Marr") {
+		t.Errorf("want the architect's sentence, answer or related fact:\n%s", a.Answer)
+	}
+}

@@ -309,7 +309,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		// For "who designed the library?", "designed by the architect
 		// Helena Marr" is worth showing though it shares only the verb.
 		cd := candidate{w: w, named: named || !names,
-			topical: topical || onlyVerbs(p) || p.Kind == Who && inWin > 0 && hasPerson(w.toks, inQ)}
+			topical: topical || onlyVerbs(p) || p.Kind == Who && statesVerb(p, w.toks) && hasPerson(w.toks, inQ)}
 		if total > 0 {
 			cd.coverage = (inWin + inCtx) / total
 		}
@@ -867,8 +867,8 @@ func onlyVerbs(p Part) bool {
 }
 
 // unasserted reports whether every match of the verb c is short of saying
-// it happened: a noun after a determiner or "of" ("raising the threat of a
-// strike"), a gerund after "of" or "with" ("accused of diverting"), or a
+// it happened: a noun after a determiner or a preposition ("raising the
+// threat of a strike", "$18.2 million in pay"), a gerund after "of" or "with" ("accused of diverting"), or a
 // verb under a hedge or an allegation a few words before ("is considering
 // ending service", "allegedly diverted", "may close"). None says yes.
 func unasserted(toks []retrieval.Token, c Concept) bool {
@@ -882,7 +882,7 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 			return false
 		}
 		prev := lower(toks[i-1])
-		if determiners[prev] && prev != "no" || prev == "of" || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
+		if determiners[prev] && prev != "no" || nounPrepositions[prev] || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
 			continue // but "No injuries have been reported" says no
 		}
 		hedged := false
@@ -898,6 +898,11 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 	}
 	return found
 }
+
+// nounPrepositions make the word after them a noun: "$18.2 million in
+// pay", "the threat of a strike".
+var nounPrepositions = map[string]bool{"of": true, "in": true, "on": true, "at": true, "for": true, "from": true,
+	"into": true, "about": true, "without": true}
 
 // hedges say that what follows may, or is only said to, happen.
 var hedges = map[string]bool{"considering": true, "weighing": true, "exploring": true, "may": true, "might": true,
