@@ -1324,3 +1324,23 @@ func TestVerbsAsNounsAfterPrepositions(t *testing.T) {
 		t.Errorf("want the architect's sentence, answer or related fact:\n%s", a.Answer)
 	}
 }
+
+// TestVotedAgainst checks that "who voted against" needs the vote against,
+// not any sentence about the vote.
+func TestVotedAgainst(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Board approves data center",
+		Text: "The Fenwick planning board voted 4-1 on Thursday to approve a data center proposed by the company Corvane.\n\n" +
+			"The lone vote against came from board member Sam Kerr."})
+	if a := ask(t, ix, "Who voted against the data center?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "Sam Kerr") ||
+		strings.Contains(a.Answer, "Corvane") {
+		t.Errorf("want Sam Kerr's vote alone:\n%s", a.Answer)
+	}
+}
+
+// TestMeasuresOfOtherThings checks that "a 1.2 million-square-foot data
+// center … worried about water use" says nothing of how much water it uses.
+func TestMeasuresOfOtherThings(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Board approves data center",
+		Text: "The board voted 4-1 to approve a 1.2 million-square-foot data center, despite residents worried about water use."})
+	wantNotCovered(t, ix, "How much water will the data center use?", "square feet are no water")
+}

@@ -72,6 +72,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMuch && asksChange(p) && !givesChange(text, toks) {
 				continue // "base salary was unchanged at $1.5 million" is no rise
 			}
+			if p.Kind == HowMuch && p.Focus >= 0 && !amountOfConcept(p, toks) && measuresOther(p, toks) {
+				continue // "a 1.2 million-square-foot data center" measures no water
+			}
 			if p.Kind == HowMuch && !statesAskedVerb(p, toks) {
 				continue // "raise the sales tax by half a cent" is no margin of a win
 			}

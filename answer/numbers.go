@@ -92,6 +92,34 @@ func marginAfterBy(toks []retrieval.Token) bool {
 	return false
 }
 
+// measuresOther reports whether every number of the sentence measures in
+// a unit ("1.2 million-square-foot", "200 acres") that is not the thing the
+// part asks the amount of.
+func measuresOther(p Part, toks []retrieval.Token) bool {
+	seen := false
+	for i, t := range toks {
+		if !isNumber(t) || amountUnits[lower(t)] || inTally(toks, i) {
+			continue
+		}
+		seen = true
+		j := i + 1
+		for j < len(toks) && (amountUnits[lower(toks[j])] || lower(toks[j]) == "square" || lower(toks[j]) == "cubic") {
+			j++
+		}
+		if j >= len(toks) || !measureUnits[lower(toks[j])] || matchesAny(p, toks, j) {
+			return false
+		}
+	}
+	return seen
+}
+
+// inTally reports a number joined to another by a hyphen, as in "voted
+// 4-1": a tally, no amount.
+func inTally(toks []retrieval.Token, i int) bool {
+	joined := func(a, b int) bool { return toks[b].Start == toks[a].End+1 && toks[a].Number && toks[b].Number }
+	return i > 0 && joined(i-1, i) || i+1 < len(toks) && joined(i, i+1)
+}
+
 // asksChange reports a part that asks how much something rose or fell:
 // "how much did Ash's pay rise".
 func asksChange(p Part) bool {
