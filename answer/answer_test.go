@@ -1344,3 +1344,17 @@ func TestMeasuresOfOtherThings(t *testing.T) {
 		Text: "The board voted 4-1 to approve a 1.2 million-square-foot data center, despite residents worried about water use."})
 	wantNotCovered(t, ix, "How much water will the data center use?", "square feet are no water")
 }
+
+// TestYesNoFromOneSentence checks that a yes-no question is answered from
+// one sentence: a second article's "went on strike on Monday" adds nothing
+// to whether the strike is over.
+func TestYesNoFromOneSentence(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Teachers in Ardmore walk out",
+			Text: "About 2,300 teachers in Ardmore went on strike on Monday, closing all 41 schools in the city."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Ardmore teachers end strike",
+			Text: "Ardmore teachers returned to work on Friday, ending a five-day strike."})
+	if a := ask(t, ix, "Is the Ardmore strike over?"); a.Status != answer.Answered || len(a.Citations) != 1 || !strings.Contains(a.Answer, "ending a five-day strike") {
+		t.Errorf("want the one sentence saying it ended:\n%s", a.Answer)
+	}
+}

@@ -76,6 +76,9 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 	for _, p := range q.Parts {
 		cands := e.rank(p, wins)
 		chosen := pick(cands)
+		if p.Kind == YesNo && len(chosen) > 1 {
+			chosen = chosen[:1] // a yes or a no comes from one sentence
+		}
 		if len(chosen) == 0 {
 			open = append(open, p)
 			ans.NotCovered = append(ans.NotCovered, p.Text)
