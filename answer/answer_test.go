@@ -1358,3 +1358,17 @@ func TestYesNoFromOneSentence(t *testing.T) {
 		t.Errorf("want the one sentence saying it ended:\n%s", a.Answer)
 	}
 }
+
+// TestDemandsAreNotOutcomes checks that "is asking for raises of 8
+// percent" answers what the union asked for, not what teachers got.
+func TestDemandsAreNotOutcomes(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Teachers in Ardmore walk out",
+			Text: "The teachers' union, led by Karen Voss, is asking for raises of 8 percent over two years."},
+		retrieval.Document{Source: "b.txt", Key: "b", Title: "Ardmore teachers end strike",
+			Text: "The deal gives teachers raises of 6 percent over two years, the union said."})
+	if a := ask(t, ix, "What raise did teachers get?"); strings.Contains(a.Answer, "8 percent") {
+		t.Errorf("the union's demand was given as what teachers got:\n%s", a.Answer)
+	}
+	wantAnswer(t, ix, "What raise did the union ask for?", "8 percent")
+}

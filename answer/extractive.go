@@ -277,7 +277,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
-			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
+			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) &&
+				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
 				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
@@ -857,6 +858,44 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 	}
 	return false
 }
+
+// onlyDemanded reports whether every match of c stands as what someone
+// asks for: "is asking for raises of 8 percent" says what the union wants,
+// not what teachers got.
+func onlyDemanded(toks []retrieval.Token, c Concept) bool {
+	found := false
+	for i := range toks {
+		if !matchAt(toks, i, c) {
+			continue
+		}
+		found = true
+		demanded := false
+		for k := i - 1; k >= max(0, i-3); k-- {
+			if demandWords[lower(toks[k])] {
+				demanded = true
+				break
+			}
+		}
+		if !demanded {
+			return false
+		}
+	}
+	return found
+}
+
+// asksDemand reports a part that asks what someone wants ("what raise did
+// the union ask for").
+func asksDemand(p Part) bool {
+	for _, w := range strings.Fields(p.Asked) {
+		if demandWords[w] || demandWords[w+"ing"] || w == "ask" || w == "seek" || w == "demand" || w == "want" {
+			return true
+		}
+	}
+	return false
+}
+
+var demandWords = map[string]bool{"asking": true, "seeking": true, "demanding": true, "wants": true, "wanted": true,
+	"sought": true, "demanded": true, "requested": true, "requesting": true, "proposing": true, "proposed": true}
 
 // onlyVerbs reports a part whose every concept is its verb ("has anyone
 // been injured"): any window sharing it is topical.
