@@ -819,7 +819,7 @@ func (ix *Index) Search(q Query) []Hit {
 	// No passage holds a query term, but a headline may: "Bus drivers in
 	// Corrin strike for second day" is about a strike its text never
 	// names. Those articles' lead passages are the candidates then.
-	if len(touched) == 0 {
+	if len(touched) == 0 && slices.ContainsFunc(ids, func(id int32) bool { return id >= 0 && ix.terms[id].head == 0 }) {
 		touched = ix.titleOnlyLocked(terms, ids, scores, touched)
 	}
 	buf.touched = touched
@@ -904,7 +904,7 @@ func (ix *Index) Search(q Query) []Hit {
 // titleOnlyLocked scores the lead passage of every article whose headline
 // holds a query term by the weight of those terms, and appends it to
 // touched. It scans every article, so Search calls it only when no passage
-// matched at all.
+// matched at all and some query term is known from headlines alone.
 func (ix *Index) titleOnlyLocked(terms []WeightedTerm, ids []int32, scores []float64, touched []int32) []int32 {
 	for _, e := range ix.articles {
 		if int(e.first) >= len(ix.docs) || ix.docs[e.first].e != e {
