@@ -1011,7 +1011,7 @@ var trailingPrepositions = map[string]bool{"from": true, "about": true, "for": t
 	"in": true, "on": true, "at": true, "of": true, "like": true}
 
 var adverbs = map[string]bool{"not": true, "never": true, "still": true, "also": true, "already": true, "now": true,
-	"ever": true, "finally": true, "first": true, "officially": true, "formally": true, "actually": true, "really": true,
+	"ever": true, "finally": true, "first": true, "last": true, "officially": true, "formally": true, "actually": true, "really": true,
 	"just": true, "then": true, "most": true, "more": true, "least": true, "less": true, "best": true, "worst": true}
 
 var determiners = map[string]bool{"the": true, "a": true, "an": true, "its": true, "his": true, "her": true,

@@ -106,6 +106,7 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Is the bridge in danger of collapsing?", []Kind{YesNo}, []string{"whether the bridge is in danger of collapsing"}},
 		{"By how much did Okafor win?", []Kind{HowMuch}, []string{"how much Okafor won by"}},
 		{"When does the state grant run out?", []Kind{When}, []string{"when the state grant runs out"}},
+		{"When was Castellan last penalized?", []Kind{When}, []string{"when Castellan was last penalized"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
