@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/storybot/storybot/retrieval"
@@ -228,6 +229,48 @@ func matchLen(toks []retrieval.Token, i int, c Concept) int {
 	}
 	return 0
 }
+
+// everyMatch reports whether c matches the tokens and every match, at
+// toks[i:i+n], passes ok.
+func everyMatch(toks []retrieval.Token, c Concept, ok func(i, n int) bool) bool {
+	found := false
+	for i := range toks {
+		n := matchLen(toks, i, c)
+		if n == 0 {
+			continue
+		}
+		found = true
+		if !ok(i, n) {
+			return false
+		}
+	}
+	return found
+}
+
+// wordBefore reports whether one of the n words before toks[i] is in set.
+func wordBefore(toks []retrieval.Token, i, n int, set map[string]bool) bool {
+	for k := i - 1; k >= max(0, i-n); k-- {
+		if set[lower(toks[k])] {
+			return true
+		}
+	}
+	return false
+}
+
+// singleAlt reports whether one of c's alternatives is a single term in
+// terms: how a concept is told to be of a kind ("cost", "vote").
+func singleAlt(c Concept, terms ...string) bool {
+	for _, alt := range c.Alts {
+		if len(alt) == 1 && slices.Contains(terms, alt[0]) {
+			return true
+		}
+	}
+	return false
+}
+
+// askedNothing is an inQ that holds no term: for rules that look at a
+// sentence apart from any question.
+func askedNothing(string) bool { return false }
 
 // matches reports whether c appears anywhere in toks.
 func matches(toks []retrieval.Token, c Concept) bool {

@@ -863,36 +863,16 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 // asks for: "is asking for raises of 8 percent" says what the union wants,
 // not what teachers got.
 func onlyDemanded(toks []retrieval.Token, c Concept) bool {
-	found := false
-	for i := range toks {
-		if !matchAt(toks, i, c) {
-			continue
-		}
-		found = true
-		demanded := false
-		for k := i - 1; k >= max(0, i-3); k-- {
-			if demandWords[lower(toks[k])] {
-				demanded = true
-				break
-			}
-		}
-		if !demanded {
-			return false
-		}
-	}
-	return found
+	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 3, demandWords) })
 }
 
 // asksDemand reports a part that asks what someone wants ("what raise did
 // the union ask for").
 func asksDemand(p Part) bool {
-	for _, w := range strings.Fields(p.Asked) {
-		if demandWords[w] || demandWords[w+"ing"] || w == "ask" || w == "seek" || w == "demand" || w == "want" {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(strings.Fields(p.Asked), func(w string) bool { return demandWords[w] || demandBases[w] })
 }
+
+var demandBases = map[string]bool{"ask": true, "seek": true, "demand": true, "want": true, "request": true, "propose": true}
 
 var demandWords = map[string]bool{"asking": true, "seeking": true, "demanding": true, "wants": true, "wanted": true,
 	"sought": true, "demanded": true, "requested": true, "requesting": true, "proposing": true, "proposed": true}
@@ -914,31 +894,16 @@ func onlyVerbs(p Part) bool {
 // verb under a hedge or an allegation a few words before ("is considering
 // ending service", "allegedly diverted", "may close"). None says yes.
 func unasserted(toks []retrieval.Token, c Concept) bool {
-	found := false
-	for i := range toks {
-		if !matchAt(toks, i, c) {
-			continue
-		}
-		found = true
+	return everyMatch(toks, c, func(i, _ int) bool {
 		if i == 0 {
 			return false
 		}
 		prev := lower(toks[i-1])
 		if determiners[prev] && prev != "no" || nounPrepositions[prev] || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
-			continue // but "No injuries have been reported" says no
+			return true // but "No injuries have been reported" says no
 		}
-		hedged := false
-		for k := i - 1; k >= max(0, i-3); k-- {
-			if hedges[lower(toks[k])] {
-				hedged = true
-				break
-			}
-		}
-		if !hedged {
-			return false
-		}
-	}
-	return found
+		return wordBefore(toks, i, 3, hedges)
+	})
 }
 
 // nounPrepositions make the word after them a noun: "$18.2 million in
@@ -957,24 +922,15 @@ var hedges = map[string]bool{"considering": true, "weighing": true, "exploring":
 // court" says nothing of an appeal, and "fire chief Dana Whitcombe"
 // nothing of "the fire" ("the study's lead author" does say who led it).
 func onlyModifies(w *window, c Concept, inQ func(string) bool) bool {
-	found := false
-	for i := range w.toks {
-		n := matchLen(w.toks, i, c)
-		if n == 0 {
-			continue
-		}
-		found = true
+	return everyMatch(w.toks, c, func(i, n int) bool {
 		k := i + n
 		if k >= len(w.toks) || w.text[w.toks[k-1].End:w.toks[k].Start] != " " || inQ(w.toks[k].Term) {
 			return false
 		}
 		next := lower(w.toks[k])
 		role := roleWords[next] || roleWords[strings.TrimSuffix(next, "s")]
-		if !(c.Noun && role) && !bodies[next] {
-			return false
-		}
-	}
-	return found
+		return c.Noun && role || bodies[next]
+	})
 }
 
 // bodies are institutions that take a noun before them ("appeals court",

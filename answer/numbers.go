@@ -30,14 +30,7 @@ func isMoney(c Concept) bool {
 }
 
 // isCost reports a concept that asks what something costs.
-func isCost(c Concept) bool {
-	for _, alt := range c.Alts {
-		if len(alt) == 1 && (alt[0] == "cost" || alt[0] == "price") {
-			return true
-		}
-	}
-	return false
-}
+func isCost(c Concept) bool { return singleAlt(c, "cost", "price") }
 
 // pricedThing reports money standing right before another word the part
 // asks about: "a three-year, $85 million renovation" gives what the
@@ -132,14 +125,7 @@ func asksChange(p Part) bool {
 }
 
 // isChange reports a concept of the rise or fall families.
-func isChange(c Concept) bool {
-	for _, alt := range c.Alts {
-		if len(alt) == 1 && (alt[0] == "rise" || alt[0] == "fall" || alt[0] == "increas" || alt[0] == "drop") {
-			return true
-		}
-	}
-	return false
-}
+func isChange(c Concept) bool { return singleAlt(c, "rise", "fall", "increas", "drop") }
 
 // givesChange reports an amount given as a change: after "up", "down",
 // "by" or a change verb ("up 40 percent", "rose by $2", "fell 7 percent"),
@@ -185,14 +171,7 @@ func hasRise(text string, toks []retrieval.Token) bool {
 // lengthVerb reports a concept that only asks a length ("take" and "last"
 // in "how long did the renovation take"): a length of the thing answers it
 // ("a three-year renovation").
-func lengthVerb(c Concept) bool {
-	for _, alt := range c.Alts {
-		if len(alt) == 1 && (alt[0] == "take" || alt[0] == "last") {
-			return true
-		}
-	}
-	return false
-}
+func lengthVerb(c Concept) bool { return singleAlt(c, "take", "last") }
 
 // isPay reports a concept that asks what was paid ("how much is Meridian
 // paying for Vesta"), which "agreed to buy Vesta … for about $1.1 billion"
@@ -228,14 +207,7 @@ var approx = map[string]bool{"about": true, "roughly": true, "nearly": true, "al
 	"some": true, "approximately": true}
 
 // isTally reports a concept that asks for a tally: a vote or a score.
-func isTally(c Concept) bool {
-	for _, alt := range c.Alts {
-		if len(alt) == 1 && (alt[0] == "vote" || alt[0] == "score" || alt[0] == "talli") {
-			return true
-		}
-	}
-	return false
-}
+func isTally(c Concept) bool { return singleAlt(c, "vote", "score", "talli") }
 
 // tallyRe matches a tally as news writes one: "61-38", "7-2", "3–1".
 var tallyRe = regexp.MustCompile(`(?:^|[^\d-])\d{1,3}[-–]\d{1,3}(?:$|[^\d-])`)

@@ -91,14 +91,7 @@ var seasons = map[string]bool{"spring": true, "summer": true, "fall": true, "aut
 // rankedBefore reports a superlative or an ordinal within the nine words
 // before toks[i]: "the largest … this year" and "the second theft … this
 // year" rank among a year's events, they date none.
-func rankedBefore(toks []retrieval.Token, i int) bool {
-	for k := i - 1; k >= max(0, i-9); k-- {
-		if superlatives[lower(toks[k])] {
-			return true
-		}
-	}
-	return false
-}
+func rankedBefore(toks []retrieval.Token, i int) bool { return wordBefore(toks, i, 9, superlatives) }
 
 var superlatives = map[string]bool{}
 
@@ -134,7 +127,7 @@ func attributionDate(text string, toks []retrieval.Token, i int) bool {
 		if tellingWords[toks[k].Term] {
 			return true
 		}
-		if !attributionFiller[w] && !dateAt(toks, k, func(string) bool { return false }) {
+		if !attributionFiller[w] && !dateAt(toks, k, askedNothing) {
 			break
 		}
 	}
@@ -380,14 +373,7 @@ func init() {
 
 // decidedBefore reports a decision verb within the seven words before
 // toks[i], a "to" ("voted 4-3 on Monday night to").
-func decidedBefore(toks []retrieval.Token, i int) bool {
-	for k := i - 1; k >= max(0, i-7); k-- {
-		if decisionVerbs[lower(toks[k])] {
-			return true
-		}
-	}
-	return false
-}
+func decidedBefore(toks []retrieval.Token, i int) bool { return wordBefore(toks, i, 7, decisionVerbs) }
 
 // outsideOtherSubject reports, for a when or where part, whether the window
 // can answer it in a sentence that does not give the part's verb to another

@@ -94,7 +94,7 @@ func introducesAsked(p Part, text string, toks []retrieval.Token, m string) bool
 		}
 		// "since March", "after 2019", "after 6 a.m.": a time, not a cause.
 		if k+1 < len(toks) && (isMonthOrDay(toks[k+1]) || isYear(toks[k+1]) || relativeTime[lower(toks[k+1])] ||
-			dateAt(toks, k+1, func(string) bool { return false })) {
+			dateAt(toks, k+1, askedNothing)) {
 			continue
 		}
 		asked := false
@@ -157,11 +157,6 @@ var asPhrases = map[string]bool{"well": true, "much": true, "many": true, "part"
 
 // lengthBefore reports "for" within the four words before the time unit at
 // toks[i]: "for at least six months".
-func lengthBefore(toks []retrieval.Token, i int) bool {
-	for k := i - 1; k >= max(0, i-4); k-- {
-		if lower(toks[k]) == "for" {
-			return true
-		}
-	}
-	return false
-}
+func lengthBefore(toks []retrieval.Token, i int) bool { return wordBefore(toks, i, 4, forWord) }
+
+var forWord = map[string]bool{"for": true}
