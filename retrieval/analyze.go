@@ -4,6 +4,7 @@ import (
 	"hash/maphash"
 	"slices"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"unicode"
 	"unicode/utf8"
@@ -239,9 +240,13 @@ func (w *wordInfo) term() string    { return w.text[w.termOff:][:w.termLen] }
 // reads the words only of slots whose tag matches. Slot and tag are stored
 // one after the other, so a reader may see one new and one old: the word
 // comparison decides, and a wrong tag costs at most a miss.
+//
+// The cached analyses live in wordSlab, not one allocation each: see
+// wordSlab for how the cache stays within cacheWords.
 var (
 	wordCache [1 << 17]atomic.Pointer[wordInfo]
 	wordTags  [len(wordCache)]atomic.Uint32
+	wordSlab  slab
 )
 
 // maxCachedWord bounds the words worth caching; longer ones are rare.
@@ -252,6 +257,56 @@ const maxCachedWord = 24
 // With one slot a word, two common words sharing it evicted each other
 // over and over.
 const cacheWays = 4
+
+// cacheWords is how many analyses the cache makes before it empties and
+// starts again. News text repeats a few thousand words most of the time,
+// so a cache of this size answers nearly every word; a replica's archive
+// has hundreds of thousands, most of them seen once, which a cache sized
+// for them would hold in memory for nothing.
+const cacheWords = 1 << 17
+
+// slab holds the cache's analyses in chunks of slabChunk and their strings
+// in blocks, handing them out in order. Freeing the analyses a set pushes
+// out one at a time left the heap's spans half empty among the index's
+// own small objects (a cache of 16k words one at a time took more memory
+// than one of 128k); a slab is given back whole instead. Once it has made
+// cacheWords analyses the cache empties and the slab starts new chunks:
+// the old ones are freed once no reader still holds a word in them.
+type slab struct {
+	mu    sync.Mutex
+	infos []wordInfo
+	text  packer
+	made  int // analyses since the cache last emptied
+}
+
+// slabChunk is how many analyses a chunk holds.
+const slabChunk = 1024
+
+// keep returns a copy of w in the slab, emptying the cache first when it
+// has made cacheWords analyses.
+func (s *slab) keep(w *wordInfo) *wordInfo {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.made == cacheWords {
+		for i := range wordCache {
+			wordCache[i].Store(nil)
+			wordTags[i].Store(0)
+		}
+		s.made = 0
+		s.infos = nil
+		s.text = packer{}
+	}
+	s.made++
+	if len(s.infos) == cap(s.infos) {
+		s.infos = make([]wordInfo, 0, slabChunk)
+	}
+	s.infos = s.infos[:len(s.infos)+1]
+	k := &s.infos[len(s.infos)-1]
+	k.text = s.text.str(w.text)
+	k.wordLen, k.surfOff, k.surfLen, k.termOff, k.termLen = w.wordLen, w.surfOff, w.surfLen, w.termOff, w.termLen
+	k.stop, k.capital, k.number, k.termHash = w.stop, w.capital, w.number, w.termHash
+	return k
+}
 
 // analyseWord returns the analysis of word, whose wordHash is h.
 func analyseWord(word string, h uint64) *wordInfo {
@@ -270,7 +325,7 @@ func analyseWord(word string, h uint64) *wordInfo {
 			return w
 		}
 	}
-	w := newWordInfo(word)
+	w := wordSlab.keep(newWordInfo(word))
 	for j := cacheWays - 1; j > 0; j-- {
 		set[j].Store(set[j-1].Load())
 		tags[j].Store(tags[j-1].Load())

@@ -1,6 +1,10 @@
 package retrieval
 
-import "testing"
+import (
+	"fmt"
+	"sync"
+	"testing"
+)
 
 // FuzzScanWord checks the one-pass word scanner against its definition:
 // the span nextWord finds and the wordHash of that word, word after word.
@@ -102,5 +106,51 @@ func TestIrregularVerbs(t *testing.T) {
 	}
 	if got, ok := IrregularPast("walk"); ok {
 		t.Errorf("IrregularPast(walk) = %q, want none", got)
+	}
+}
+
+// TestWordCacheBoundedAcrossFlushes analyses several times cacheWords
+// distinct words on two goroutines, so the cache empties and its slab
+// starts again more than once: every analysis handed out, before or after,
+// must still read as its word, and the cache must never hold more than
+// cacheWords analyses.
+func TestWordCacheBoundedAcrossFlushes(t *testing.T) {
+	early := analyseWord("Councillors", wordHash("Councillors"))
+	var wg sync.WaitGroup
+	errs := make(chan string, 2)
+	for g := range 2 {
+		wg.Go(func() {
+			var held []*wordInfo
+			for i := range 3 * cacheWords / 2 {
+				word := fmt.Sprintf("g%dword%dings", g, i)
+				w := analyseWord(word, wordHash(word))
+				if i%1000 == 0 {
+					held = append(held, w)
+				}
+			}
+			for i, w := range held {
+				if word := fmt.Sprintf("g%dword%dings", g, i*1000); w.word() != word || w.term() != Term(word) {
+					errs <- fmt.Sprintf("analysis of %q now reads word %q term %q", word, w.word(), w.term())
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for e := range errs {
+		t.Error(e)
+	}
+	if early.word() != "Councillors" || early.surface() != "Councillors" || early.term() != Term("councillors") {
+		t.Errorf("analysis made before the flushes reads word %q surface %q term %q", early.word(), early.surface(), early.term())
+	}
+	if again := analyseWord("Councillors", wordHash("Councillors")); again.term() != Term("councillors") {
+		t.Errorf("analysis after the flushes: term %q", again.term())
+	}
+	wordSlab.mu.Lock()
+	made := wordSlab.made
+	wordSlab.mu.Unlock()
+	if made > cacheWords {
+		t.Errorf("cache made %d analyses without emptying, more than its bound of %d", made, cacheWords)
 	}
 }
