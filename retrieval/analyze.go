@@ -275,16 +275,18 @@ const cacheWords = 1 << 17
 type slab struct {
 	mu    sync.Mutex
 	infos []wordInfo
-	text  packer
-	made  int // analyses since the cache last emptied
+	text  strings.Builder // never grown past its first capacity
+	made  int             // analyses since the cache last emptied
 }
 
 // slabChunk is how many analyses a chunk holds.
 const slabChunk = 1024
 
-// keep returns a copy of w in the slab, emptying the cache first when it
-// has made cacheWords analyses.
-func (s *slab) keep(w *wordInfo) *wordInfo {
+// add returns the analysis of word, made in the slab, emptying the cache
+// first when it has made cacheWords analyses. Stemming happens before the
+// lock; only the copy into the slab holds it.
+func (s *slab) add(word string) *wordInfo {
+	a := analysisOf(word)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.made == cacheWords {
@@ -294,19 +296,25 @@ func (s *slab) keep(w *wordInfo) *wordInfo {
 		}
 		s.made = 0
 		s.infos = nil
-		s.text = packer{}
+		s.text = strings.Builder{}
 	}
 	s.made++
 	if len(s.infos) == cap(s.infos) {
 		s.infos = make([]wordInfo, 0, slabChunk)
 	}
 	s.infos = s.infos[:len(s.infos)+1]
-	k := &s.infos[len(s.infos)-1]
-	k.text = s.text.str(w.text)
-	k.wordLen, k.surfOff, k.surfLen, k.termOff, k.termLen = w.wordLen, w.surfOff, w.surfLen, w.termOff, w.termLen
-	k.stop, k.capital, k.number, k.termHash = w.stop, w.capital, w.number, w.termHash
-	return k
+	w := &s.infos[len(s.infos)-1]
+	if n := a.maxText(); s.text.Len()+n > s.text.Cap() {
+		// Never grown past its first capacity, so what it holds stays put.
+		s.text = strings.Builder{}
+		s.text.Grow(max(slabText, n))
+	}
+	a.fill(w, &s.text)
+	return w
 }
+
+// slabText is the bytes in a block of the slab's strings.
+const slabText = 64 << 10
 
 // analyseWord returns the analysis of word, whose wordHash is h.
 func analyseWord(word string, h uint64) *wordInfo {
@@ -325,7 +333,7 @@ func analyseWord(word string, h uint64) *wordInfo {
 			return w
 		}
 	}
-	w := wordSlab.keep(newWordInfo(word))
+	w := wordSlab.add(word)
 	for j := cacheWays - 1; j > 0; j-- {
 		set[j].Store(set[j-1].Load())
 		tags[j].Store(tags[j-1].Load())
@@ -336,36 +344,58 @@ func analyseWord(word string, h uint64) *wordInfo {
 }
 
 func newWordInfo(word string) *wordInfo {
+	a := analysisOf(word)
+	var b strings.Builder
+	b.Grow(a.maxText())
+	w := new(wordInfo)
+	a.fill(w, &b)
+	return w
+}
+
+// analysis is what a word's wordInfo is made of.
+type analysis struct {
+	word, surface, term string
+	stop, capital, num  bool
+}
+
+func analysisOf(word string) analysis {
 	if len(word) > maxWordBytes {
 		word = word[:maxWordBytes]
 	}
 	surface, lower := surfaceOf(word)
 	first, _ := utf8.DecodeRuneInString(surface)
-	term := Term(lower)
-	// One string holds the word, then the surface form and the term unless
-	// they are already in it.
-	var b strings.Builder
-	b.Grow(len(word) + len(surface) + len(term))
-	b.WriteString(word)
+	return analysis{
+		word:    word,
+		surface: surface,
+		term:    Term(lower),
+		stop:    IsStopword(lower),
+		capital: unicode.IsUpper(first),
+		num:     unicode.IsDigit(first),
+	}
+}
+
+// maxText is the most bytes fill writes.
+func (a analysis) maxText() int { return len(a.word) + len(a.surface) + len(a.term) }
+
+// fill sets w to the analysis, writing its one string to b: the word, then
+// the surface form and the term unless they are already in it.
+func (a analysis) fill(w *wordInfo, b *strings.Builder) {
+	start := b.Len()
+	b.WriteString(a.word)
 	place := func(s string) (off, n uint16) {
-		if i := strings.Index(b.String(), s); i >= 0 {
+		if i := strings.Index(b.String()[start:], s); i >= 0 {
 			return uint16(i), uint16(len(s))
 		}
-		off = uint16(b.Len())
+		off = uint16(b.Len() - start)
 		b.WriteString(s)
 		return off, uint16(len(s))
 	}
-	w := &wordInfo{
-		wordLen:  uint16(len(word)),
-		termHash: maphash.String(textSeed, term),
-		stop:     IsStopword(lower),
-		capital:  unicode.IsUpper(first),
-		number:   unicode.IsDigit(first),
-	}
-	w.surfOff, w.surfLen = place(surface)
-	w.termOff, w.termLen = place(term)
-	w.text = b.String()
-	return w
+	w.wordLen = uint16(len(a.word))
+	w.surfOff, w.surfLen = place(a.surface)
+	w.termOff, w.termLen = place(a.term)
+	w.text = b.String()[start:]
+	w.termHash = maphash.String(textSeed, a.term)
+	w.stop, w.capital, w.number = a.stop, a.capital, a.num
 }
 
 // surfaceOf returns a word's surface form (curly apostrophes straightened,
