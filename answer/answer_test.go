@@ -1197,7 +1197,8 @@ func TestEventsOfTheirOwnClause(t *testing.T) {
 
 // TestAllegationsAndHedgesConfirmNothing checks that a yes-no question is
 // not answered yes by an accusation ("is accused of diverting") or a hedge
-// ("is considering ending service"), while a plain statement answers it.
+// ("is considering ending service", "would consider appealing"), while a
+// plain statement answers it.
 func TestAllegationsAndHedgesConfirmNothing(t *testing.T) {
 	ix := indexOf(t,
 		retrieval.Document{Source: "g.txt", Key: "g", Title: "Charity chief accused",
@@ -1207,11 +1208,14 @@ func TestAllegationsAndHedgesConfirmNothing(t *testing.T) {
 		retrieval.Document{Source: "b.txt", Key: "b", Title: "Bank closes branch",
 			Text: "Orla Bank closed its branch in Fenwick on Friday."},
 		retrieval.Document{Source: "d.txt", Key: "d", Title: "Plant faces charges",
-			Text: "The Kelso plant faces charges of dumping waste into the Arden river, state officials said."})
+			Text: "The Kelso plant faces charges of dumping waste into the Arden river, state officials said."},
+		retrieval.Document{Source: "r.txt", Key: "r", Title: "Wexley lose at home",
+			Text: "Wexley manager Tom Adair said the club would consider appealing the ban on its goalkeeper."})
 	wantNotCovered(t, ix, "Did Paul Ridley divert donations?", "he is accused of it")
 	wantNotCovered(t, ix, "Is Brightwing ending service to Tarrow?", "it is considering it")
 	wantAnswer(t, ix, "Did Orla Bank close its branch in Fenwick?", "closed its branch")
 	wantNotCovered(t, ix, "Did the Kelso plant dump waste into the Arden river?", "it faces charges of doing so")
+	wantNotCovered(t, ix, "Will Wexley appeal the ban on its goalkeeper?", "it would consider appealing")
 }
 
 // TestChangesAndLengthsBeforeAfter checks that "how much did X's pay rise"
@@ -1371,4 +1375,23 @@ func TestDemandsAreNotOutcomes(t *testing.T) {
 		t.Errorf("the union's demand was given as what teachers got:\n%s", a.Answer)
 	}
 	wantAnswer(t, ix, "What raise did the union ask for?", "8 percent")
+}
+
+// TestHowDidTheyVoteWantsTheTally checks that "how did the board vote"
+// is answered with the tally, not with a member who voted one way, and a
+// sentence about voting that says neither answers nothing.
+func TestHowDidTheyVoteWantsTheTally(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Board backs closing Elm Street school",
+		Text: "The Garrow school board voted 5-2 on Monday to close Elm Street Elementary at the end of the year, ending a long " +
+			"fight over falling enrolment.\n\nThe district will move the school's 180 pupils to two nearby schools and sell the " +
+			"building. Parents opposed to the closure had gathered more than 900 signatures, arguing that the walk to the new " +
+			"schools was unsafe.\n\nTrustee Alan Voss, who voted against, said the board had \"given up on the neighbourhood\"." +
+			"\n\nThe board's chair, Rita Lund, said the district could not afford to keep the half-empty school open."})
+	if a := ask(t, ix, "How did the board vote?"); a.Status != answer.Answered || !strings.Contains(a.Answer, "5-2") ||
+		strings.Contains(a.Answer, "Voss") {
+		t.Errorf("want the tally, not one trustee's vote:\n%s", a.Answer)
+	}
+	ix = indexOf(t, retrieval.Document{Source: "v.txt", Key: "v", Title: "Board to vote on Elm Street school",
+		Text: "The Garrow school board will vote next month on whether to close Elm Street Elementary, its chair said."})
+	wantNotCovered(t, ix, "How did the board vote?", "the vote has not happened")
 }

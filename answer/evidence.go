@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"slices"
 	"strings"
 
@@ -110,6 +111,17 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		return 0
 	}
 	if p.Kind == Say && !speechOfSpeaker(p, w) {
+		return 0
+	}
+	if p.Kind == What && asksHowVoted(p) {
+		// "How did the council vote?" asks for the tally or the way the
+		// vote went, not any sentence about voting.
+		switch {
+		case hasTally(w.text) || unanimousRe.MatchString(w.text):
+			return 2
+		case votedWayRe.MatchString(w.text):
+			return 1
+		}
 		return 0
 	}
 	if kindEvidence(p, w.text, w.toks, inQ) {
@@ -436,3 +448,16 @@ func missesNames(p Part, toks []retrieval.Token) bool {
 	}
 	return named
 }
+
+// asksHowVoted reports a "how did X vote" part.
+func asksHowVoted(p Part) bool {
+	f := strings.Fields(strings.ToLower(strings.TrimRight(p.Asked, "?.! ")))
+	return len(f) > 2 && f[0] == "how" && (doForms[f[1]] || f[1] == "will" || f[1] == "would") && slices.Contains(f[2:], "vote")
+}
+
+// votedWayRe matches which way a vote went: "voted to approve", "voted
+// against", "voted in favour".
+var votedWayRe = regexp.MustCompile(`(?i)\bvot(?:ed|es|e|ing) (?:to|against|for|in favou?r)\b`)
+
+// unanimousRe matches a vote all one way.
+var unanimousRe = regexp.MustCompile(`(?i)\bunanimous(?:ly)?\b`)

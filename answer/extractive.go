@@ -912,7 +912,8 @@ var nounPrepositions = map[string]bool{"of": true, "in": true, "on": true, "at":
 	"into": true, "about": true, "without": true}
 
 // hedges say that what follows may, or is only said to, happen.
-var hedges = map[string]bool{"considering": true, "weighing": true, "exploring": true, "may": true, "might": true,
+var hedges = map[string]bool{"considering": true, "weighing": true, "exploring": true, "consider": true, "weigh": true,
+	"explore": true, "may": true, "might": true,
 	"could": true, "accused": true, "alleged": true, "allegedly": true, "reportedly": true, "suspected": true,
 	"plans": true, "planning": true, "proposed": true, "threatened": true, "threatening": true, "if": true}
 

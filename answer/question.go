@@ -935,6 +935,20 @@ func init() {
 	}
 }
 
+// ingNouns are -ing words news uses as nouns or before one ("housing
+// list", "the building", "waiting room"): before another noun they are
+// no verb ("is the council funding the school" keeps its verb).
+var ingNouns = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`housing building buildings funding meeting hearing ruling spending training shooting
+	bombing warning opening offering listing wedding clothing parking lending boarding landing painting recording
+	crossing filing finding holding waiting living dining swimming shopping voting polling nursing teaching
+	trading banking mining manufacturing marketing accounting engineering planning licensing sentencing`) {
+		ingNouns[w] = true
+	}
+}
+
 // verbGroupAt returns where the verb group starts in the words after the
 // auxiliary: at a participle or "be"/"been", with a "not" or "never" before
 // it; 0 when it starts at once; -1 when there is none to be sure of. A word
@@ -958,6 +972,10 @@ func verbGroupAt(rest []string) int {
 		word := strings.Trim(w, ",")
 		if word == "" || unicode.IsUpper([]rune(word)[0]) {
 			continue // "Brightwing", "Reed": a name
+		}
+		if ingNouns[word] && i+1 < len(rest) && !determiners[rest[i+1]] && !objectPronouns[rest[i+1]] &&
+			!trailingPrepositions[rest[i+1]] {
+			continue // "the social housing waiting list", "the new building's roof": a noun
 		}
 		if !participles[word] && !(len(word) > 4 && (strings.HasSuffix(word, "ed") || strings.HasSuffix(word, "ing"))) {
 			continue

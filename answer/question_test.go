@@ -107,6 +107,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"By how much did Okafor win?", []Kind{HowMuch}, []string{"how much Okafor won by"}},
 		{"When does the state grant run out?", []Kind{When}, []string{"when the state grant runs out"}},
 		{"When was Castellan last penalized?", []Kind{When}, []string{"when Castellan was last penalized"}},
+		{"How long is the social housing waiting list?", []Kind{HowLong}, []string{"how long the social housing waiting list is"}},
+		{"Is the council funding the new school?", []Kind{YesNo}, []string{"whether the council is funding the new school"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.q, func(t *testing.T) {
