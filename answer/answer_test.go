@@ -1395,3 +1395,15 @@ func TestHowDidTheyVoteWantsTheTally(t *testing.T) {
 		Text: "The Garrow school board will vote next month on whether to close Elm Street Elementary, its chair said."})
 	wantNotCovered(t, ix, "How did the board vote?", "the vote has not happened")
 }
+
+// TestPhrasalVerbsNeedTheirParticle checks that "who was sent off" is not
+// answered by someone who sends patients somewhere, while a sentence with
+// the particle answers it.
+func TestPhrasalVerbsNeedTheirParticle(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Harlan Health to close clinics",
+		Text: "Harlan Health's president, Owen Tate, said the clinics would send patients to its two hospitals in Dunmore."})
+	wantNotCovered(t, ix, "Who was sent off?", "sending patients to hospitals sends no one off")
+	ix = indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Wexley beaten at home",
+		Text: "Wexley defender Carl Imrie was sent off in the 60th minute for a second booking."})
+	wantAnswer(t, ix, "Who was sent off?", "Carl Imrie")
+}

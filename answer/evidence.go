@@ -235,6 +235,9 @@ func matchLen(toks []retrieval.Token, i int, c Concept) int {
 				break
 			}
 		}
+		if ok && c.Particle != "" && !particleAfter(toks, i+len(alt), c.Particle) {
+			continue
+		}
 		if ok {
 			return len(alt)
 		}
@@ -461,3 +464,14 @@ var votedWayRe = regexp.MustCompile(`(?i)\bvot(?:ed|es|e|ing) (?:to|against|for|
 
 // unanimousRe matches a vote all one way.
 var unanimousRe = regexp.MustCompile(`(?i)\bunanimous(?:ly)?\b`)
+
+// particleAfter reports the particle of a phrasal verb within three words
+// from toks[k]: "sent off", "sent him off", "laid 40 workers off".
+func particleAfter(toks []retrieval.Token, k int, particle string) bool {
+	for j := k; j < len(toks) && j < k+3; j++ {
+		if lower(toks[j]) == particle {
+			return true
+		}
+	}
+	return false
+}

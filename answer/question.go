@@ -83,6 +83,10 @@ type Concept struct {
 	// Noun marks a concept the question uses as a noun, after a
 	// determiner, a possessive or a number ("the fire").
 	Noun bool
+	// Particle is the adverb of a phrasal verb ("off" in "who was sent
+	// off"), which a match must have too: "would send patients" sends no
+	// one off.
+	Particle string
 }
 
 // modifies reports whether c stands right before next in the question, as
@@ -496,6 +500,11 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) || // "who was arrested"
 				prev == "who" && st == 1 // "who won the cup final"
 			p.Concepts[i].Noun = nounBefore(toks[st-1])
+		}
+	}
+	for i := range p.Concepts {
+		if c := &p.Concepts[i]; c.Verb && c.End < len(toks) && verbParticles[strings.ToLower(toks[c.End].Surface)] {
+			c.Particle = strings.ToLower(toks[c.End].Surface)
 		}
 	}
 	// The verb after an inverted subject is the verb asked about too
@@ -934,6 +943,10 @@ func init() {
 		participles[w] = true
 	}
 }
+
+// verbParticles are the adverbs of phrasal verbs: "sent off", "stepped
+// down".
+var verbParticles = map[string]bool{"off": true, "out": true, "up": true, "down": true, "away": true, "back": true}
 
 // ingNouns are -ing words news uses as nouns or before one ("housing
 // list", "the building", "waiting room"): before another noun they are
