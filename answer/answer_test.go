@@ -1407,3 +1407,16 @@ func TestPhrasalVerbsNeedTheirParticle(t *testing.T) {
 		Text: "Wexley defender Carl Imrie was sent off in the 60th minute for a second booking."})
 	wantAnswer(t, ix, "Who was sent off?", "Carl Imrie")
 }
+
+// TestPlaceNamesAreNoOne checks that a who-question is not answered by a
+// sentence whose only names are places: "into Port Arden", "reached
+// Tolland Bay".
+func TestPlaceNamesAreNoOne(t *testing.T) {
+	for _, text := range []string{
+		"A tanker truck overturned early on Monday, sending two cars off the road and spilling oil into Port Arden, police said.",
+		"The spilled oil reached Tolland Bay by noon, sending fishing boats off the water, the coast guard said.",
+	} {
+		ix := indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Tanker spill", Text: text})
+		wantNotCovered(t, ix, "Who was sent off?", "no person is named: "+text)
+	}
+}

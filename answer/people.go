@@ -69,8 +69,7 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 		}
 		if j-i >= 2 && fresh && !known && !orgHeads[lower(toks[j-1])] {
 			if i > 0 {
-				prev := lower(toks[i-1])
-				if prev == "in" || prev == "at" || prev == "from" {
+				if prev := lower(toks[i-1]); placePrepositions[prev] && prev != "under" {
 					i = j
 					continue
 				}
@@ -85,8 +84,20 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 }
 
 // orgHeads end names of things that are no person: "Academy Awards",
-// "Harlow Foods", "Port Elston Council".
+// "Harlow Foods", "Port Elston Council", "Miller Creek".
 var orgHeads = map[string]bool{}
+
+// placeHeads end names of places, which answer no who-question: "Miller
+// Creek", "Front Street".
+var placeHeads = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields(`street road avenue river lake island bridge park creek bay mountain mountains valley
+	canyon beach harbor harbour falls forest hills ridge sea ocean gulf lane drive square plaza boulevard highway
+	reservoir dam peninsula coast springs heights`) {
+		placeHeads[w] = true
+	}
+}
 
 func init() {
 	for _, w := range strings.Fields(`award awards prize prizes party court council company corp corporation inc ltd
@@ -96,6 +107,9 @@ func init() {
 	committee authority service services office board senate house assembly parliament congress government police
 	army navy force guard team fund trust partners holdings capital energy motors systems technologies media
 	network bureau district region province republic kingdom`) {
+		orgHeads[w] = true
+	}
+	for w := range placeHeads {
 		orgHeads[w] = true
 	}
 }
@@ -165,18 +179,30 @@ func hasSpeech(text string, toks []retrieval.Token) bool {
 // hasLoneName looks for a capitalised word, not opening a sentence nor
 // following a place preposition, that the question does not use.
 func hasLoneName(text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	place := false // the word before began a place's name: "into Miller Creek"
 	for i, t := range toks {
 		if i == 0 || !t.Capital || t.Stop || inQ(t.Term) || isMonthOrDay(t) || titles[lower(t)] {
+			place = false
 			continue
 		}
-		if toks[i-1].Capital && inQ(toks[i-1].Term) {
+		if toks[i-1].Capital && (inQ(toks[i-1].Term) || place) {
 			continue // "Riverside General Hospital": the question's name, extended
 		}
+		place = false
 		if opensSentence(text, toks, i) {
 			continue
 		}
+		j := i
+		for j+1 < len(toks) && toks[j+1].Capital && !toks[j+1].Stop {
+			j++
+		}
+		if j > i && placeHeads[lower(toks[j])] {
+			place = true
+			continue // "reached Tolland Bay"
+		}
 		switch lower(toks[i-1]) {
-		case "in", "at", "from", "near":
+		case "in", "at", "from", "near", "into", "onto", "toward", "towards":
+			place = true
 			continue
 		}
 		return true

@@ -82,9 +82,10 @@ func dateAt(toks []retrieval.Token, i int, inQ func(string) bool) bool {
 }
 
 // placePrepositions put a place after them: "in Carlton", "off Kessel
-// Island", "under Front Street", "in downtown Carlton".
+// Island", "under Front Street", "in downtown Carlton", "into Miller Creek".
 var placePrepositions = map[string]bool{"in": true, "at": true, "from": true, "near": true, "outside": true,
-	"across": true, "under": true, "off": true, "along": true, "inside": true, "downtown": true, "beneath": true}
+	"across": true, "under": true, "off": true, "along": true, "inside": true, "downtown": true, "beneath": true,
+	"into": true, "onto": true, "toward": true, "towards": true}
 
 var seasons = map[string]bool{"spring": true, "summer": true, "fall": true, "autumn": true, "winter": true}
 
