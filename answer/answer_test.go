@@ -1410,7 +1410,8 @@ func TestPhrasalVerbsNeedTheirParticle(t *testing.T) {
 
 // TestPlaceNamesAreNoOne checks that a who-question is not answered by a
 // sentence whose only names are places: "into Port Arden", "reached
-// Tolland Bay".
+// Tolland Bay", while a surname that is also a place word still names
+// someone.
 func TestPlaceNamesAreNoOne(t *testing.T) {
 	for _, text := range []string{
 		"A tanker truck overturned early on Monday, sending two cars off the road and spilling oil into Port Arden, police said.",
@@ -1419,4 +1420,8 @@ func TestPlaceNamesAreNoOne(t *testing.T) {
 		ix := indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Tanker spill", Text: text})
 		wantNotCovered(t, ix, "Who was sent off?", "no person is named: "+text)
 	}
+	// A surname may be a place word: Ellen Park is someone.
+	ix := indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "Emergency declared over floods",
+		Text: "Governor Ellen Park declared a state of emergency for the county on Monday afternoon."})
+	wantAnswer(t, ix, "Who declared a state of emergency?", "Ellen Park")
 }

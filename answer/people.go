@@ -88,13 +88,15 @@ func hasPerson(toks []retrieval.Token, inQ func(string) bool) bool {
 var orgHeads = map[string]bool{}
 
 // placeHeads end names of places, which answer no who-question: "Miller
-// Creek", "Front Street".
+// Creek", "Front Street". A person's surname may be one too ("Ellen Park"):
+// those are left out.
 var placeHeads = map[string]bool{}
 
 func init() {
-	for _, w := range strings.Fields(`street road avenue river lake island bridge park creek bay mountain mountains valley
-	canyon beach harbor harbour falls forest hills ridge sea ocean gulf lane drive square plaza boulevard highway
-	reservoir dam peninsula coast springs heights`) {
+	// Not words that are surnames too: Park, Lake, Rivers, Hill, Lane.
+	for _, w := range strings.Fields(`street road avenue island bridge creek bay mountain mountains valley canyon harbor
+	harbour falls forest ridge sea ocean gulf drive square plaza boulevard highway reservoir dam peninsula coast
+	heights`) {
 		placeHeads[w] = true
 	}
 }
