@@ -1425,3 +1425,12 @@ func TestPlaceNamesAreNoOne(t *testing.T) {
 		Text: "Governor Ellen Park declared a state of emergency for the county on Monday afternoon."})
 	wantAnswer(t, ix, "Who declared a state of emergency?", "Ellen Park")
 }
+
+// TestChangeGivenBeforeItsNoun checks that "what pay rise did X offer" is
+// answered by "a 7 percent pay rise", an amount before the change it
+// measures.
+func TestChangeGivenBeforeItsNoun(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Pilots reject Corvair offer",
+		Text: "Corvair Airlines offered its pilots a 7 percent pay rise in March, which their union turned down."})
+	wantAnswer(t, ix, "What pay rise did Corvair offer?", "7 percent pay rise")
+}

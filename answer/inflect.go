@@ -49,7 +49,7 @@ func init() {
 	support transfer travel turn walk want fight drop crash flood use need hope appeal award ban block claim
 	comment cover delay dispute face force help issue look offer pass promise raise rescue return search strike
 	attack visit wait worry sentence fine hack breach abuse assault escape freeze veto double spill dump grant
-	loan award deal`) {
+	loan award deal rise fall`) {
 		newsVerbs[w] = true
 		nounToo[w] = true
 	}

@@ -152,9 +152,19 @@ func givesChange(text string, toks []retrieval.Token) bool {
 		if j < len(toks) && comparative(lower(toks[j])) {
 			return true
 		}
+		// "a 4 percent pay rise", "a $2 increase"
+		for k := j; k < min(len(toks), j+2); k++ {
+			if changeNouns[lower(toks[k])] {
+				return true
+			}
+		}
 	}
 	return false
 }
+
+// changeNouns name a change, after the amount it changes by.
+var changeNouns = map[string]bool{"rise": true, "increase": true, "raise": true, "hike": true, "cut": true, "drop": true,
+	"fall": true, "decline": true, "gain": true, "jump": true}
 
 // hasRise reports an amount given as a rise or a fall ("up 40 percent",
 // "down a quarter"), which answers the change a question asks with its

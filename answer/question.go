@@ -285,7 +285,7 @@ var amountNouns = map[string]bool{"price": true, "prices": true, "cost": true, "
 	"turnout": true, "rate": true, "revenue": true, "revenues": true, "profit": true, "profits": true, "sales": true,
 	"earnings": true, "income": true, "debt": true, "deficit": true, "margin": true, "population": true, "wage": true,
 	"wages": true, "raise": true, "raises": true, "percentage": true, "magnitude": true, "vote": true, "tally": true,
-	"score": true}
+	"score": true, "rise": true, "rises": true, "increase": true, "increases": true}
 
 // asksAmount reports a what-question about an amount: one that opens
 // with an amount noun ("what price") or asks what one is or was ("what was
@@ -295,7 +295,8 @@ func asksAmount(words []string) bool {
 	if len(words) < 2 {
 		return false
 	}
-	if amountNouns[words[1]] {
+	// "what price", "what pay rise did the hospital offer"
+	if amountNouns[words[1]] || len(words) > 3 && amountNouns[words[2]] && auxiliaries[words[3]] {
 		return true
 	}
 	switch words[1] {
