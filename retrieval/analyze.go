@@ -474,7 +474,24 @@ var irregular, pastOf = map[string]string{}, map[string]string{}
 
 var ownWords = map[string]bool{"bit": true, "ground": true, "lay": true, "wound": true}
 
+// stemmedApart lists regular verbs the stemmer parts from their forms, a
+// line each, lemma first: a short lemma keeps its final "e" ("sue") while
+// its forms lose it ("sued" → "su"), so "when did the tribes sue" missed
+// "sued in 2024". Their forms map to the lemma as irregular ones do.
+const stemmedApart = `sue sued suing
+free freed freeing
+glue glued gluing
+queue queued queuing
+cue cued cuing
+dye dyed dyeing`
+
 func init() {
+	for _, line := range strings.Split(stemmedApart, "\n") {
+		f := strings.Fields(line)
+		for _, form := range f[min(1, len(f)):] {
+			irregular[form] = f[0]
+		}
+	}
 	for _, line := range strings.Split(irregularForms, "\n") {
 		f := strings.Fields(line)
 		if len(f) == 0 {

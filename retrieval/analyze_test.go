@@ -88,7 +88,8 @@ func TestTermsKeepNounsApart(t *testing.T) {
 }
 
 func TestIrregularVerbs(t *testing.T) {
-	for _, pair := range [][2]string{{"swept", "sweep"}, {"underwent", "undergo"}, {"spoke", "speak"}, {"mistaken", "mistake"}} {
+	for _, pair := range [][2]string{{"swept", "sweep"}, {"underwent", "undergo"}, {"spoke", "speak"}, {"mistaken", "mistake"},
+		{"sued", "sue"}, {"suing", "sue"}, {"freed", "free"}, {"queued", "queue"}} {
 		if Term(pair[0]) != Term(pair[1]) {
 			t.Errorf("%q (%q) and %q (%q) should share a term", pair[0], Term(pair[0]), pair[1], Term(pair[1]))
 		}
