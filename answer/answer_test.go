@@ -1434,3 +1434,11 @@ func TestChangeGivenBeforeItsNoun(t *testing.T) {
 		Text: "Corvair Airlines offered its pilots a 7 percent pay rise in March, which their union turned down."})
 	wantAnswer(t, ix, "What pay rise did Corvair offer?", "7 percent pay rise")
 }
+
+// TestLengthOfADelayAfterBy checks that "delay the opening by about six
+// months" gives how long the opening will be delayed.
+func TestLengthOfADelayAfterBy(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Flooding delays Arden library",
+		Text: "Flooding in the basement will delay the opening of the new Arden library by about six months, the city said."})
+	wantAnswer(t, ix, "How long will the library opening be delayed?", "six months")
+}

@@ -368,7 +368,8 @@ func hasDuration(p Part, text string, toks []retrieval.Token) bool {
 // durationIntros lead to a span of time that is a length.
 var durationIntros = map[string]bool{"for": true, "last": true, "lasted": true, "lasting": true, "lasts": true,
 	"take": true, "takes": true, "took": true, "taking": true, "spent": true, "spend": true, "within": true,
-	"to": true, "over": true, "after": true} // "after eight years at the company"
+	"to": true, "over": true, "after": true, // "after eight years at the company"
+	"by": true} // "will delay construction by at least a year"
 
 // matchesAny reports whether a concept of the part matches at toks[i].
 func matchesAny(p Part, toks []retrieval.Token, i int) bool {
