@@ -1442,3 +1442,13 @@ func TestLengthOfADelayAfterBy(t *testing.T) {
 		Text: "Flooding in the basement will delay the opening of the new Arden library by about six months, the city said."})
 	wantAnswer(t, ix, "How long will the library opening be delayed?", "six months")
 }
+
+// TestPriceGivenWithASale checks that "how much did the heaters cost" is
+// answered by "were sold … for about $60", and not by a cost nobody gave.
+func TestPriceGivenWithASale(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Valtor recalls space heaters",
+		Text: "The recalled heaters were sold at Farrow and Kestle stores and online from May 2023 to June 2025 for about $60.\n\n" +
+			"A Valtor spokesman declined to say how much the recall would cost."})
+	wantAnswer(t, ix, "How much did the heaters cost?", "for about $60")
+	wantNotCovered(t, ix, "How much will the recall cost?", "the company declined to say")
+}

@@ -281,7 +281,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
-				p.Kind == HowMuch && isCost(c) && pricedThing(p, w.text, w.toks),
+				p.Kind == HowMuch && isCost(c) && (pricedThing(p, w.text, w.toks) || soldFor(p, w.text, w.toks)),
 				p.Kind == HowMuch && isPay(c) && paidFor(w.text, w.toks),
 				p.Kind == HowLong && lengthVerb(c) && hasDuration(p, w.text, w.toks),
 				p.Kind == HowMuch && isChange(c) && hasRise(w.text, w.toks),

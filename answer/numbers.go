@@ -213,6 +213,58 @@ func paidFor(text string, toks []retrieval.Token) bool {
 	return false
 }
 
+// soldFor reports a price given with a sale of a thing the part asks
+// about: "the recalled fryers were sold … for about $90", "Nestor sells
+// the fryers for $90", "is priced at $1,200". The thing must be the sale's
+// subject or object: the fryers' price is no cost of their recall.
+func soldFor(p Part, text string, toks []retrieval.Token) bool {
+	asked := func(k int) bool {
+		for _, c := range p.Concepts {
+			if !c.Name && !isCost(c) && matchAt(toks, k, c) {
+				return true
+			}
+		}
+		return false
+	}
+	for i, t := range toks {
+		if !saleWords[lower(t)] {
+			continue
+		}
+		k := i - 1
+		for k >= 0 && (beWords[lower(toks[k])] || adverbs[lower(toks[k])]) {
+			k--
+		}
+		subject := k >= 0 && asked(k)
+		for j := i + 1; j+1 < len(toks) && j <= i+20; j++ {
+			if w := lower(toks[j]); w != "for" && w != "at" {
+				continue
+			}
+			k := j + 1
+			if approx[lower(toks[k])] && k+1 < len(toks) {
+				k++
+			}
+			if isNumber(toks[k]) && isMoneyAt(text, toks[k]) &&
+				(subject || askedBetween(asked, i+1, j)) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// askedBetween reports whether asked holds for a token in [from, to).
+func askedBetween(asked func(int) bool, from, to int) bool {
+	for k := from; k < to; k++ {
+		if asked(k) {
+			return true
+		}
+	}
+	return false
+}
+
+var saleWords = map[string]bool{"sold": true, "sell": true, "sells": true, "selling": true, "priced": true,
+	"retail": true, "retails": true, "retailed": true}
+
 var approx = map[string]bool{"about": true, "roughly": true, "nearly": true, "almost": true, "around": true,
 	"some": true, "approximately": true}
 
