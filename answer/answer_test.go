@@ -1039,6 +1039,10 @@ func TestLapseIsNoReason(t *testing.T) {
 			Text: "The mayor of Eastfield, Carl Dunn, resigned on Monday after an audit found he had misused city funds."})
 	wantNotCovered(t, ix, "Why did Dana Voss resign?", "two weeks after is a lapse of time")
 	wantAnswer(t, ix, "Why did Carl Dunn resign?", "after an audit")
+	// "as president" is the role she left, whatever its stem.
+	ix = indexOf(t, retrieval.Document{Source: "p.txt", Key: "p", Title: "Orla Finch leaves Brightline",
+		Text: "Orla Finch stepped down as president of Brightline on Monday."})
+	wantNotCovered(t, ix, "Why did Orla Finch step down?", "as president is her role, not a reason")
 }
 
 // TestModifiersRolesAndHeadlines checks that a noun asked about is not
@@ -1451,4 +1455,16 @@ func TestPriceGivenWithASale(t *testing.T) {
 			"A Valtor spokesman declined to say how much the recall would cost."})
 	wantAnswer(t, ix, "How much did the heaters cost?", "for about $60")
 	wantNotCovered(t, ix, "How much will the recall cost?", "the company declined to say")
+}
+
+// TestRoleAsTheDoer checks that "who blocked the sale" is answered by "A
+// federal judge … blocked the sale", a role with no name, while "who was
+// arrested" is not answered by the officers who made the arrest.
+func TestRoleAsTheDoer(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "p.txt", Key: "p", Title: "Judge halts Arden pier sale",
+		Text: "A federal judge on Wednesday blocked the sale of the Arden pier to a hotel developer."})
+	wantAnswer(t, ix, "Who blocked the sale of the Arden pier?", "federal judge")
+	ix = indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Arrest after Tolland break-in",
+		Text: "Two officers arrested a suspect after a break-in at a Tolland pharmacy on Sunday."})
+	wantNotCovered(t, ix, "Who was arrested after the Tolland break-in?", "no one arrested is named")
 }

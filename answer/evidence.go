@@ -35,7 +35,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		case hasPerson(w.toks, inQ), agentAfterBy(p, w.text, w.toks, inQ):
 			return 2
 		case p.FullName:
-		case hasLoneName(w.text, w.toks, inQ), opensWithName(w, inQ):
+		case hasLoneName(w.text, w.toks, inQ), opensWithName(w, inQ), roleDoes(p, w.text, w.toks, inQ):
 			return 1
 		}
 		return 0
@@ -471,6 +471,35 @@ func particleAfter(toks []retrieval.Token, k int, particle string) bool {
 	for j := k; j < len(toks) && j < k+3; j++ {
 		if lower(toks[j]) == particle {
 			return true
+		}
+	}
+	return false
+}
+
+// roleDoes reports a role standing as the doer of the verb an active
+// who-question asks about: "A federal judge on Wednesday blocked a permit"
+// says who blocked it, though not by name. "Who was arrested?" asks for
+// the one the verb was done to, not a role doing it.
+func roleDoes(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
+	if f := strings.Fields(strings.ToLower(p.Asked)); len(f) < 2 || f[0] != "who" || beWords[f[1]] || f[1] == "has" || f[1] == "had" {
+		return false
+	}
+	for _, c := range p.Concepts {
+		if !c.Verb {
+			continue
+		}
+		for i := range toks {
+			if !matchAt(toks, i, c) {
+				continue
+			}
+			for k := i - 1; k >= 0 && k >= i-4; k-- {
+				if strings.ContainsAny(text[toks[k].End:toks[k+1].Start], ",;:.!?") {
+					break
+				}
+				if roleWords[toks[k].Term] && !inQ(toks[k].Term) {
+					return true
+				}
+			}
 		}
 	}
 	return false

@@ -149,7 +149,7 @@ func asRole(toks []retrieval.Token, k int) bool {
 		}
 		next = lower(toks[k+2])
 	}
-	return roleWords[next] || roleWords[strings.TrimSuffix(next, "s")] || asPhrases[next]
+	return roleWords[retrieval.Term(next)] || asPhrases[next]
 }
 
 var asPhrases = map[string]bool{"well": true, "much": true, "many": true, "part": true, "long": true, "soon": true,
