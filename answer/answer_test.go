@@ -1468,3 +1468,16 @@ func TestRoleAsTheDoer(t *testing.T) {
 		Text: "Two officers arrested a suspect after a break-in at a Tolland pharmacy on Sunday."})
 	wantNotCovered(t, ix, "Who was arrested after the Tolland break-in?", "no one arrested is named")
 }
+
+// TestPassiveNamesNoDoer checks that "who stole the painting" is not
+// answered by "a painting by Rembrandt that was stolen from the museum":
+// a passive verb with no "by" after it names no doer, while one with an
+// agent does.
+func TestPassiveNamesNoDoer(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Stolen Rembrandt etching found",
+		Text: "An etching attributed to Rembrandt van Rijn that was stolen from the Carrow Gallery in 2001 has been found in Lyon, police said."})
+	wantNotCovered(t, ix, "Who stole the etching?", "the thief is not named")
+	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Arden library opens",
+		Text: "The new Arden library, which was designed by the architect Helena Marr, opened on Saturday."})
+	wantAnswer(t, ix, "Who designed the Arden library?", "Helena Marr")
+}

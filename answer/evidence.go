@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/storybot/storybot/retrieval"
 )
@@ -25,7 +26,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 		if done < 0 {
 			done = doneToAsker(p, w.titleToks)
 		}
-		if roleOfOther(p, w, inQ) || done == 1 {
+		if roleOfOther(p, w, inQ) || done == 1 || passiveWithoutAgent(p, w.toks) {
 			return 0
 		}
 		// A full name is strong, and so is the doer named after "by" next
@@ -476,12 +477,56 @@ func particleAfter(toks []retrieval.Token, k int, particle string) bool {
 	return false
 }
 
+// passiveWithoutAgent reports, for an active who-question, a window whose
+// every use of the asked verb is passive with no "by" after it: "a sketch
+// by Vermeer that was stolen from the museum in 1995" names the painter,
+// not who stole it. A window without the verb is left to the other rules.
+func passiveWithoutAgent(p Part, toks []retrieval.Token) bool {
+	if !activeWho(p) {
+		return false
+	}
+	found := false
+	for _, c := range p.Concepts {
+		if !c.Verb {
+			continue
+		}
+		for i := range toks {
+			if n := matchLen(toks, i, c); n > 0 {
+				found = true
+				passive := i > 0 && beWords[lower(toks[i-1])] || i > 1 && beWords[lower(toks[i-2])] && adverbs[lower(toks[i-1])]
+				if !passive || slices.ContainsFunc(toks[i+n:min(len(toks), i+n+6)], func(t retrieval.Token) bool { return lower(t) == "by" }) {
+					return false
+				}
+			}
+		}
+	}
+	return found
+}
+
+// activeWho reports a part asking who did something: "who stole the
+// sketch", "who will replace Hale"; not "who was arrested", nor "who will
+// the Harriers play", where "who" is the one it is done to.
+func activeWho(p Part) bool {
+	f := strings.Fields(p.Asked)
+	if len(f) < 2 || !strings.EqualFold(f[0], "who") {
+		return false
+	}
+	w1 := strings.ToLower(f[1])
+	if beWords[w1] || w1 == "has" || w1 == "had" {
+		return false
+	}
+	if auxiliaries[w1] {
+		return len(f) > 2 && !determiners[strings.ToLower(f[2])] && !unicode.IsUpper([]rune(f[2])[0])
+	}
+	return true
+}
+
 // roleDoes reports a role standing as the doer of the verb an active
 // who-question asks about: "A federal judge on Wednesday blocked a permit"
 // says who blocked it, though not by name. "Who was arrested?" asks for
 // the one the verb was done to, not a role doing it.
 func roleDoes(p Part, text string, toks []retrieval.Token, inQ func(string) bool) bool {
-	if f := strings.Fields(strings.ToLower(p.Asked)); len(f) < 2 || f[0] != "who" || beWords[f[1]] || f[1] == "has" || f[1] == "had" {
+	if !activeWho(p) {
 		return false
 	}
 	for _, c := range p.Concepts {
