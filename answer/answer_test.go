@@ -1481,3 +1481,15 @@ func TestPassiveNamesNoDoer(t *testing.T) {
 		Text: "The new Arden library, which was designed by the architect Helena Marr, opened on Saturday."})
 	wantAnswer(t, ix, "Who designed the Arden library?", "Helena Marr")
 }
+
+// TestOrdinalMarksAnEarlierInstance checks that "its third major
+// disruption this year; in February, its ticket system was down for two
+// days" does not say how long this disruption lasted.
+func TestOrdinalMarksAnEarlierInstance(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Signal failure halts Corvo Rail",
+		Text: "Corvo Rail services were suspended for about four hours on Monday after a signal failure, the operator said.\n\n" +
+			"It was Corvo's third major disruption this year; in February, its ticket system was down for two days."})
+	if a := ask(t, ix, "How long did the Corvo disruption last?"); a.Status == answer.Answered && strings.Contains(a.Answer, "two days") {
+		t.Errorf("the February disruption's length answered for Monday's:\n%s", a.Answer)
+	}
+}

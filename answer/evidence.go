@@ -345,7 +345,7 @@ func namesThing(p Part, toks []retrieval.Token) bool {
 // that the question does not ask about: "The last major quake in the
 // region, in 2011, killed 112 people" does not say how many this one
 // killed, nor "a similar failure in April" when this outage came. It is a
-// marker ("last", "previous", "similar") followed within eight words by
+// marker ("last", "previous", "similar", an ordinal) followed within eight words by
 // "in" and a year or month, neither of which the question uses.
 func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 	for i, t := range toks {
@@ -362,7 +362,8 @@ func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 	return false
 }
 
-var pastMarkers = map[string]bool{"last": true, "previous": true, "earlier": true, "prior": true, "similar": true}
+var pastMarkers = map[string]bool{"last": true, "previous": true, "earlier": true, "prior": true, "similar": true,
+	"second": true, "third": true, "fourth": true, "fifth": true} // "its second major outage this year; in March, …"
 
 // namesEvent reports whether a sentence with a count names the event the
 // part counts ("killed", "hospitalized"): a count of people hospitalized,
