@@ -1493,3 +1493,14 @@ func TestOrdinalMarksAnEarlierInstance(t *testing.T) {
 		t.Errorf("the February disruption's length answered for Monday's:\n%s", a.Answer)
 	}
 }
+
+// TestWhatIsANamedPlace checks that "what is the Carrow Gallery" asks for
+// a description, which a sentence merely naming the gallery does not give.
+func TestWhatIsANamedPlace(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Etching found in Lyon",
+		Text: "An etching stolen from the Carrow Gallery in 2001 has been found in Lyon, police said on Tuesday."})
+	wantNotCovered(t, ix, "What is the Carrow Gallery?", "the gallery is only named")
+	ix = indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Carrow Gallery reopens",
+		Text: "The Carrow Gallery, a small museum of Dutch drawings in Tolland, reopened on Saturday."})
+	wantAnswer(t, ix, "What is the Carrow Gallery?", "a small museum of Dutch drawings")
+}

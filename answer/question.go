@@ -253,6 +253,30 @@ func kindAt(words []string) Kind {
 	return What
 }
 
+// asksWhatNameIs reports "what is" (or was, are) and then only a name,
+// after "the" if any: "What is the Hallam Museum?".
+func asksWhatNameIs(q string) bool {
+	f := strings.Fields(strings.TrimRight(q, "?.! "))
+	if len(f) < 3 || !strings.EqualFold(f[0], "what") {
+		return false
+	}
+	switch strings.ToLower(f[1]) {
+	case "is", "was", "are":
+	default:
+		return false
+	}
+	rest := f[2:]
+	if strings.EqualFold(rest[0], "the") {
+		rest = rest[1:]
+	}
+	for _, w := range rest {
+		if !unicode.IsUpper([]rune(w)[0]) {
+			return false
+		}
+	}
+	return len(rest) > 0
+}
+
 // byHowRe matches a question opening "by how much" or "by how many".
 var byHowRe = regexp.MustCompile(`(?i)^\s*by how (much|many)\b(.*?)([?.!]*)\s*$`)
 
@@ -360,6 +384,9 @@ func kindWord(k Kind) string {
 }
 
 func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
+	if k == What && asksWhatNameIs(plain(text)) {
+		k = Definition // "What is the Hallam Museum?", a name however long
+	}
 	p := Part{Asked: plain(text), Kind: k, Focus: -1}
 	p.Text = indirect(p.Asked)
 	p.FullName = k == Who && nameOfRe.MatchString(p.Asked)

@@ -107,6 +107,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"By how much did Okafor win?", []Kind{HowMuch}, []string{"how much Okafor won by"}},
 		{"When does the state grant run out?", []Kind{When}, []string{"when the state grant runs out"}},
 		{"When was Castellan last penalized?", []Kind{When}, []string{"when Castellan was last penalized"}},
+		{"What is the Carrow Gallery?", []Kind{Definition}, []string{"what the Carrow Gallery is"}},
+		{"What is the gallery's budget?", []Kind{HowMuch}, []string{"what the gallery's budget is"}},
 		{"What pay rise did the hospital offer?", []Kind{HowMuch}, []string{"what pay rise the hospital offered"}},
 		{"How much will the tax rise cost a typical homeowner?", []Kind{HowMuch}, []string{"how much the tax rise will cost a typical homeowner"}},
 		{"How long is the social housing waiting list?", []Kind{HowLong}, []string{"how long the social housing waiting list is"}},
