@@ -1504,3 +1504,15 @@ func TestWhatIsANamedPlace(t *testing.T) {
 		Text: "The Carrow Gallery, a small museum of Dutch drawings in Tolland, reopened on Saturday."})
 	wantAnswer(t, ix, "What is the Carrow Gallery?", "a small museum of Dutch drawings")
 }
+
+// TestSpeakerWithACoordinatedVerb checks that "Tom Reyes, apologised and
+// said …" is Reyes speaking, while in "Ana Ortiz met the board, and Tom
+// Reyes said …" Ortiz says nothing.
+func TestSpeakerWithACoordinatedVerb(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Carvo apologises for outage",
+		Text: "Carvo's operations chief, Tom Reyes, apologised and said affected customers would get a month of free service."})
+	wantAnswer(t, ix, "What did Tom Reyes say?", "a month of free service")
+	ix = indexOf(t, retrieval.Document{Source: "o.txt", Key: "o", Title: "Carvo board meets",
+		Text: "Ana Ortiz met the board on Monday, and Tom Reyes said the company would cut prices."})
+	wantNotCovered(t, ix, "What did Ana Ortiz say?", "Reyes spoke, not Ortiz")
+}

@@ -302,7 +302,11 @@ func speaks(text string, toks []retrieval.Token, speaker Concept) bool {
 					continue
 				}
 				apposed := start > 0 && strings.Contains(gap(start-1, start), ",") // "town supervisor, Denise Rowe, called"
-				if v-end <= 1 && !strings.Contains(between, ",") || v == end && apposed ||
+				// "Hannah Price, apologised and said": one verb and "and"
+				// before the speech verb.
+				coord := v-end == 2 && lower(toks[v-1]) == "and" && !strings.Contains(gap(end, v), ",") &&
+					(apposed || !strings.Contains(gap(end-1, end), ","))
+				if v-end <= 1 && !strings.Contains(between, ",") || v == end && apposed || coord ||
 					end < v && strings.Contains(gap(end-1, end), ",") && strings.Contains(gap(v-1, v), ",") && v-end <= 8 {
 					return true
 				}
