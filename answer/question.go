@@ -740,6 +740,9 @@ func plain(text string) string {
 
 // Terms returns the weighted search terms for the whole question: every
 // concept's words at full weight, their alternatives at half.
+// nameWeight is the search weight of a name's terms; other words weigh 1.
+const nameWeight = 2.0
+
 func (q Question) Terms() []retrieval.WeightedTerm {
 	var out []retrieval.WeightedTerm
 	seen := map[string]bool{}
@@ -752,12 +755,19 @@ func (q Question) Terms() []retrieval.WeightedTerm {
 	}
 	for _, p := range q.Parts {
 		for _, c := range p.Concepts {
+			// A name asked about weighs double: "Lumora's chief
+			// executive" is about Lumora first, and many articles name a
+			// chief executive.
+			w := 1.0
+			if c.Name {
+				w = nameWeight
+			}
 			for ai, alt := range c.Alts {
 				for _, t := range alt {
 					if ai == 0 {
-						add(t, 1)
+						add(t, w)
 					} else {
-						add(t, 0.5)
+						add(t, w/2)
 					}
 				}
 			}
