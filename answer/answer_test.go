@@ -1516,3 +1516,14 @@ func TestSpeakerWithACoordinatedVerb(t *testing.T) {
 		Text: "Ana Ortiz met the board on Monday, and Tom Reyes said the company would cut prices."})
 	wantNotCovered(t, ix, "What did Ana Ortiz say?", "Reyes spoke, not Ortiz")
 }
+
+// TestVotesOfTheOneComparedWith checks that "Mara Lowe won 9,120 votes,
+// 1,204 more than Tom Keane" gives none of Keane's votes, nor does the
+// next sentence, about another candidate, while Lowe's are given.
+func TestVotesOfTheOneComparedWith(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "e.txt", Key: "e", Title: "Lowe wins Carrow seat",
+		Text: "Mara Lowe won 9,120 votes, 1,204 more than Conservative candidate Tom Keane. " +
+			"Labour's Rhea Banks came third with 4,310 votes."})
+	wantNotCovered(t, ix, "How many votes did Tom Keane get?", "only Lowe's margin over him is given")
+	wantAnswer(t, ix, "How many votes did Mara Lowe get?", "9,120 votes")
+}

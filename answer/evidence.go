@@ -411,7 +411,7 @@ func asksAnyOne(p Part) bool {
 
 // otherParty reports a sentence that names none of the part's names but
 // opens with another name of the article ("Ellis, based in Savannah, has
-// 38 branches"): its numbers are that party's. A sentence that names no
+// 38 branches") or another full name: its numbers are that party's. A sentence that names no
 // one ("It now has 41 million subscribers", "Six people have been
 // hospitalized") may go on about the party asked about.
 func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool) bool {
@@ -419,7 +419,16 @@ func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool
 		return false
 	}
 	t := toks[0]
-	return t.Capital && !t.Stop && !t.Number && !numberWords[lower(t)] && !inQ(t.Term) && w.names[t.Term]
+	if t.Capital && !t.Stop && !t.Number && !numberWords[lower(t)] && !inQ(t.Term) && w.names[t.Term] {
+		return true
+	}
+	// "Labour's Sam Adeyemi came third with 6,480 votes": a full name
+	// opening the sentence is another party, known to the article or not.
+	n := 0
+	for n < len(toks) && toks[n].Capital && !toks[n].Stop && !isMonthOrDay(toks[n]) && !inQ(toks[n].Term) {
+		n++
+	}
+	return n >= 2
 }
 
 // wordsAt returns where the part's concepts that are no names stand in

@@ -452,16 +452,17 @@ func amountOfConcept(p Part, toks []retrieval.Token) bool {
 // over Tuesday's closing price", "above forecasts", "more than last year").
 var compareWords = map[string]bool{"over": true, "above": true, "below": true, "than": true, "versus": true, "vs": true}
 
-// comparedAway reports whether a concept of the question that is no name
-// and no time stands in the sentence only as what something is compared
-// with, and no number follows the comparison: "$48 a share, a 22 percent
-// premium over Tuesday's closing price" gives no closing price, so it must
-// not answer how much the shares closed at. A comparison the question makes
-// itself ("how much over budget") does not count.
+// comparedAway reports whether a concept of the question that is no time
+// stands in the sentence only as what something is compared with, and no
+// number follows the comparison: "$48 a share, a 22 percent premium over
+// Tuesday's closing price" gives no closing price, so it must not answer
+// how much the shares closed at; "Farouk won 14,210 votes, 3,902 more than
+// Peter Wells" gives none of Wells's votes. A comparison the question
+// makes itself ("how much over budget") does not count.
 func comparedAway(p Part, text string, toks []retrieval.Token) bool {
 	asked := strings.Fields(strings.ToLower(p.Asked))
 	for _, c := range p.Concepts {
-		if c.Name || timeWord(c.Label) {
+		if timeWord(c.Label) {
 			continue
 		}
 		seen, away := false, true
