@@ -1527,3 +1527,17 @@ func TestVotesOfTheOneComparedWith(t *testing.T) {
 	wantNotCovered(t, ix, "How many votes did Tom Keane get?", "only Lowe's margin over him is given")
 	wantAnswer(t, ix, "How many votes did Mara Lowe get?", "9,120 votes")
 }
+
+// TestStudyThatCannotShowCause checks that "does cycling lower stroke
+// risk" is left open by an article whose study "cannot show that cycling
+// itself lowers the risk", though its lead gives a lower risk, while the
+// count of people studied is still answered.
+func TestStudyThatCannotShowCause(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Daily cycling cuts stroke risk, study finds",
+		Text: "People who cycled at least 30 minutes a day had a 35 percent lower risk of stroke than those who did not cycle, " +
+			"according to a study published on Thursday in the journal Stroke Care.\n\n" +
+			"The researchers followed about 9,000 adults in Norway for eight years. The study was observational, so it cannot " +
+			"show that cycling itself lowers the risk, the authors wrote."})
+	wantNotCovered(t, ix, "Does cycling lower stroke risk?", "the study cannot show cause")
+	wantAnswer(t, ix, "How many adults did the researchers follow?", "9,000")
+}

@@ -330,7 +330,9 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			}
 		}
 		strength := evidence(p, w, inQ)
-		disclaimed := disclaims(w.text) && !(asideOnly(w.text) && !asksWho(p))
+		// "it cannot show that walking lowers the risk" leaves a yes-no
+		// question open; it says nothing of who or how many.
+		disclaimed := (disclaims(w.text) || p.Kind == YesNo && provesNothing(w.text)) && !(asideOnly(w.text) && !asksWho(p))
 		if disclaimed {
 			// "Okonkwo resigned last month; the company did not say
 			// whether …" still dates the resignation: the clause before
@@ -355,7 +357,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			if p.Kind == Say || !noComment(w.text) {
 				cd.coverage += 0.25
 			}
-			cd.undecided = missing == 0 && inCtx == 0 && !w.pair
+			cd.undecided = !w.pair && (missing == 0 && inCtx == 0 || missing <= 1 && provesNothing(w.text))
 		}
 		if w.pair {
 			cd.score -= 0.5
@@ -637,6 +639,19 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
 	"considering whether", "not estimated", "not been named", "not been identified", "not been released", "not been disclosed",
 	"not been made public"}
+
+// provesNothing reports a sentence saying a study cannot show what it
+// seems to: "it cannot show that walking itself lowers the risk" leaves
+// open, for the whole article, whether walking lowers heart risk.
+func provesNothing(text string) bool {
+	low := strings.ToLower(retrieval.Fold(text))
+	for _, d := range []string{"cannot show", "can't show", "could not show", "cannot prove", "does not prove", "did not prove"} {
+		if strings.Contains(low, d) {
+			return true
+		}
+	}
+	return false
+}
 
 // disclaims reports whether a sentence says that something is not known.
 func disclaims(text string) bool {
