@@ -1541,3 +1541,13 @@ func TestStudyThatCannotShowCause(t *testing.T) {
 	wantNotCovered(t, ix, "Does cycling lower stroke risk?", "the study cannot show cause")
 	wantAnswer(t, ix, "How many adults did the researchers follow?", "9,000")
 }
+
+// TestQuestionOpeningWithAPreposition checks that "in which year did …"
+// asks when, answered by a year, and "for how long was …" asks a length.
+func TestQuestionOpeningWithAPreposition(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Tarrow Foods marks 60 years",
+		Text: "Tarrow Foods opened its first store in Duluth in 1965. The Fenner bridge was closed for eight months in 2019."})
+	wantAnswer(t, ix, "What year did Tarrow Foods open its first store?", "1965")
+	wantAnswer(t, ix, "In which year did Tarrow Foods open its first store?", "1965")
+	wantAnswer(t, ix, "For how long was the Fenner bridge closed?", "eight months")
+}

@@ -193,6 +193,9 @@ func kindsOf(text string) []Kind {
 	if len(words) == 0 {
 		return []Kind{What}
 	}
+	if len(words) > 2 && leadingPrepositions[words[0]] && questionWords[words[1]] {
+		words = words[1:] // "in which year …", "for how long …"
+	}
 	if len(words) > 2 && questionWords[words[0]] && words[1] == "and" && questionWords[words[2]] {
 		return []Kind{kindAt(words[0:]), kindAt(words[2:])}
 	}
@@ -220,7 +223,8 @@ func kindAt(words []string) Kind {
 		return Who // the name of someone is who they are
 	case w0 == "when" || strings.HasPrefix(rest, "what time") || strings.HasPrefix(rest, "what date") ||
 		strings.HasPrefix(rest, "what day") || strings.HasPrefix(rest, "what year") || strings.HasPrefix(rest, "what month") ||
-		strings.HasPrefix(rest, "since when") || strings.HasPrefix(rest, "how long ago"):
+		strings.HasPrefix(rest, "since when") || strings.HasPrefix(rest, "how long ago") || strings.HasPrefix(rest, "which year") ||
+		strings.HasPrefix(rest, "which month") || strings.HasPrefix(rest, "which day"):
 		return When
 	case w0 == "where" || strings.HasPrefix(rest, "what city") || strings.HasPrefix(rest, "what country") ||
 		strings.HasPrefix(rest, "what state") || strings.HasPrefix(rest, "in which city") || strings.HasPrefix(rest, "which city"):
@@ -276,6 +280,12 @@ func asksWhatNameIs(q string) bool {
 	}
 	return len(rest) > 0
 }
+
+// leadingPrepositions may open a question before its question word ("at
+// what point", "in which year", "for how long"); "by how much" has its own
+// turn (byHowRe).
+var leadingPrepositions = map[string]bool{"at": true, "in": true, "for": true, "to": true, "from": true, "since": true,
+	"until": true, "on": true}
 
 // byHowRe matches a question opening "by how much" or "by how many".
 var byHowRe = regexp.MustCompile(`(?i)^\s*by how (much|many)\b(.*?)([?.!]*)\s*$`)
@@ -416,9 +426,14 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	}
 	// "What day", "what time": the kind asks for the date; "day" is not a
 	// word the answer must use ("It started Friday afternoon").
-	if k == When && len(toks) > 1 && (strings.EqualFold(toks[0].Surface, "what") || strings.EqualFold(toks[0].Surface, "which")) &&
-		dateNouns[strings.ToLower(toks[1].Surface)] {
-		used[1] = true
+	// So in "in which year": the preposition leads the question word.
+	q0 := 0
+	if len(toks) > 2 && leadingPrepositions[strings.ToLower(toks[0].Surface)] {
+		q0 = 1
+	}
+	if k == When && len(toks) > q0+1 && (strings.EqualFold(toks[q0].Surface, "what") || strings.EqualFold(toks[q0].Surface, "which")) &&
+		dateNouns[strings.ToLower(toks[q0+1].Surface)] {
+		used[q0+1] = true
 	}
 	// "What is the satellite called?" asks for a name: "called" is no
 	// word the answer must use ("The satellite, named Aster-1").
@@ -817,6 +832,11 @@ func FollowUp(q Question, history []string, th *retrieval.Thesaurus) Question {
 // asked.
 func indirect(text string) string {
 	f := strings.Fields(text)
+	// "at what point did the benefits level off" → "at what point the
+	// benefits levelled off": the preposition leads the question word.
+	if len(f) > 2 && leadingPrepositions[strings.ToLower(f[0])] && questionWords[strings.ToLower(f[1])] {
+		return strings.ToLower(f[0]) + " " + indirect(strings.ToLower(f[1])+" "+strings.Join(f[2:], " "))
+	}
 	a := -1
 	for i, w := range f[:min(len(f), 6)] {
 		if inverting[w] || doForms[w] {
@@ -901,6 +921,8 @@ func indirect(text string) string {
 			end = n
 		} else if end > 1 && trailingPrepositions[rest[end-1]] {
 			end--
+		} else if f[0] == "where" && n > 0 && n < len(rest) && trailingPrepositions[rest[n]] {
+			end = n // "where the Kestrels are in the league"
 		}
 		out = append(out, rest[:end]...)
 		out = append(out, aux)
