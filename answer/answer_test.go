@@ -1551,3 +1551,15 @@ func TestQuestionOpeningWithAPreposition(t *testing.T) {
 	wantAnswer(t, ix, "In which year did Tarrow Foods open its first store?", "1965")
 	wantAnswer(t, ix, "For how long was the Fenner bridge closed?", "eight months")
 }
+
+// TestRoleHolderWhoDeclined checks that "Chief executive Ingrid Vale
+// declined to say how many orders …" says who the chief executive is,
+// while "declined to say who would replace Hale" names no replacement.
+func TestRoleHolderWhoDeclined(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "v.txt", Key: "v", Title: "Corrand unveils electric van",
+		Text: "Corrand Motors unveiled an electric van on Tuesday.\n\n" +
+			"Chief executive Ingrid Vale declined to say how many orders the company had received. " +
+			"She also declined to say who would replace the finance chief, Tom Hale, who left in May."})
+	wantAnswer(t, ix, "Who is Corrand's chief executive?", "Ingrid Vale")
+	wantNotCovered(t, ix, "Who will replace Tom Hale?", "she declined to say")
+}

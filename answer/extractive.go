@@ -332,7 +332,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		strength := evidence(p, w, inQ)
 		// "it cannot show that walking lowers the risk" leaves a yes-no
 		// question open; it says nothing of who or how many.
-		disclaimed := (disclaims(w.text) || p.Kind == YesNo && provesNothing(w.text)) && !(asideOnly(w.text) && !asksWho(p))
+		disclaimed := (disclaims(w.text) || p.Kind == YesNo && provesNothing(w.text)) && !(asideOnly(w.text) && !asksWho(p)) &&
+			!namesRoleHolder(p, w, inQ)
 		if disclaimed {
 			// "Okonkwo resigned last month; the company did not say
 			// whether …" still dates the resignation: the clause before
@@ -612,6 +613,34 @@ var asideRe = regexp.MustCompile(`,\s+(?:who|whose|which)\b[^,;]*,`)
 // company for 11 years" says how long the captain has worked there.
 func asideOnly(text string) bool {
 	return asideRe.MatchString(text) && !disclaims(asideRe.ReplaceAllString(text, ","))
+}
+
+// namesRoleHolder reports, for "who is X's chief executive", a window that
+// names the holder right after the role: "Chief executive Ingrid Solberg
+// declined to say how many orders …" says who the chief executive is,
+// whatever she declined to say.
+func namesRoleHolder(p Part, w *window, inQ func(string) bool) bool {
+	f := strings.Fields(strings.ToLower(p.Asked))
+	if p.Kind != Who || len(f) < 3 || f[0] != "who" || f[1] != "is" && f[1] != "was" {
+		return false
+	}
+	for _, c := range p.Concepts {
+		if c.Name || !personNoun(c) {
+			continue
+		}
+		for i := range w.toks {
+			n := matchLen(w.toks, i, c)
+			if n == 0 || i+n+1 >= len(w.toks) {
+				continue
+			}
+			a, b := w.toks[i+n], w.toks[i+n+1]
+			if a.Capital && b.Capital && !a.Stop && !b.Stop && !inQ(a.Term) && !inQ(b.Term) &&
+				joined(w.text, w.toks, i+n-1) && joined(w.text, w.toks, i+n) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // asksWho reports a part that asks who someone is or what they are
