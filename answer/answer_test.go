@@ -1563,3 +1563,16 @@ func TestRoleHolderWhoDeclined(t *testing.T) {
 	wantAnswer(t, ix, "Who is Corrand's chief executive?", "Ingrid Vale")
 	wantNotCovered(t, ix, "Who will replace Tom Hale?", "she declined to say")
 }
+
+// TestCompetingEstimatesBothGiven checks that a count two sources
+// estimate differently is answered with both estimates.
+func TestCompetingEstimatesBothGiven(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Thousands march in Tarrow over bus cuts",
+		Text: "Thousands of people marched through Tarrow on Saturday against plans to cut bus routes.\n\n" +
+			"Police estimated the crowd at about 6,000. The organisers, the Tarrow Transit Alliance, said more than 18,000 people took part.\n\n" +
+			"The march was peaceful, police said."})
+	a := ask(t, ix, "How many people took part in the Tarrow march?")
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "6,000") || !strings.Contains(a.Answer, "18,000") {
+		t.Errorf("want both estimates, the police's and the organisers':\n%s", a.Answer)
+	}
+}

@@ -360,7 +360,10 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			}
 			cd.undecided = !w.pair && (missing == 0 && inCtx == 0 || missing <= 1 && provesNothing(w.text))
 		}
-		if w.pair {
+		switch {
+		case w.pair && (p.Kind == HowMany || p.Kind == HowMuch) && cd.ok && competingCounts(w):
+			cd.score += 0.3 // both estimates beat either alone
+		case w.pair:
 			cd.score -= 0.5
 		}
 		// Prefer sentences of reasonable length.
@@ -614,6 +617,26 @@ var asideRe = regexp.MustCompile(`,\s+(?:who|whose|which)\b[^,;]*,`)
 func asideOnly(text string) bool {
 	return asideRe.MatchString(text) && !disclaims(asideRe.ReplaceAllString(text, ","))
 }
+
+// competingCounts reports a two-sentence window whose sentences each give
+// a number on someone's word: "Police estimated the crowd at about 8,000.
+// The organisers said more than 25,000 people took part." A count asked
+// for is answered with both estimates, not with one of them.
+func competingCounts(w *window) bool {
+	if len(w.sents) != 2 {
+		return false
+	}
+	for _, sp := range w.sents {
+		text, toks := w.sentence(sp)
+		if !slices.ContainsFunc(toks, isNumber) || !estimateRe.MatchString(text) {
+			return false
+		}
+	}
+	return true
+}
+
+// estimateRe matches the words by which a source gives its own figure.
+var estimateRe = regexp.MustCompile(`(?i)\b(?:said|says|estimated|estimates|according to|put the (?:number|figure|crowd))\b`)
 
 // namesRoleHolder reports, for "who is X's chief executive", a window that
 // names the holder right after the role: "Chief executive Ingrid Solberg
