@@ -77,7 +77,13 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	if n <= 0 {
 		n = 12
 	}
-	query := retrieval.Query{Terms: q.Terms(), Collections: req.Collections, Limit: n}
+	terms := q.Terms()
+	if len(terms) <= 2 {
+		// "Where is Price from?" searches one word that many passages
+		// hold ("the closing price"): they tie on it, so look further.
+		n *= 3
+	}
+	query := retrieval.Query{Terms: terms, Collections: req.Collections, Limit: n}
 	var hits []retrieval.Hit
 	if s.Search != nil {
 		hits = s.Search(ctx, query, text)
