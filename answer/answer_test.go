@@ -1576,3 +1576,13 @@ func TestCompetingEstimatesBothGiven(t *testing.T) {
 		t.Errorf("want both estimates, the police's and the organisers':\n%s", a.Answer)
 	}
 }
+
+// TestCalledForIsNoOutcome checks that "parents called for the vote to be
+// held again" does not say the vote will be held again, while it answers
+// what the parents called for.
+func TestCalledForIsNoOutcome(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Parents fight Elmwood school closure",
+		Text: "Parents who had campaigned to keep Elmwood Primary open called for the council vote to be held again."})
+	wantNotCovered(t, ix, "Will the council vote be held again?", "parents only called for it")
+	wantAnswer(t, ix, "What did the Elmwood parents call for?", "vote to be held again")
+}

@@ -930,8 +930,24 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 // asks for: "is asking for raises of 8 percent" says what the union wants,
 // not what teachers got.
 func onlyDemanded(toks []retrieval.Token, c Concept) bool {
-	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 3, demandWords) })
+	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 3, demandWords) || calledFor(toks, i) })
 }
+
+// calledFor reports "called for" (or "calls", "calling", "urged") within
+// six words before toks[i]: "called for the vote to be held again" is what
+// parents want, not what will happen.
+func calledFor(toks []retrieval.Token, i int) bool {
+	for k := i - 1; k >= max(1, i-6); k-- {
+		if lower(toks[k]) == "for" && callWords[lower(toks[k-1])] {
+			return true
+		}
+	}
+	return wordBefore(toks, i, 6, urgeWords)
+}
+
+var callWords = map[string]bool{"call": true, "calls": true, "called": true, "calling": true}
+
+var urgeWords = map[string]bool{"urged": true, "urging": true, "urges": true}
 
 // asksDemand reports a part that asks what someone wants ("what raise did
 // the union ask for").
@@ -939,7 +955,8 @@ func asksDemand(p Part) bool {
 	return slices.ContainsFunc(strings.Fields(p.Asked), func(w string) bool { return demandWords[w] || demandBases[w] })
 }
 
-var demandBases = map[string]bool{"ask": true, "seek": true, "demand": true, "want": true, "request": true, "propose": true}
+var demandBases = map[string]bool{"ask": true, "seek": true, "demand": true, "want": true, "request": true, "propose": true,
+	"call": true, "urge": true}
 
 var demandWords = map[string]bool{"asking": true, "seeking": true, "demanding": true, "wants": true, "wanted": true,
 	"sought": true, "demanded": true, "requested": true, "requesting": true, "proposing": true, "proposed": true}
