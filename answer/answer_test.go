@@ -1586,3 +1586,16 @@ func TestCalledForIsNoOutcome(t *testing.T) {
 	wantNotCovered(t, ix, "Will the council vote be held again?", "parents only called for it")
 	wantAnswer(t, ix, "What did the Elmwood parents call for?", "vote to be held again")
 }
+
+// TestLengthInTheSentenceOfTheEvent checks that a two-sentence window
+// answers a length only from a sentence about the event asked: "the route
+// has been suspended. In March, sailings were cancelled for four days"
+// does not say how long the route is suspended now.
+func TestLengthInTheSentenceOfTheEvent(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Norrell suspends Tarra ferry",
+		Text: "Norrell Lines has suspended its Tarra ferry service until at least Friday after an engine fault, the company said.\n\n" +
+			"It is the second time this year that the Tarra route has been suspended by the company. In March, sailings were cancelled for four days after a storm."})
+	if a := ask(t, ix, "How long is the Tarra ferry route suspended?"); a.Status == answer.Answered && strings.Contains(a.Answer, "four days") {
+		t.Errorf("March's cancellation answered for the suspension:\n%s", a.Answer)
+	}
+}

@@ -114,6 +114,12 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 	if p.Kind == Say && !speechOfSpeaker(p, w) {
 		return 0
 	}
+	// "It is the third time the route has been suspended. In April,
+	// sailings were cancelled for five days": the length must be the
+	// asked event's, in a sentence that names it.
+	if p.Kind == HowLong && w.pair && !durationOfAsked(p, w) {
+		return 0
+	}
 	if p.Kind == What && asksHowVoted(p) {
 		// "How did the council vote?" asks for the tally or the way the
 		// vote went, not any sentence about voting.
@@ -555,6 +561,28 @@ func roleDoes(p Part, text string, toks []retrieval.Token, inQ func(string) bool
 					return true
 				}
 			}
+		}
+	}
+	return false
+}
+
+// durationOfAsked reports a sentence of the window that gives a length
+// and matches every concept of the part that the window matches.
+func durationOfAsked(p Part, w *window) bool {
+	for _, sp := range w.sents {
+		text, toks := w.sentence(sp)
+		if !hasDuration(p, text, toks) {
+			continue
+		}
+		all := true
+		for _, c := range p.Concepts {
+			if matches(w.toks, c) && !matches(toks, c) {
+				all = false
+				break
+			}
+		}
+		if all {
+			return true
 		}
 	}
 	return false
