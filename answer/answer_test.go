@@ -1599,3 +1599,12 @@ func TestLengthInTheSentenceOfTheEvent(t *testing.T) {
 		t.Errorf("March's cancellation answered for the suspension:\n%s", a.Answer)
 	}
 }
+
+// TestAllegedAmountIsNoAmount checks that "sued her former manager for $9
+// million, accusing him of taking money" does not say how much he took.
+func TestAllegedAmountIsNoAmount(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "q.txt", Key: "q", Title: "Singer sues former manager",
+		Text: "Singer Lena Brook has sued her former manager, Carl Vey, for $9 million, accusing him of taking money from her tour earnings, according to a lawsuit filed on Monday."})
+	wantNotCovered(t, ix, "How much did Carl Vey take?", "he is only accused of taking money")
+	wantAnswer(t, ix, "How much is Lena Brook suing for?", "$9 million")
+}

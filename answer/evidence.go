@@ -78,6 +78,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMuch && p.Focus >= 0 && !amountOfConcept(p, toks) && measuresOther(p, toks) {
 				continue // "a 1.2 million-square-foot data center" measures no water
 			}
+			if slices.ContainsFunc(p.Concepts, func(c Concept) bool { return c.Verb && matches(toks, c) && alleged(toks, c) }) {
+				continue // "accusing him of taking money" says he took nothing
+			}
 			if p.Kind == HowMuch && !statesAskedVerb(p, toks) {
 				continue // "raise the sales tax by half a cent" is no margin of a win
 			}
@@ -154,6 +157,17 @@ func statesAskedVerb(p Part, toks []retrieval.Token) bool {
 	}
 	return true
 }
+
+// alleged reports whether every match of the verb c stands under an
+// allegation or a hedge a few words before: "sued her former manager for
+// $12 million, accusing him of taking money" does not say he took $12
+// million.
+func alleged(toks []retrieval.Token, c Concept) bool {
+	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 4, allegations) })
+}
+
+var allegations = map[string]bool{"accused": true, "accusing": true, "accuses": true, "alleged": true, "alleging": true,
+	"alleges": true, "allegedly": true, "suspected": true, "suspicion": true}
 
 // statesVerb reports whether the part has a verb and the tokens state it
 // (not as a noun, a gerund of another event or under a hedge).
