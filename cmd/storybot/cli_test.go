@@ -230,7 +230,7 @@ func TestNewsroomEval(t *testing.T) {
 		t.Fatalf("ingest exit %d: %s", code, errs)
 	}
 	out, errs, code := cli(t, data, "eval", "../../testdata/eval/newsroom_questions.jsonl")
-	if code != 0 || !strings.Contains(out, "eval: 432 of 432 passed") {
+	if code != 0 || !strings.Contains(out, "eval: 440 of 440 passed") {
 		t.Errorf("eval exit %d:\n%s%s", code, out, errs)
 	}
 }
