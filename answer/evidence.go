@@ -159,9 +159,8 @@ func statesAskedVerb(p Part, toks []retrieval.Token) bool {
 }
 
 // alleged reports whether every match of the verb c stands under an
-// allegation or a hedge a few words before: "sued her former manager for
-// $12 million, accusing him of taking money" does not say he took $12
-// million.
+// allegation a few words before: "sued her former manager for $12
+// million, accusing him of taking money" does not say he took $12 million.
 func alleged(toks []retrieval.Token, c Concept) bool {
 	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 4, allegations) })
 }
@@ -365,8 +364,8 @@ func namesThing(p Part, toks []retrieval.Token) bool {
 // that the question does not ask about: "The last major quake in the
 // region, in 2011, killed 112 people" does not say how many this one
 // killed, nor "a similar failure in April" when this outage came. It is a
-// marker ("last", "previous", "similar", an ordinal) followed within eight words by
-// "in" and a year or month, neither of which the question uses.
+// marker ("last", "previous", "similar", an ordinal) followed within eight
+// words by "in" and a year or month, neither of which the question uses.
 func pastInstance(toks []retrieval.Token, inQ func(string) bool) bool {
 	for i, t := range toks {
 		// "its last 12 jets by 2025" counts what is left, not a past event.
@@ -431,9 +430,9 @@ func asksAnyOne(p Part) bool {
 
 // otherParty reports a sentence that names none of the part's names but
 // opens with another name of the article ("Ellis, based in Savannah, has
-// 38 branches") or another full name: its numbers are that party's. A sentence that names no
-// one ("It now has 41 million subscribers", "Six people have been
-// hospitalized") may go on about the party asked about.
+// 38 branches") or another full name: its numbers are that party's. A
+// sentence that names no one ("It now has 41 million subscribers", "Six
+// people have been hospitalized") may go on about the party asked about.
 func otherParty(p Part, w *window, toks []retrieval.Token, inQ func(string) bool) bool {
 	if len(toks) == 0 || !missesNames(p, toks) {
 		return false
