@@ -695,25 +695,18 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 // provesNothing reports a sentence saying a study cannot show what it
 // seems to: "it cannot show that walking itself lowers the risk" leaves
 // open, for the whole article, whether walking lowers heart risk.
-func provesNothing(text string) bool {
-	low := strings.ToLower(retrieval.Fold(text))
-	for _, d := range []string{"cannot show", "can't show", "could not show", "cannot prove", "does not prove", "did not prove"} {
-		if strings.Contains(low, d) {
-			return true
-		}
-	}
-	return false
-}
+func provesNothing(text string) bool { return saysAny(text, causeCaveats) }
+
+var causeCaveats = []string{"cannot show", "can't show", "could not show", "cannot prove", "does not prove", "did not prove"}
 
 // disclaims reports whether a sentence says that something is not known.
-func disclaims(text string) bool {
+func disclaims(text string) bool { return saysAny(text, disclaimers) }
+
+// saysAny reports whether text, folded and lowercased, holds one of the
+// phrases.
+func saysAny(text string, phrases []string) bool {
 	low := strings.ToLower(retrieval.Fold(text))
-	for _, d := range disclaimers {
-		if strings.Contains(low, d) {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(phrases, func(d string) bool { return strings.Contains(low, d) })
 }
 
 // namedNearby reports whether a role concept the window lacks ("mayor")
