@@ -290,13 +290,7 @@ func (s *slab) add(word string) *wordInfo {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.made == cacheWords {
-		for i := range wordCache {
-			wordCache[i].Store(nil)
-			wordTags[i].Store(0)
-		}
-		s.made = 0
-		s.infos = nil
-		s.text = strings.Builder{}
+		s.emptyLocked()
 	}
 	s.made++
 	if len(s.infos) == cap(s.infos) {
@@ -311,6 +305,42 @@ func (s *slab) add(word string) *wordInfo {
 	}
 	a.fill(w, &s.text)
 	return w
+}
+
+// wordSeen is the cache's doorkeeper: a bit for each hash of a word seen
+// since the cache last emptied. Most words of an archive's vocabulary
+// occur once (names, typos, numbers); a word is cached only on its second
+// sighting, so those never take a slot or slab space, and a replica that
+// loaded its archive holds analyses only of words worth holding. Two words
+// may share a bit, which at worst caches a word seen once.
+var wordSeen [1 << 14]atomic.Uint64
+
+// seenBefore reports whether a word of wordHash h was seen since the cache
+// last emptied, and marks it seen.
+func seenBefore(h uint64) bool {
+	bit := h >> 44 // other bits than the set's
+	w := &wordSeen[bit/64%uint64(len(wordSeen))]
+	m := uint64(1) << (bit % 64)
+	if w.Load()&m != 0 {
+		return true
+	}
+	w.Or(m)
+	return false
+}
+
+// emptyLocked empties the cache and its doorkeeper and lets the slab's
+// chunks go; s.mu is held.
+func (s *slab) emptyLocked() {
+	for i := range wordCache {
+		wordCache[i].Store(nil)
+		wordTags[i].Store(0)
+	}
+	for i := range wordSeen {
+		wordSeen[i].Store(0)
+	}
+	s.made = 0
+	s.infos = nil
+	s.text = strings.Builder{}
 }
 
 // slabText is the bytes in a block of the slab's strings.
@@ -332,6 +362,9 @@ func analyseWord(word string, h uint64) *wordInfo {
 		if w := set[j].Load(); w != nil && w.word() == word {
 			return w
 		}
+	}
+	if !seenBefore(h) {
+		return newWordInfo(word)
 	}
 	w := wordSlab.add(word)
 	for j := cacheWays - 1; j > 0; j-- {

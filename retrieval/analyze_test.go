@@ -111,11 +111,12 @@ func TestIrregularVerbs(t *testing.T) {
 }
 
 // TestWordCacheBoundedAcrossFlushes analyses several times cacheWords
-// distinct words on two goroutines, so the cache empties and its slab
+// distinct words on two goroutines, each twice so the cache takes it, so the cache empties and its slab
 // starts again more than once: every analysis handed out, before or after,
 // must still read as its word, and the cache must never hold more than
 // cacheWords analyses.
 func TestWordCacheBoundedAcrossFlushes(t *testing.T) {
+	analyseWord("Councillors", wordHash("Councillors"))
 	early := analyseWord("Councillors", wordHash("Councillors"))
 	var wg sync.WaitGroup
 	errs := make(chan string, 2)
@@ -124,6 +125,7 @@ func TestWordCacheBoundedAcrossFlushes(t *testing.T) {
 			var held []*wordInfo
 			for i := range 3 * cacheWords / 2 {
 				word := fmt.Sprintf("g%dword%dings", g, i)
+				analyseWord(word, wordHash(word)) // a first sighting is not cached
 				w := analyseWord(word, wordHash(word))
 				if i%1000 == 0 {
 					held = append(held, w)
@@ -153,5 +155,54 @@ func TestWordCacheBoundedAcrossFlushes(t *testing.T) {
 	wordSlab.mu.Unlock()
 	if made > cacheWords {
 		t.Errorf("cache made %d analyses without emptying, more than its bound of %d", made, cacheWords)
+	}
+}
+
+// TestWordCacheTakesWordsSeenTwice checks the cache's doorkeeper: a word
+// seen once since the cache emptied is analysed without being cached, one
+// seen again is cached, and emptying the cache forgets what was seen.
+func TestWordCacheTakesWordsSeenTwice(t *testing.T) {
+	made := func() int {
+		wordSlab.mu.Lock()
+		defer wordSlab.mu.Unlock()
+		return wordSlab.made
+	}
+	analyse := func(word string) *wordInfo { return analyseWord(word, wordHash(word)) }
+	analyse("Harbourmaster")
+	wordSlab.mu.Lock()
+	wordSlab.emptyLocked()
+	wordSlab.mu.Unlock()
+
+	if w := analyse("Harbourmaster"); w.term() != Term("harbourmaster") || made() != 0 {
+		t.Errorf("first sighting since the cache emptied: term %q, %d cached; want none cached", w.term(), made())
+	}
+	const n = 2000
+	words := make([]string, n)
+	for i := range words {
+		words[i] = fmt.Sprintf("once%dwords", i)
+		if w := analyse(words[i]); w.word() != words[i] || w.term() != Term(words[i]) {
+			t.Fatalf("analysis of %q reads word %q term %q", words[i], w.word(), w.term())
+		}
+	}
+	// Two words may share a doorkeeper bit; of 2,000 among a million bits,
+	// a few at most.
+	if got := made(); got > n/100 {
+		t.Errorf("%d of %d words seen once were cached", got, n)
+	}
+	second := make([]*wordInfo, n)
+	for i, word := range words {
+		second[i] = analyse(word)
+	}
+	if got := made(); got < n-n/100 {
+		t.Errorf("after a second sighting only %d of %d words are cached", got, n)
+	}
+	cached := 0
+	for i, word := range words {
+		if analyse(word) == second[i] {
+			cached++
+		}
+	}
+	if cached < n-n/100 {
+		t.Errorf("a third sighting found only %d of %d words' cached analyses", cached, n)
 	}
 }
