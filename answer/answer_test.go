@@ -1608,3 +1608,15 @@ func TestAllegedAmountIsNoAmount(t *testing.T) {
 	wantNotCovered(t, ix, "How much did Carl Vey take?", "he is only accused of taking money")
 	wantAnswer(t, ix, "How much is Lena Brook suing for?", "$9 million")
 }
+
+// TestWhetherClauseNamesNoDoer checks that "the town has not said whether
+// it will pay" names no payer, nor does the quoted shop owner beside it,
+// while "who is paying" is still answered where someone pays.
+func TestWhetherClauseNamesNoDoer(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "l.txt", Key: "l", Title: "Arden library roof to be replaced",
+		Text: "\"We were never consulted,\" said Ruth Alder, who owns a cafe near the library. The town has not said whether it will pay for the new roof."})
+	wantNotCovered(t, ix, "Who is paying for the library roof?", "whether the town pays is open")
+	ix = indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Arden library roof to be replaced",
+		Text: "Mayor Dan Kiel said the Hollis Foundation is paying for the new roof of the library."})
+	wantAnswer(t, ix, "Who is paying for the library roof?", "Hollis Foundation")
+}

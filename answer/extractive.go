@@ -278,6 +278,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			names = names || c.Name && !dateName(c)
 			switch {
 			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) &&
+				!(c.Verb && p.Kind != YesNo && onlyWhether(p, w.toks, c)) &&
 				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
 				p.Kind == HowMuch && i == p.Focus && isTally(c) && hasTally(w.text),
@@ -982,6 +983,20 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 		return wordBefore(toks, i, 3, hedges)
 	})
 }
+
+// onlyWhether reports whether every match of verb c stands in a
+// "whether" clause ("has not said whether it will compensate businesses"),
+// which leaves open that anyone did it: such a sentence says who, when or
+// how much of nothing. A question that itself asks "whether" is exempt
+// ("who decides whether schools close").
+func onlyWhether(p Part, toks []retrieval.Token, c Concept) bool {
+	if strings.Contains(" "+p.Asked+" ", " whether ") {
+		return false
+	}
+	return everyMatch(toks, c, func(i, _ int) bool { return wordBefore(toks, i, 4, whether) })
+}
+
+var whether = map[string]bool{"whether": true}
 
 // nounPrepositions make the word after them a noun: "$18.2 million in
 // pay", "the threat of a strike".

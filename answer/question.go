@@ -413,7 +413,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	terms := make([]string, len(toks))
 	for i, t := range toks {
 		terms[i] = t.Term
-		p.Passive = p.Passive || i > 0 && beWords[lower(t)]
+		p.Passive = p.Passive || i > 0 && beWords[lower(t)] && !progressive(toks, i+1)
 	}
 	used := make([]bool, len(toks))
 	if p.FullName {
@@ -541,6 +541,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			label := strings.ToLower(p.Concepts[i].Label)
 			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being" ||
 				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) || // "who was arrested"
+				beForms[prev] && progressive(toks, st) || // "who is paying"
 				prev == "who" && st == 1 // "who won the cup final"
 			p.Concepts[i].Noun = nounBefore(toks[st-1])
 		}
@@ -1011,6 +1012,28 @@ var verbParticles = map[string]bool{"off": true, "out": true, "up": true, "down"
 // ingNouns are -ing words news uses as nouns or before one ("housing
 // list", "the building", "waiting room"): before another noun they are
 // no verb ("is the council funding the school" keeps its verb).
+// progressive reports whether toks[i] is the -ing verb of a progressive
+// after "is" or "was" ("who is paying for the repairs"): an -ing word that
+// is no noun, or a noun's spelling followed by its object ("who is
+// building the stadium").
+func progressive(toks []retrieval.Token, i int) bool {
+	if i >= len(toks) {
+		return false
+	}
+	w := lower(toks[i])
+	if len(w) < 6 || !strings.HasSuffix(w, "ing") {
+		return false
+	}
+	if !ingNouns[w] {
+		return true
+	}
+	if i+1 >= len(toks) {
+		return false
+	}
+	next := lower(toks[i+1])
+	return determiners[next] || objectPronouns[next]
+}
+
 var ingNouns = map[string]bool{}
 
 func init() {
