@@ -1620,3 +1620,22 @@ func TestWhetherClauseNamesNoDoer(t *testing.T) {
 		Text: "Mayor Dan Kiel said the Hollis Foundation is paying for the new roof of the library."})
 	wantAnswer(t, ix, "Who is paying for the library roof?", "Hollis Foundation")
 }
+
+// TestCountMovedIntoTheAskedPlace checks that people "taken into custody"
+// or "admitted to hospital" are counted as in custody or in hospital, while
+// people taken to hospital still do not count those aboard the bus.
+func TestCountMovedIntoTheAskedPlace(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Dock raid",
+		Text: "Four men have been taken into custody after the raid on the Tarn docks, police said."})
+	wantAnswer(t, ix, "How many men are in custody?", "Four men")
+	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Fire at Orrin mill",
+		Text: "Two workers were rushed to a hospital in Kell after a fire at the Orrin paper mill, the company said."})
+	wantAnswer(t, ix, "How many workers are in hospital?", "Two workers")
+	wantAnswer(t, ix, "How many workers are in the hospital?", "Two workers")
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Bus overturns on Kell Road",
+		Text: "Six people were taken to hospital after a bus overturned on Kell Road on Sunday, the ambulance service said."})
+	wantAnswer(t, ix, "How many people are in hospital?", "Six people")
+	if a := ask(t, ix, "How many people were on the bus?"); a.Status == answer.Answered {
+		t.Errorf("those taken to hospital counted as those aboard:\n%s", a.Answer)
+	}
+}

@@ -67,11 +67,27 @@ func undergoes(p Part, toks []retrieval.Token, k int) bool {
 			continue
 		}
 		if (participles[w] || strings.HasSuffix(w, "ed")) && w != "worth" {
-			return !asked(p, toks[j])
+			return !asked(p, toks[j]) && !intoAskedPlace(p, toks, j+1)
 		}
 		return false
 	}
 	return false
+}
+
+// intoAskedPlace reports whether toks[k] starts "to" or "into" a place
+// the part asks who is in: "Six people have been admitted to hospital"
+// counts the people in hospital, "taken into custody" those in custody.
+func intoAskedPlace(p Part, toks []retrieval.Token, k int) bool {
+	if k+1 >= len(toks) || lower(toks[k]) != "to" && lower(toks[k]) != "into" {
+		return false
+	}
+	k++
+	if determiners[lower(toks[k])] && k+1 < len(toks) {
+		k++
+	}
+	place := lower(toks[k])
+	asked := " " + p.Asked + " "
+	return strings.Contains(asked, " in "+place+" ") || strings.Contains(asked, " in the "+place+" ")
 }
 
 // marginAfterBy reports a number right after "by": "defeating Lund by 312
