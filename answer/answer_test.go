@@ -1639,3 +1639,17 @@ func TestCountMovedIntoTheAskedPlace(t *testing.T) {
 		t.Errorf("those taken to hospital counted as those aboard:\n%s", a.Answer)
 	}
 }
+
+// TestAbleToAsksWhatCanSays checks that "will pedestrians be able to
+// cross" is answered by "so pedestrians can still cross", while "may be
+// able to return" confirms no return.
+func TestAbleToAsksWhatCanSays(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Tarn footbridge to open",
+		Text: "A temporary footbridge will open beside the closed Harlow bridge in April, so pedestrians can still cross the Tarn."})
+	wantAnswer(t, ix, "Will pedestrians be able to cross the Tarn?", "pedestrians can still cross")
+	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Kell flood waters recede",
+		Text: "Residents of Kell may be able to return home next week, once engineers inspect the levee, officials said."})
+	if a := ask(t, ix, "Have Kell residents been able to return home?"); a.Status == answer.Answered {
+		t.Errorf("a hedged return confirmed:\n%s", a.Answer)
+	}
+}

@@ -980,6 +980,10 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 		if determiners[prev] && prev != "no" || nounPrepositions[prev] || prev == "with" && strings.HasSuffix(lower(toks[i]), "ing") {
 			return true // but "No injuries have been reported" says no
 		}
+		// "may be able to return": the hedge stands before "be able to".
+		if i >= 2 && lower(toks[i-1]) == "to" && lower(toks[i-2]) == "able" {
+			i -= 2
+		}
 		return wordBefore(toks, i, 3, hedges)
 	})
 }

@@ -444,6 +444,14 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			naming = true
 		}
 	}
+	// "Will pedestrians be able to cross?": "able" asks what "can" says
+	// ("so pedestrians can still cross"); the verb after it is the concept.
+	for i := 1; i+2 < len(toks); i++ {
+		if w := strings.ToLower(toks[i-1].Surface); (w == "be" || w == "been") && strings.EqualFold(toks[i].Surface, "able") &&
+			strings.EqualFold(toks[i+1].Surface, "to") {
+			used[i] = true
+		}
+	}
 	// "Tell me about …": the request's verb is no name and no concept.
 	if len(toks) > 0 && requestVerbs[strings.ToLower(toks[0].Surface)] {
 		used[0] = true
@@ -673,16 +681,29 @@ func invertedVerb(asked string) string {
 				for i+2+v < len(f) && (f[i+1+v] == "been" || f[i+1+v] == "being" || f[i+1+v] == "be") {
 					v++ // "has anyone been injured": the participle
 				}
-				return strings.Trim(f[i+1+v], ",")
+				return strings.Trim(f[throughAble(f, i+1+v)], ",")
 			}
 			break
 		}
 		if _, v, ok := verbAfterSubject(f[i+1:]); ok {
-			return strings.Trim(f[i+1+v], ",")
+			return strings.Trim(f[throughAble(f, i+1+v)], ",")
 		}
 		break
 	}
 	return ""
+}
+
+// throughAble returns the index of the verb f[j] stands for: the verb
+// after "(be) able to" ("will pedestrians be able to cross", "has anyone
+// been able to return"), else j.
+func throughAble(f []string, j int) int {
+	if (f[j] == "be" || f[j] == "been") && j+1 < len(f) && f[j+1] == "able" {
+		j++
+	}
+	if f[j] == "able" && j+2 < len(f) && f[j+1] == "to" {
+		return j + 2
+	}
+	return j
 }
 
 // nounBefore reports a word after which a noun follows, not a verb: a
