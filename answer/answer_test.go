@@ -1653,3 +1653,21 @@ func TestAbleToAsksWhatCanSays(t *testing.T) {
 		t.Errorf("a hedged return confirmed:\n%s", a.Answer)
 	}
 }
+
+// TestMadeOfAsksTheMaterial checks that "what is the footbridge made of"
+// wants what it is made of, not any sentence about the footbridge.
+func TestMadeOfAsksTheMaterial(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Orrin footbridge opens",
+		Text: "The new Orrin footbridge opened to the public on Monday after a two-year delay, the town council said.\n\n" +
+			"Engineers said the footbridge is made of recycled plastic and steel, and should last a century."})
+	wantAnswer(t, ix, "What is the Orrin footbridge made of?", "recycled plastic")
+}
+
+// TestSchoolNameIsNoOne checks that "Ridgeway Academy" names no person:
+// "who is the head teacher" is answered where the head teacher is named.
+func TestSchoolNameIsNoOne(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Ridgeway science block shut",
+		Text: "Ridgeway Academy will keep its science block closed until February after a ceiling collapsed, the school's head teacher said.\n\n" +
+			"The damage was found by a caretaker during a routine check, according to head teacher Priya Nandakumar."})
+	wantAnswer(t, ix, "Who is the head teacher?", "Priya Nandakumar")
+}

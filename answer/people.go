@@ -108,7 +108,8 @@ func init() {
 	church bridge river lake island station airport center centre foundation institute association union commission
 	committee authority service services office board senate house assembly parliament congress government police
 	army navy force guard team fund trust partners holdings capital energy motors systems technologies media
-	network bureau district region province republic kingdom`) {
+	network bureau district region province republic kingdom academy rail railway railways library theatre theater
+	stadium prison hotel gallery zoo clinic cathedral`) {
 		orgHeads[w] = true
 	}
 	for w := range placeHeads {

@@ -97,6 +97,17 @@ func (c Concept) modifies(next Concept) bool {
 	return !c.Name && !c.Verb && c.End == next.Start && !next.Verb
 }
 
+// madeOf reports "made" before "of" or "from" ("what is the ceiling made
+// of"): the material is what the answer must say it is made of, not
+// anything said of the ceiling.
+func madeOf(toks []retrieval.Token, i int) bool {
+	if !strings.EqualFold(toks[i].Surface, "made") || i+1 >= len(toks) {
+		return false
+	}
+	next := strings.ToLower(toks[i+1].Surface)
+	return next == "of" || next == "from"
+}
+
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
 
@@ -533,7 +544,7 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	}
 	// Every other content word is a concept of its own.
 	for i, t := range toks {
-		if used[i] || t.Stop || fillers[t.Term] || pronouns[strings.ToLower(t.Surface)] {
+		if used[i] || t.Stop || fillers[t.Term] && !madeOf(toks, i) || pronouns[strings.ToLower(t.Surface)] {
 			continue
 		}
 		p.Concepts = append(p.Concepts, Concept{Label: t.Surface, Alts: [][]string{{t.Term}}, Start: i, End: i + 1})
