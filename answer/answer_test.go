@@ -1671,3 +1671,16 @@ func TestSchoolNameIsNoOne(t *testing.T) {
 			"The damage was found by a caretaker during a routine check, according to head teacher Priya Nandakumar."})
 	wantAnswer(t, ix, "Who is the head teacher?", "Priya Nandakumar")
 }
+
+// TestCrowdCountsPeople checks that "a crowd of 9,210 watched" says how
+// many people or fans watched, and that a crowd counts no players.
+func TestCrowdCountsPeople(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Orrin Rovers beat Tolland",
+		Text: "Orrin Rovers beat Tolland 2-0 on Saturday to move top of the league.\n\n" +
+			"A crowd of 9,210 watched the game at Kell Park, the club's biggest this season."})
+	wantAnswer(t, ix, "How many people watched the game?", "9,210")
+	wantAnswer(t, ix, "How many fans watched the game?", "9,210")
+	if a := ask(t, ix, "How many players watched the game?"); a.Status == answer.Answered {
+		t.Errorf("a crowd counted as players:\n%s", a.Answer)
+	}
+}

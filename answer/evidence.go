@@ -57,7 +57,7 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			text, toks := w.sentence(sp)
 			if p.Focus >= 0 && !matches(toks, p.Concepts[p.Focus]) && !(isMoney(p.Concepts[p.Focus]) && hasCurrency(text)) &&
 				!(isTally(p.Concepts[p.Focus]) && hasTally(text)) &&
-				!(p.Kind == HowMany && deathToll(p, toks) >= 0) {
+				!(p.Kind == HowMany && (deathToll(p, toks) >= 0 || crowdCount(p, toks) >= 0)) {
 				continue
 			}
 			if p.Kind == HowMuch && p.Focus < 0 && !namesThing(p, toks) {

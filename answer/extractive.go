@@ -286,7 +286,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				p.Kind == HowMuch && isPay(c) && paidFor(w.text, w.toks),
 				p.Kind == HowLong && lengthVerb(c) && hasDuration(p, w.text, w.toks),
 				p.Kind == HowMuch && isChange(c) && hasRise(w.text, w.toks),
-				i == p.Focus && p.Kind == HowMany && deathToll(p, w.toks) >= 0:
+				i == p.Focus && p.Kind == HowMany && (deathToll(p, w.toks) >= 0 || crowdCount(p, w.toks) >= 0):
 				inWin += weights[i]
 				named = named || c.Name
 				topical = topical || !c.Verb

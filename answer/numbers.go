@@ -333,7 +333,7 @@ func hasCount(p Part, text string, toks []retrieval.Token) bool {
 		}
 		return false
 	}
-	if deathToll(p, toks) >= 0 {
+	if deathToll(p, toks) >= 0 || crowdCount(p, toks) >= 0 {
 		return true
 	}
 	focus := p.Concepts[p.Focus]
@@ -636,6 +636,37 @@ func numberNextTo(toks []retrieval.Token, c Concept) bool {
 		}
 	}
 	return false
+}
+
+// crowdCount returns where the number of a crowd stands in toks ("a
+// crowd of 18,450 watched the match"), for a count of people, fans or
+// spectators, or -1: news counts an audience in those words, not in
+// "18,450 people".
+func crowdCount(p Part, toks []retrieval.Token) int {
+	if p.Focus < 0 {
+		return -1
+	}
+	if f := p.Concepts[p.Focus].Alts[0][0]; !peopleWords[f] && !crowdMembers[f] {
+		return -1
+	}
+	for i := 0; i+2 < len(toks); i++ {
+		switch lower(toks[i]) {
+		case "crowd", "audience", "attendance":
+			if lower(toks[i+1]) == "of" && isNumber(toks[i+2]) {
+				return i + 2
+			}
+		}
+	}
+	return -1
+}
+
+// crowdMembers are who a crowd is made of, beside peopleWords.
+var crowdMembers = map[string]bool{}
+
+func init() {
+	for _, w := range strings.Fields("fan fans spectator spectators supporter supporters visitor visitors") {
+		crowdMembers[retrieval.Term(w)] = true
+	}
 }
 
 // deathToll returns where the number of a death toll stands in toks ("the
