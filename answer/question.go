@@ -1041,9 +1041,6 @@ func init() {
 // down".
 var verbParticles = map[string]bool{"off": true, "out": true, "up": true, "down": true, "away": true, "back": true}
 
-// ingNouns are -ing words news uses as nouns or before one ("housing
-// list", "the building", "waiting room"): before another noun they are
-// no verb ("is the council funding the school" keeps its verb).
 // progressive reports whether toks[i] is the -ing verb of a progressive
 // after "is" or "was" ("who is paying for the repairs"): an -ing word that
 // is no noun, or a noun's spelling followed by its object ("who is
@@ -1066,6 +1063,9 @@ func progressive(toks []retrieval.Token, i int) bool {
 	return determiners[next] || objectPronouns[next]
 }
 
+// ingNouns are -ing words news uses as nouns or before one ("housing
+// list", "the building", "waiting room"): before another noun they are
+// no verb ("is the council funding the school" keeps its verb).
 var ingNouns = map[string]bool{}
 
 func init() {
