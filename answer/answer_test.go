@@ -1684,3 +1684,25 @@ func TestCrowdCountsPeople(t *testing.T) {
 		t.Errorf("a crowd counted as players:\n%s", a.Answer)
 	}
 }
+
+// TestScorerForTheSideAsked checks that under a headline setting two
+// sides against each other, "who scored for Harbour City" is answered by
+// the sentence naming Harbour City's scorer, not by a scorer whose side
+// the sentence leaves unsaid.
+func TestScorerForTheSideAsked(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "k.txt", Key: "k", Title: "Kestrels beat Harbour City 3-1 in cup quarter-final",
+		Text: "Kestrels reached the semi-finals of the Northern Cup with a 3-1 win at Millfield Stadium on Saturday.\n\n" +
+			"Striker Jonas Brekke scored twice in the first half.\n\n" +
+			"Harbour City's Luca Moretti scored a late consolation goal from the penalty spot."})
+	a := ask(t, ix, "Who scored for Harbour City?")
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "Luca Moretti") || strings.Contains(a.Answer, "Brekke") {
+		t.Errorf("want Harbour City's scorer alone, got %s:\n%s", a.Status, a.Answer)
+	}
+	// With one side in the headline, the scorer is that side's.
+	ix = indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Kestrels reach Northern Cup semi-final",
+		Text: "Striker Jonas Brekke scored twice in the first half on Saturday."})
+	wantAnswer(t, ix, "Who scored for Kestrels?", "Jonas Brekke")
+	ix = indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Harbour City edge through to cup semi-final",
+		Text: "Luca Moretti scored the winner in the 88th minute on Saturday."})
+	wantAnswer(t, ix, "Who scored for Harbour City?", "Luca Moretti")
+}

@@ -277,6 +277,11 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		for i, c := range p.Concepts {
 			names = names || c.Name && !dateName(c)
 			switch {
+			case sideUnsaid(p, i, w):
+				// Falls to the end: the side asked is not in the window.
+				missing++
+				missed = i
+				missFocusOrName = true
 			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) &&
 				!(c.Verb && p.Kind != YesNo && onlyWhether(p, w.toks, c)) &&
 				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
@@ -987,6 +992,46 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 		return wordBefore(toks, i, 3, hedges)
 	})
 }
+
+// sideUnsaid reports, for "who scored for Harbour City" and the like,
+// whether the window leaves the side unsaid under a headline that sets
+// two sides against each other ("Kestrels beat Harbour City 3-1"): there
+// "Striker Jonas Brekke scored twice" may be either side's scorer, so the
+// side must be named in the window itself.
+func sideUnsaid(p Part, i int, w *window) bool {
+	c := p.Concepts[i]
+	if p.Kind != Who || !c.Name || !strings.Contains(" "+strings.ToLower(p.Asked)+" ", " for "+strings.ToLower(c.Label)+" ") ||
+		matches(w.toks, c) || !matches(w.titleToks, c) {
+		return false
+	}
+	contest, other := false, false
+	for k, t := range w.titleToks {
+		if contestWords[lower(t)] {
+			contest = true
+		}
+		if t.Capital && !t.Stop && k > 0 && !matchAt(w.titleToks, k, c) && !partOfMatch(w.titleToks, k, c) {
+			other = true
+		}
+	}
+	first := w.titleToks[0]
+	return contest && (other || first.Capital && !matchAt(w.titleToks, 0, c))
+}
+
+// partOfMatch reports whether toks[k] lies inside a match of c that starts
+// before it ("City" in "Harbour City").
+func partOfMatch(toks []retrieval.Token, k int, c Concept) bool {
+	for j := max(0, k-3); j < k; j++ {
+		if n := matchLen(toks, j, c); n > 0 && j+n > k {
+			return true
+		}
+	}
+	return false
+}
+
+// contestWords set two sides against each other in a headline.
+var contestWords = map[string]bool{"beat": true, "beats": true, "defeat": true, "defeats": true, "defeated": true,
+	"v": true, "vs": true, "versus": true, "against": true, "over": true, "draw": true, "drew": true, "edge": true,
+	"edges": true, "stun": true, "stuns": true, "thrash": true, "thrashes": true, "hold": true, "holds": true}
 
 // onlyWhether reports whether every match of verb c stands in a
 // "whether" clause ("has not said whether it will compensate businesses"),
