@@ -1706,3 +1706,24 @@ func TestScorerForTheSideAsked(t *testing.T) {
 		Text: "Luca Moretti scored the winner in the 88th minute on Saturday."})
 	wantAnswer(t, ix, "Who scored for Harbour City?", "Luca Moretti")
 }
+
+// TestClaimBesideUndecidedNextSteps checks that "Dillard said the county
+// would appeal. Navarro said officials had not decided on next steps"
+// leaves "will the county appeal" open and shows both sentences, while a
+// claim beside an unrelated sentence still answers.
+func TestClaimBesideUndecidedNextSteps(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Judge blocks Arden voting map",
+		Text: "A federal judge on Tuesday blocked Arden County from using its new district map.\n\n" +
+			"Commissioner Ray Tillard said the county would appeal. County attorney Beth Navarro said officials were reviewing the ruling and had not decided on next steps."})
+	a := ask(t, ix, "Will the county appeal?")
+	if a.Status == answer.Answered {
+		t.Fatalf("one commissioner's word answered a question the county's attorney leaves open:\n%s", a.Answer)
+	}
+	if !strings.Contains(a.Answer, "would appeal") || !strings.Contains(a.Answer, "had not decided on next steps") {
+		t.Errorf("want the claim and the undecided next steps together:\n%s", a.Answer)
+	}
+	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Judge blocks Arden voting map",
+		Text: "A federal judge on Tuesday blocked Arden County from using its new district map.\n\n" +
+			"Commissioner Ray Tillard said the county would appeal. County attorney Beth Navarro said the May primary would go ahead."})
+	wantAnswer(t, ix, "Will the county appeal?", "would appeal")
+}

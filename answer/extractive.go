@@ -364,7 +364,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			if p.Kind == Say || !noComment(w.text) {
 				cd.coverage += 0.25
 			}
-			cd.undecided = !w.pair && (missing == 0 && inCtx == 0 || missing <= 1 && provesNothing(w.text))
+			cd.undecided = !w.pair && (missing == 0 && inCtx == 0 || missing <= 1 && provesNothing(w.text)) ||
+				w.pair && missing == 0 && inCtx == 0 && saysAny(w.text, nextStepsOpen)
 		}
 		switch {
 		case w.pair && (p.Kind == HowMany || p.Kind == HowMuch) && cd.ok && competingCounts(w):
@@ -553,8 +554,8 @@ func overlaps(a, b *window) bool {
 }
 
 // pickRelated returns up to n of the closest non-answers, from different
-// articles, single sentences preferred, and first those saying the fact is
-// not known.
+// articles, single sentences (or a pair that leaves a yes-no question
+// open), and first those saying the fact is not known.
 func pickRelated(cands []candidate, n int) []candidate {
 	sort.SliceStable(cands, func(i, j int) bool {
 		if cands[i].leads != cands[j].leads {
@@ -568,7 +569,9 @@ func pickRelated(cands []candidate, n int) []candidate {
 	var out []candidate
 	seen := map[string]bool{}
 	for _, cd := range cands {
-		if cd.w.pair || seen[cd.w.hit.Article.Original()] {
+		// A pair is shown only when it leaves the question open: the
+		// claim and the sentence that undoes it belong together.
+		if cd.w.pair && !cd.undecided || seen[cd.w.hit.Article.Original()] {
 			continue
 		}
 		seen[cd.w.hit.Article.Original()] = true
@@ -704,6 +707,11 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 func provesNothing(text string) bool { return saysAny(text, causeCaveats) }
 
 var causeCaveats = []string{"cannot show", "can't show", "could not show", "cannot prove", "does not prove", "did not prove"}
+
+// nextStepsOpen say that whoever would act has not decided anything yet:
+// beside "Dillard said the county would appeal", "officials had not decided
+// on next steps" leaves open whether the county will appeal.
+var nextStepsOpen = []string{"on next steps", "on its next steps", "on their next steps", "how to proceed", "what to do next"}
 
 // disclaims reports whether a sentence says that something is not known.
 func disclaims(text string) bool { return saysAny(text, disclaimers) }
