@@ -884,6 +884,12 @@ func indirect(text string) string {
 		return text
 	}
 	aux, rest := f[a], f[a+1:]
+	// "what share of the population is Latino", "how many of the workers
+	// are unionised": a question phrase with "of" in it is the subject,
+	// and nothing is inverted.
+	if a >= 3 && beForms[aux] && slices.Contains(f[1:a], "of") && len(rest) <= 2 {
+		return text
+	}
 	v := verbGroupAt(rest)
 	var out []string
 	if a == 0 {

@@ -262,3 +262,19 @@ func TestProgressiveIsActive(t *testing.T) {
 		}
 	}
 }
+
+// TestQuestionPhraseWithOfIsTheSubject checks that "what share of the
+// population is Latino" is restated as it stands: the question phrase is
+// the subject, and nothing is inverted.
+func TestQuestionPhraseWithOfIsTheSubject(t *testing.T) {
+	th := retrieval.NewThesaurus()
+	for q, want := range map[string]string{
+		"What share of the population is Latino?":    "what share of the population is Latino",
+		"What proportion of the budget is borrowed?": "what proportion of the budget is borrowed",
+		"What share of the vote did Labour win?":     "what share of the vote Labour won",
+	} {
+		if got := Analyze(q, th).Parts[0].Text; got != want {
+			t.Errorf("%q restated %q, want %q", q, got, want)
+		}
+	}
+}
