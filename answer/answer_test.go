@@ -1727,3 +1727,16 @@ func TestClaimBesideUndecidedNextSteps(t *testing.T) {
 			"Commissioner Ray Tillard said the county would appeal. County attorney Beth Navarro said the May primary would go ahead."})
 	wantAnswer(t, ix, "Will the county appeal?", "would appeal")
 }
+
+// TestAnyoneElseWantsAnother checks that "was anyone else arrested" is
+// answered by "a third man was arrested", not by the arrests already
+// reported.
+func TestAnyoneElseWantsAnother(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "t.txt", Key: "t", Title: "Two charged over Ashby cable thefts",
+		Text: "Two men were arrested and charged over the cable thefts, police said on Thursday.\n\n" +
+			"Police said a third man was arrested but released without charge."})
+	wantAnswer(t, ix, "Was anyone else arrested?", "a third man was arrested")
+	ix = indexOf(t, retrieval.Document{Source: "u.txt", Key: "u", Title: "Two charged over Ashby cable thefts",
+		Text: "Two men were arrested and charged over the cable thefts, police said on Thursday."})
+	wantNotCovered(t, ix, "Was anyone else arrested?", "only the two already reported")
+}

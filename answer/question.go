@@ -108,6 +108,10 @@ func madeOf(toks []retrieval.Token, i int) bool {
 	return next == "of" || next == "from"
 }
 
+// elseWords say that someone or something beyond those already named is
+// meant.
+var elseWords = []string{"else", "other", "another", "second", "third", "fourth", "fifth", "further", "additional", "more"}
+
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
 
@@ -551,6 +555,17 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		used[i] = true
 	}
 	sortConcepts(p.Concepts, toks)
+	// "Was anyone else arrested?" asks about more than the ones already
+	// named: "a third man was arrested", "two other people".
+	for i := range p.Concepts {
+		if c := &p.Concepts[i]; strings.EqualFold(c.Label, "else") && c.Start > 0 &&
+			(indefinites[strings.ToLower(toks[c.Start-1].Surface)] || questionWords[strings.ToLower(toks[c.Start-1].Surface)]) {
+			c.Alts = nil
+			for _, w := range elseWords {
+				c.Alts = append(c.Alts, []string{retrieval.Term(w)})
+			}
+		}
+	}
 	// A word right after "will", "can", "have", "be", "been" … is the verb
 	// asked about; after "is" or "was" it may be anything ("are long
 	// commuters").
