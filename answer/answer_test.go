@@ -1740,3 +1740,19 @@ func TestAnyoneElseWantsAnother(t *testing.T) {
 		Text: "Two men were arrested and charged over the cable thefts, police said on Thursday."})
 	wantNotCovered(t, ix, "Was anyone else arrested?", "only the two already reported")
 }
+
+// TestSaleSubjectBeforeAnApposition checks that "The fryers, model NX-20,
+// were sold … for about $90" gives the fryers' price, the apposition
+// between them and the sale notwithstanding, and still no recall's cost.
+func TestSaleSubjectBeforeAnApposition(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Nestor recalls air fryers",
+		Text: "The fryers, model NX-20, were sold at Harlan stores from May 2023 to June 2024 for about $90."})
+	wantAnswer(t, ix, "How much did the fryers cost?", "$90")
+	if a := ask(t, ix, "How much will the recall cost?"); a.Status == answer.Answered {
+		t.Errorf("the fryers' price given as the recall's cost:\n%s", a.Answer)
+	}
+	// An apposition earlier in the sentence is not the sale's subject's.
+	ix = indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Nestor recalls air fryers",
+		Text: "Nestor, the Ohio maker, said the fryers were sold for about $90."})
+	wantAnswer(t, ix, "How much did the fryers cost?", "$90")
+}

@@ -250,6 +250,7 @@ func soldFor(p Part, text string, toks []retrieval.Token) bool {
 		for k >= 0 && (beWords[lower(toks[k])] || adverbs[lower(toks[k])]) {
 			k--
 		}
+		k = beforeApposition(text, toks, k)
 		subject := k >= 0 && asked(k)
 		for j := i + 1; j+1 < len(toks) && j <= i+20; j++ {
 			if w := lower(toks[j]); w != "for" && w != "at" {
@@ -266,6 +267,24 @@ func soldFor(p Part, text string, toks []retrieval.Token) bool {
 		}
 	}
 	return false
+}
+
+// beforeApposition returns, for toks[k] ending an apposition set off by
+// commas ("The heaters, model BH-1500, were sold"), the word before it
+// ("heaters"); else k.
+func beforeApposition(text string, toks []retrieval.Token, k int) int {
+	comma := func(m int) bool {
+		return m >= 0 && m+1 < len(toks) && strings.Contains(text[toks[m].End:toks[m+1].Start], ",")
+	}
+	if !comma(k) {
+		return k
+	}
+	for m := k - 1; m >= max(0, k-6); m-- {
+		if comma(m) {
+			return m
+		}
+	}
+	return k
 }
 
 // askedBetween reports whether asked holds for a token in [from, to).
