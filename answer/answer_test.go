@@ -1756,3 +1756,14 @@ func TestSaleSubjectBeforeAnApposition(t *testing.T) {
 		Text: "Nestor, the Ohio maker, said the fryers were sold for about $90."})
 	wantAnswer(t, ix, "How much did the fryers cost?", "$90")
 }
+
+// TestClockTimeIsNoAmount checks that "expired at 9 a.m." says nothing of
+// how strong the wind was, while "gusts of up to 90 mph" does.
+func TestClockTimeIsNoAmount(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "w.txt", Key: "w", Title: "Storm Edda warning lifted",
+		Text: "The Met Office had issued an amber wind warning for the coast, which expired at 9 a.m. on Tuesday."})
+	wantNotCovered(t, ix, "How strong were the winds?", "a clock time is no strength")
+	ix = indexOf(t, retrieval.Document{Source: "x.txt", Key: "x", Title: "Storm Edda cuts power",
+		Text: "Storm Edda brought gusts of up to 90 mph to northern coastal areas overnight, the grid operator said."})
+	wantAnswer(t, ix, "How strong were the winds?", "90 mph")
+}

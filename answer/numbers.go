@@ -4,6 +4,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode"
 
 	"github.com/storybot/storybot/retrieval"
 )
@@ -398,11 +399,28 @@ func hasAmount(text string, toks []retrieval.Token) bool {
 		if isNumber(t) && isMoneyAt(text, t) {
 			return true // "a $250,000 reward"
 		}
-		// "9,500 students" counts students; it is no amount.
-		if isNumber(t) && t.Start > 0 && (i > 0 && scaleWords[lower(toks[i-1])] || // "a magnitude 6.4 earthquake"
+		// "9,500 students" counts students; it is no amount, and "9 a.m."
+		// is a time.
+		if isNumber(t) && t.Start > 0 && !clockTime(text, t) && (i > 0 && scaleWords[lower(toks[i-1])] || // "a magnitude 6.4 earthquake"
 			!(i+1 < len(toks) && !toks[i+1].Stop && !toks[i+1].Number && !amountUnits[lower(toks[i+1])] &&
 				!measureUnits[lower(toks[i+1])] && !timeUnits[lower(toks[i+1])] &&
 				toks[i+1].Start == t.End+1)) {
+			return true
+		}
+	}
+	return false
+}
+
+// clockTime reports a number that tells the time: "9 a.m.", "10pm",
+// "9:30".
+func clockTime(text string, t retrieval.Token) bool {
+	rest := strings.ToLower(text[t.End:])
+	if strings.HasPrefix(rest, ":") && len(rest) > 1 && rest[1] >= '0' && rest[1] <= '9' {
+		return true
+	}
+	rest = strings.TrimPrefix(rest, " ")
+	for _, m := range []string{"a.m.", "p.m.", "am", "pm"} {
+		if strings.HasPrefix(rest, m) && (len(rest) == len(m) || !unicode.IsLetter(rune(rest[len(m)]))) {
 			return true
 		}
 	}
