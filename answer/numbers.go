@@ -411,7 +411,7 @@ func hasAmount(text string, toks []retrieval.Token) bool {
 	return false
 }
 
-// clockTime reports a number that tells the time: "9 a.m.", "10pm",
+// clockTime reports a number that tells the time: "9 a.m.", "7 PM",
 // "9:30".
 func clockTime(text string, t retrieval.Token) bool {
 	rest := strings.ToLower(text[t.End:])
