@@ -65,6 +65,24 @@ func wantAnswer(t *testing.T, ix *retrieval.Index, q, want string) {
 	}
 }
 
+// wantUnanswered checks q is not answered (not covered or partial); fault
+// says what an answer would get wrong.
+func wantUnanswered(t *testing.T, ix *retrieval.Index, q, fault string) {
+	t.Helper()
+	if a := ask(t, ix, q); a.Status == answer.Answered {
+		t.Errorf("%q: %s:\n%s", q, fault, a.Answer)
+	}
+}
+
+// wantNotAnsweredBy checks q is not answered with wrong in the answer;
+// fault says what such an answer gets wrong.
+func wantNotAnsweredBy(t *testing.T, ix *retrieval.Index, q, wrong, fault string) {
+	t.Helper()
+	if a := ask(t, ix, q); a.Status == answer.Answered && strings.Contains(a.Answer, wrong) {
+		t.Errorf("%q: %s:\n%s", q, fault, a.Answer)
+	}
+}
+
 // wantNotCovered checks q is not covered; why says what the sources lack.
 func wantNotCovered(t *testing.T, ix *retrieval.Index, q, why string) {
 	t.Helper()
@@ -441,9 +459,7 @@ func TestWhoIsTheRoleAsksForAPerson(t *testing.T) {
 	wantAnswer(t, ix, "Who is the Mirefield spokesperson?", "Hana Ito")
 	wantAnswer(t, ix, "Who is the Carrow Water spokesperson?", "Ines Okafor")
 	wantAnswer(t, ix, "Who is the Linton Water spokesperson?", "Tobias Reed")
-	if a := ask(t, ix, "Who is the Dunmore Water spokesperson?"); a.Status == answer.Answered {
-		t.Errorf("no Dunmore spokesperson is named, yet it answered:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "Who is the Dunmore Water spokesperson?", "no Dunmore spokesperson is named, yet it answered")
 }
 
 // TestPlaceAndDateOfAnotherSubject checks a when or where question is not
@@ -948,9 +964,7 @@ func TestShareIsNotTheWhole(t *testing.T) {
 			"and the city will cover the rest through a hotel tax, the mayor said."},
 		retrieval.Document{Source: "r.txt", Key: "r", Title: "Armored truck robbery",
 			Text: "Thieves took $2 million from an armored truck in Dover. About $300,000 of the money has been recovered, police said."})
-	if a := ask(t, ix, "How much will the stadium cost?"); a.Status == answer.Answered {
-		t.Errorf("the team's share answered what the stadium costs:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "How much will the stadium cost?", "the team's share answered what the stadium costs")
 	wantAnswer(t, ix, "How much will the team pay?", "$420 million")
 	wantAnswer(t, ix, "How much of the cost will the team pay?", "$420 million")
 	if a := ask(t, ix, "How much money has been recovered?"); a.Status != answer.Answered ||
@@ -1489,9 +1503,7 @@ func TestOrdinalMarksAnEarlierInstance(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Signal failure halts Corvo Rail",
 		Text: "Corvo Rail services were suspended for about four hours on Monday after a signal failure, the operator said.\n\n" +
 			"It was Corvo's third major disruption this year; in February, its ticket system was down for two days."})
-	if a := ask(t, ix, "How long did the Corvo disruption last?"); a.Status == answer.Answered && strings.Contains(a.Answer, "two days") {
-		t.Errorf("the February disruption's length answered for Monday's:\n%s", a.Answer)
-	}
+	wantNotAnsweredBy(t, ix, "How long did the Corvo disruption last?", "two days", "the February disruption's length answered for Monday's")
 }
 
 // TestWhatIsANamedPlace checks that "what is the Carrow Gallery" asks for
@@ -1595,9 +1607,7 @@ func TestLengthInTheSentenceOfTheEvent(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Norrell suspends Tarra ferry",
 		Text: "Norrell Lines has suspended its Tarra ferry service until at least Friday after an engine fault, the company said.\n\n" +
 			"It is the second time this year that the Tarra route has been suspended by the company. In March, sailings were cancelled for four days after a storm."})
-	if a := ask(t, ix, "How long is the Tarra ferry route suspended?"); a.Status == answer.Answered && strings.Contains(a.Answer, "four days") {
-		t.Errorf("March's cancellation answered for the suspension:\n%s", a.Answer)
-	}
+	wantNotAnsweredBy(t, ix, "How long is the Tarra ferry route suspended?", "four days", "March's cancellation answered for the suspension")
 }
 
 // TestAllegedAmountIsNoAmount checks that "sued her former manager for $9
@@ -1635,9 +1645,7 @@ func TestCountMovedIntoTheAskedPlace(t *testing.T) {
 	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Bus overturns on Kell Road",
 		Text: "Six people were taken to hospital after a bus overturned on Kell Road on Sunday, the ambulance service said."})
 	wantAnswer(t, ix, "How many people are in hospital?", "Six people")
-	if a := ask(t, ix, "How many people were on the bus?"); a.Status == answer.Answered {
-		t.Errorf("those taken to hospital counted as those aboard:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "How many people were on the bus?", "those taken to hospital counted as those aboard")
 }
 
 // TestAbleToAsksWhatCanSays checks that "will pedestrians be able to
@@ -1649,9 +1657,7 @@ func TestAbleToAsksWhatCanSays(t *testing.T) {
 	wantAnswer(t, ix, "Will pedestrians be able to cross the Tarn?", "pedestrians can still cross")
 	ix = indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Kell flood waters recede",
 		Text: "Residents of Kell may be able to return home next week, once engineers inspect the levee, officials said."})
-	if a := ask(t, ix, "Have Kell residents been able to return home?"); a.Status == answer.Answered {
-		t.Errorf("a hedged return confirmed:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "Have Kell residents been able to return home?", "a hedged return confirmed")
 }
 
 // TestMadeOfAsksTheMaterial checks that "what is the footbridge made of"
@@ -1680,9 +1686,7 @@ func TestCrowdCountsPeople(t *testing.T) {
 			"A crowd of 9,210 watched the game at Kell Park, the club's biggest this season."})
 	wantAnswer(t, ix, "How many people watched the game?", "9,210")
 	wantAnswer(t, ix, "How many fans watched the game?", "9,210")
-	if a := ask(t, ix, "How many players watched the game?"); a.Status == answer.Answered {
-		t.Errorf("a crowd counted as players:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "How many players watched the game?", "a crowd counted as players")
 }
 
 // TestScorerForTheSideAsked checks that under a headline setting two
@@ -1748,9 +1752,7 @@ func TestSaleSubjectBeforeAnApposition(t *testing.T) {
 	ix := indexOf(t, retrieval.Document{Source: "f.txt", Key: "f", Title: "Nestor recalls air fryers",
 		Text: "The fryers, model NX-20, were sold at Harlan stores from May 2023 to June 2024 for about $90."})
 	wantAnswer(t, ix, "How much did the fryers cost?", "$90")
-	if a := ask(t, ix, "How much will the recall cost?"); a.Status == answer.Answered {
-		t.Errorf("the fryers' price given as the recall's cost:\n%s", a.Answer)
-	}
+	wantUnanswered(t, ix, "How much will the recall cost?", "the fryers' price given as the recall's cost")
 	// An apposition earlier in the sentence is not the sale's subject's.
 	ix = indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Nestor recalls air fryers",
 		Text: "Nestor, the Ohio maker, said the fryers were sold for about $90."})
