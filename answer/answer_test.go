@@ -49,7 +49,7 @@ func ask(t *testing.T, ix *retrieval.Index, q string) *answer.Answer {
 	t.Helper()
 	th := retrieval.NewThesaurus()
 	qq := answer.Analyze(q, th)
-	hits := ix.Search(retrieval.Query{Terms: qq.Terms(), Limit: 12})
+	hits := ix.WithText(ix.Search(retrieval.Query{Terms: qq.Terms(), Limit: 12}))
 	a := answer.Extractive{IDF: ix.IDF}.Answer(qq, hits)
 	if err := answer.Check(a, ix.Get); err != nil {
 		t.Fatalf("%q: answer fails its own check: %v\n%s", q, err, a.Answer)

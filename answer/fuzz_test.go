@@ -21,7 +21,7 @@ func FuzzAnswer(f *testing.F) {
 		ix := retrieval.NewIndex()
 		ix.Put(a)
 		q := Analyze(question, th)
-		hits := ix.Search(retrieval.Query{Terms: q.Terms(), Limit: 5})
+		hits := ix.WithText(ix.Search(retrieval.Query{Terms: q.Terms(), Limit: 5}))
 		ans := Extractive{IDF: ix.IDF}.Answer(q, hits)
 		if len(q.Parts) == 0 {
 			return

@@ -234,7 +234,7 @@ func (p *Poller) markSeen(x item) {
 // fetched from), normalised, to its latest ingest time.
 func (p *Poller) ingestedByLink() map[string]time.Time {
 	out := map[string]time.Time{}
-	for _, a := range p.Ingester.Index.Articles() {
+	for _, a := range p.Ingester.Index.Headers() {
 		k := normalizeLink(a.Source)
 		if t, ok := out[k]; !ok || a.Ingested.After(t) {
 			out[k] = a.Ingested

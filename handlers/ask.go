@@ -90,6 +90,7 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	} else {
 		hits = s.Index.Search(query)
 	}
+	hits = s.Index.WithText(hits) // the answerer reads whole articles
 	ctx = WithCollections(ctx, req.Collections)
 	ans, err := s.answerer().Answer(ctx, q, hits)
 	if err != nil {
@@ -105,7 +106,7 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	if err := answer.Check(ans, s.Index.Get); err != nil {
 		return nil, fmt.Errorf("answer failed verification: %w", err)
 	}
-	if note := freshness(ans, s.Index.Get); note != "" {
+	if note := freshness(ans, s.Index.Header); note != "" {
 		ans.Notes = append(ans.Notes, note)
 	}
 	if s.Stale != nil {

@@ -163,7 +163,7 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 	// Group the visible articles by story; keep the stories with news.
 	groups := map[string][]*retrieval.Article{}
 	fresh := map[string]bool{}
-	for _, a := range d.Index.Articles() {
+	for _, a := range d.Index.Headers() {
 		if !visible(a) || a.Ingested.After(req.Now) {
 			continue
 		}
@@ -181,7 +181,7 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		it := d.story(ctx, sid, groups[sid], visible)
+		it := d.story(ctx, sid, d.withText(groups[sid]), visible)
 		it.FirstPublished, it.LastPublished, it.LastIngested = inLoc(it.FirstPublished, loc), inLoc(it.LastPublished, loc), inLoc(it.LastIngested, loc)
 		stories = append(stories, it)
 	}
@@ -228,6 +228,18 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 	return dg, nil
 }
 
+// withText returns the story's articles with their texts, leaving out any
+// removed since they were listed.
+func (d *Digester) withText(arts []*retrieval.Article) []*retrieval.Article {
+	out := make([]*retrieval.Article, 0, len(arts))
+	for _, a := range arts {
+		if full := d.Index.Get(a.ID); full != nil {
+			out = append(out, full)
+		}
+	}
+	return out
+}
+
 // maxLeads bounds the leads section.
 const maxLeads = 10
 
@@ -236,7 +248,7 @@ func (d *Digester) story(ctx context.Context, sid string, arts []*retrieval.Arti
 	// An article counts as its original when the channel may see that
 	// original; otherwise it stands for itself.
 	origin := func(a *retrieval.Article) string {
-		if o := a.Original(); o != a.ID && visible(d.Index.Get(o)) {
+		if o := a.Original(); o != a.ID && visible(d.Index.Header(o)) {
 			return o
 		}
 		return a.ID

@@ -76,7 +76,7 @@ func (f *Feedback) Record(ctx context.Context, req FeedbackRequest) error {
 	cites := make([]answer.Citation, 0, len(req.Answer.Citations))
 	for _, c := range req.Answer.Citations {
 		if f.Index != nil {
-			a := f.Index.Get(c.ArticleID)
+			a := f.Index.Header(c.ArticleID)
 			if a == nil || !slices.Contains(allowed, a.Collection) {
 				continue
 			}

@@ -67,7 +67,7 @@ func (s *Sources) List(_ context.Context, req ListRequest) []SourceItem {
 	var out []SourceItem
 	seen := map[string]bool{}
 	add := func(a *retrieval.Article) {
-		if o := s.Index.Get(a.Original()); visible(o) {
+		if o := s.Index.Header(a.Original()); visible(o) {
 			a = o // list the original when the asker may see it
 		}
 		if seen[a.ID] || !visible(a) {
@@ -85,7 +85,7 @@ func (s *Sources) List(_ context.Context, req ListRequest) []SourceItem {
 		}
 		return out
 	}
-	arts := s.Index.Articles()
+	arts := s.Index.Headers()
 	sort.Slice(arts, func(i, j int) bool {
 		ti, tj := newest(arts[i]), newest(arts[j])
 		if !ti.Equal(tj) {
@@ -181,7 +181,7 @@ func (s *Sources) Add(ctx context.Context, req AddRequest, visible []string) (*A
 	}
 	res := &AddResult{Outcome: r.Outcome, Title: r.Title, URL: docs[0].URL}
 	if r.DuplicateOf != "" {
-		if o := s.Index.Get(r.DuplicateOf); o != nil && slices.Contains(visible, o.Collection) {
+		if o := s.Index.Header(r.DuplicateOf); o != nil && slices.Contains(visible, o.Collection) {
 			res.CopyOf = o.Title
 		} else {
 			res.CopyHidden = true

@@ -201,7 +201,7 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 		}
 		seen[c.ID] = true
 		compared++
-		s := compare(fp, ix.fingerprints.of(c), idf)
+		s := compare(fp, ix.fingerprints.of(c, h.e.body.text), idf)
 		if s.copy && duplicateOf == "" {
 			duplicateOf = c.Original()
 			storyID = c.StoryID
@@ -229,7 +229,8 @@ type fingerprintCache struct {
 	m  map[string]*fingerprint
 }
 
-func (c *fingerprintCache) of(a *Article) fingerprint {
+// of returns the fingerprint of a, whose text is text().
+func (c *fingerprintCache) of(a *Article, text func() string) fingerprint {
 	key := a.ID + a.Hash
 	c.mu.Lock()
 	fp, ok := c.m[key]
@@ -237,7 +238,7 @@ func (c *fingerprintCache) of(a *Article) fingerprint {
 	if ok {
 		return *fp
 	}
-	f := fingerprintOf(a.Text)
+	f := fingerprintOf(text())
 	c.mu.Lock()
 	if c.m == nil || len(c.m) >= 4096 {
 		c.m = make(map[string]*fingerprint) // crude, but bounded

@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"unsafe"
 )
 
 // BM25 parameters (the textbook defaults).
@@ -62,9 +63,17 @@ var indexSerial atomic.Uint32
 
 // entry is an article as the index holds it.
 type entry struct {
-	article *Article
+	article Article // its metadata; Text is empty, the text is in body
+	body    body
 	title   uint32 // arena address of its distinct non-stopword title term IDs (see titleIDs)
 	first   int32  // doc number of the article's first passage
+}
+
+// full returns a copy of the entry's article with its text.
+func (e *entry) full() *Article {
+	a := e.article
+	a.Text = e.body.text()
+	return &a
 }
 
 type doc struct {
@@ -130,7 +139,7 @@ func (ix *Index) PutAll(articles iter.Seq[*Article], n int) int {
 			var p packer
 			for a := range work {
 				p.article(a)
-				ix.Put(a)
+				ix.put(a, &p)
 			}
 		})
 	}
@@ -210,9 +219,13 @@ func mixKey(key, termHash uint64) uint64 {
 var termsPool = sync.Pool{New: func() any { return new([]*wordInfo) }}
 
 // Put adds a, replacing any article with the same ID and all its passages.
-// The index keeps a, which must not change afterwards; Put may make a's
-// equal metadata strings share memory.
-func (ix *Index) Put(a *Article) {
+// The index keeps a copy of a's metadata, and its text coded (see body),
+// so a may change afterwards; Put may make a's equal metadata strings
+// share memory.
+func (ix *Index) Put(a *Article) { ix.put(a, nil) }
+
+// put is Put, packing the body with p when p is not nil.
+func (ix *Index) put(a *Article, p *packer) {
 	a.shrink()
 	// Analyse outside the lock: it is the expensive part.
 	parts := make([]analysed, len(a.Passages))
@@ -234,11 +247,22 @@ func (ix *Index) Put(a *Article) {
 	if a.DuplicateOf == "" {
 		paraKeys = shortParagraphKeys(a.Text)
 	}
+	var e *entry
+	enc := bodyEncoders.Get().(*bodyEncoder)
+	if coded := enc.encode(a.Text, a.Passages); p != nil {
+		e = p.entry()
+		e.body = body(p.bytes(coded))
+	} else {
+		e = &entry{body: body(coded)}
+	}
+	bodyEncoders.Put(enc)
+	e.article = *a
+	e.article.Text = ""
 
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
 	ix.removeLocked(a.ID)
-	e := &entry{article: a, first: int32(len(ix.docs))}
+	e.first = int32(len(ix.docs))
 	ix.articles[a.ID] = e
 	var ids []int32
 	for _, t := range title {
@@ -415,7 +439,7 @@ func (ix *Index) textKeyOf(n int32) uint64 {
 		termsPool.Put(scratch)
 	}()
 	var key uint64
-	*scratch, key = analyse(d.e.article.Text[sp.Start:sp.End], (*scratch)[:0])
+	*scratch, key = analyse(d.e.body.slice(sp.Start, sp.End), (*scratch)[:0])
 	return key
 }
 
@@ -436,7 +460,13 @@ func (ix *Index) boilerplate(n int32) bool {
 func (ix *Index) passageTerms(n int32, buf []int32) []int32 {
 	d := &ix.docs[n]
 	sp := d.e.article.Passages[d.index]
-	text := d.e.article.Text[sp.Start:sp.End]
+	text := d.e.body.slice(sp.Start, sp.End)
+	return ix.appendTerms(text, buf)
+}
+
+// appendTerms appends the term IDs of text's non-stopword words to buf;
+// text need not outlive the call.
+func (ix *Index) appendTerms(text string, buf []int32) []int32 {
 	for i := 0; i < len(text); {
 		start, end, h := scanWord(text, i)
 		if start == end {
@@ -513,7 +543,7 @@ func (ix *Index) removeLocked(id string) bool {
 	if !ok {
 		return false
 	}
-	a := e.article
+	a := &e.article
 	var seq []int32
 	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
@@ -548,7 +578,7 @@ func (ix *Index) removeLocked(id string) bool {
 		delete(ix.collCount, a.Collection)
 	}
 	if a.DuplicateOf == "" {
-		for _, k := range shortParagraphKeys(a.Text) {
+		for _, k := range shortParagraphKeys(e.body.text()) {
 			if ix.paraCount[k]--; ix.paraCount[k] <= 0 {
 				delete(ix.paraCount, k)
 			}
@@ -633,18 +663,77 @@ func (ix *Index) Get(id string) *Article {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	if e := ix.articles[id]; e != nil {
-		return e.article
+		return e.full()
 	}
 	return nil
 }
 
-// Articles returns every article, in no particular order.
+// Articles returns every article with its text, in no particular order.
+// It decodes every text: to list, sort or group articles, use Headers.
 func (ix *Index) Articles() []*Article {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := make([]*Article, 0, len(ix.articles))
 	for _, e := range ix.articles {
-		out = append(out, e.article)
+		out = append(out, e.full())
+	}
+	return out
+}
+
+// Header returns the article with the given ID without its text (Text is
+// empty), or nil; like Headers, it decodes nothing.
+func (ix *Index) Header(id string) *Article {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	if e := ix.articles[id]; e != nil {
+		return &e.article
+	}
+	return nil
+}
+
+// WithText returns hits with their texts: each Article replaced by a copy
+// holding its text, decoded once for all the hits of an article, and each
+// Passage.Text set. A hit whose article holds its text already keeps it.
+// A hit whose article has been removed or replaced since the search is
+// dropped: its passage may no longer be in the text.
+func (ix *Index) WithText(hits []Hit) []Hit {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]Hit, 0, len(hits))
+	full := make(map[string]*Article, len(hits))
+	for _, h := range hits {
+		if t := h.Article.Text; t != "" && h.Passage.Start <= h.Passage.End && h.Passage.End <= len(t) {
+			h.Passage.Text = t[h.Passage.Start:h.Passage.End]
+			out = append(out, h)
+			continue
+		}
+		a, ok := full[h.Article.ID]
+		if !ok {
+			e := ix.articles[h.Article.ID]
+			if e != nil && (e == h.e || h.e == nil && e.article.Hash == h.Article.Hash) {
+				a = e.full()
+			}
+			full[h.Article.ID] = a
+		}
+		if a != nil && h.Passage.Index < len(a.Passages) && a.Passages[h.Passage.Index] == h.Passage.Span {
+			h.Article = a
+			h.Passage.Text = a.Text[h.Passage.Start:h.Passage.End]
+			out = append(out, h)
+		}
+	}
+	return out
+}
+
+// Headers returns every article without its text (Text is empty), in no
+// particular order: what listing, sorting and grouping need. The articles
+// are the index's own and must not be changed; Get returns one with its
+// text.
+func (ix *Index) Headers() []*Article {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	out := make([]*Article, 0, len(ix.articles))
+	for _, e := range ix.articles {
+		out = append(out, &e.article)
 	}
 	return out
 }
@@ -689,11 +778,16 @@ type Query struct {
 	Limit int
 }
 
-// Hit is one passage found by Search.
+// Hit is one passage found by Search. Search leaves the texts out: Article
+// is the index's own, with Text empty (it must not be changed), and so is
+// Passage.Text. Most hits are only ranked or counted, and decoding the
+// texts would cost a search more than finding the hits (see body);
+// WithText fills them in.
 type Hit struct {
 	Article *Article
 	Passage Passage
 	Score   float64
+	e       *entry // the index entry Search found it in
 }
 
 // IDF returns the BM25 inverse document frequency of a term over passages.
@@ -724,6 +818,7 @@ type scoreBuf struct {
 	head    []cand
 	pos     []int32
 	maybe   []termPair
+	text    []byte // a passage's text, read for proximity
 	top     []float64
 }
 
@@ -896,7 +991,9 @@ func (ix *Index) Search(q Query) []Hit {
 	hits := make([]Hit, len(head))
 	for i, c := range head {
 		d := &ix.docs[c.doc]
-		hits[i] = Hit{Article: d.e.article, Passage: d.e.article.PassageAt(int(d.index)), Score: c.score}
+		a := &d.e.article
+		p := Passage{ID: PassageID(a.ID, int(d.index)), ArticleID: a.ID, Index: int(d.index), Span: a.Passages[d.index]}
+		hits[i] = Hit{Article: a, Passage: p, Score: c.score, e: d.e}
 	}
 	return hits
 }
@@ -1113,7 +1210,10 @@ func (rr *reranker) proximity(ix *Index, c *cand, buf *scoreBuf) float64 {
 	if len(maybe) == 0 {
 		return 0
 	}
-	pos := ix.passageTerms(c.doc, buf.pos[:0])
+	d := &ix.docs[c.doc]
+	sp := d.e.article.Passages[d.index]
+	buf.text = d.e.body.appendSlice(buf.text[:0], sp.Start, sp.End)
+	pos := ix.appendTerms(unsafe.String(unsafe.SliceData(buf.text), len(buf.text)), buf.pos[:0])
 	buf.pos = pos
 	near := 0
 	for _, p := range maybe {

@@ -230,7 +230,7 @@ func TestRepeatedPassagesDropOutWhileThreeOriginalsHoldThem(t *testing.T) {
 	}
 	found := func() int {
 		n := 0
-		for _, h := range ix.Search(retrieval.Query{Text: "Gullwing crossing east pier timetable", Limit: 50}) {
+		for _, h := range ix.WithText(ix.Search(retrieval.Query{Text: "Gullwing crossing east pier timetable", Limit: 50})) {
 			if h.Passage.Text == shared {
 				n++
 			}
@@ -291,5 +291,105 @@ func TestHeadlineOnlyTermsFindTheLead(t *testing.T) {
 	}
 	if hits := ix.Search(retrieval.Query{Text: "dock workers", Collections: []string{"wire"}}); len(hits) != 1 || hits[0].Article.ID != "wire" {
 		t.Errorf("passage match: hits %+v, want the wire article", hits)
+	}
+}
+
+// TestTextsComeBackWhole puts articles one by one and in bulk, in English
+// and not, and checks that the index gives back every text as it was put
+// (it holds them coded), with Headers leaving the texts out.
+func TestTextsComeBackWhole(t *testing.T) {
+	arts := randomArticles(40, 7)
+	arts = append(arts,
+		storetest.NewArticle("cyrillic", "Буря закрыла гавань на два дня, сообщили в порту.", "Паром возобновит рейсы в пятницу."),
+		storetest.NewArticle("one-passage", strings.Repeat("The council voted to close the bridge. ", 2000)),
+		storetest.NewArticle("empty"),
+	)
+	want := map[string]string{}
+	for _, a := range arts {
+		want[a.ID] = a.Text
+	}
+	one, bulk := retrieval.NewIndex(), retrieval.NewIndex()
+	for _, a := range arts {
+		c := *a
+		one.Put(&c)
+		if c.Text != a.Text {
+			t.Fatalf("Put changed the text of %s it was given", a.ID)
+		}
+	}
+	copies := make([]*retrieval.Article, len(arts))
+	for i, a := range arts {
+		c := *a
+		copies[i] = &c
+	}
+	bulk.PutAll(slices.Values(copies), len(copies))
+	for _, ix := range []*retrieval.Index{one, bulk} {
+		for id, text := range want {
+			got := ix.Get(id)
+			if got == nil || got.Text != text {
+				t.Fatalf("Get(%q) did not give back its text", id)
+			}
+			for i := range got.Passages {
+				sp := got.Passages[i]
+				if p := got.PassageAt(i); p.Text != text[sp.Start:sp.End] {
+					t.Fatalf("%s passage %d = %q", id, i, p.Text)
+				}
+			}
+			if h := ix.Header(id); h == nil || h.Text != "" || h.Hash != got.Hash || h.Title != got.Title {
+				t.Fatalf("Header(%q) = %+v, want the metadata without the text", id, h)
+			}
+		}
+		all := ix.Articles()
+		if len(all) != len(want) {
+			t.Fatalf("Articles() gave %d, want %d", len(all), len(want))
+		}
+		for _, a := range all {
+			if a.Text != want[a.ID] {
+				t.Fatalf("Articles() gave %s a different text", a.ID)
+			}
+		}
+		for _, h := range ix.Headers() {
+			if h.Text != "" {
+				t.Fatalf("Headers() gave %s with its text", h.ID)
+			}
+		}
+	}
+}
+
+// TestWithTextFillsHitsAndDropsReplaced checks that WithText gives hits
+// their texts, and drops a hit whose article was replaced after the search
+// found it: its passage may no longer be in the text.
+func TestWithTextFillsHitsAndDropsReplaced(t *testing.T) {
+	ix := retrieval.NewIndex()
+	ix.Put(storetest.NewArticle("harbour", "The port authority said the harbour would stay shut.", "A storm closed the harbour for two days."))
+	ix.Put(storetest.NewArticle("bridge", "The council voted to close the old bridge for repairs."))
+	q := retrieval.Query{Text: "storm closed harbour"}
+	hits := ix.WithText(ix.Search(q))
+	if len(hits) == 0 {
+		t.Fatal("no hits")
+	}
+	for _, h := range hits {
+		if h.Passage.Text == "" || h.Passage.Text != h.Article.Text[h.Passage.Start:h.Passage.End] {
+			t.Fatalf("hit %s: passage text %q is not its article's", h.Passage.ID, h.Passage.Text)
+		}
+	}
+	if !strings.Contains(hits[0].Passage.Text, "storm closed the harbour") {
+		t.Errorf("top hit %q", hits[0].Passage.Text)
+	}
+	again := ix.WithText(hits) // texts already there: kept as they are
+	if len(again) != len(hits) || again[0].Article != hits[0].Article {
+		t.Errorf("WithText of hits with texts changed them")
+	}
+
+	stale := ix.Search(q)
+	// The same spans, another text: only the entry tells them apart.
+	ix.Put(storetest.NewArticle("harbour", "The port authority said the harbour would stay open.", "A storm opened the harbour for two days."))
+	for _, h := range ix.WithText(stale) {
+		if h.Article.ID == "harbour" {
+			t.Errorf("a hit of the replaced article survived: %q", h.Passage.Text)
+		}
+	}
+	ix.Remove("bridge")
+	if got := ix.WithText(ix.Search(retrieval.Query{Text: "council bridge"})); len(got) != 0 {
+		t.Errorf("removed article still found: %+v", got)
 	}
 }

@@ -82,10 +82,10 @@ func TestChangedContentReplacesOldVersion(t *testing.T) {
 	if f.index.Len() != 1 {
 		t.Fatalf("index holds %d articles, want 1", f.index.Len())
 	}
-	if hits := f.index.Search(retrieval.Query{Text: "shares fell percent"}); len(hits) > 0 && strings.Contains(hits[0].Passage.Text, "fell 3 percent") {
+	if hits := f.index.WithText(f.index.Search(retrieval.Query{Text: "shares fell percent"})); len(hits) > 0 && strings.Contains(hits[0].Passage.Text, "fell 3 percent") {
 		t.Errorf("stale passage still found: %q", hits[0].Passage.Text)
 	}
-	hits := f.index.Search(retrieval.Query{Text: "shares rose"})
+	hits := f.index.WithText(f.index.Search(retrieval.Query{Text: "shares rose"}))
 	if len(hits) == 0 || !strings.Contains(hits[0].Passage.Text, "rose 7 percent") {
 		t.Errorf("new text not searchable: %+v", hits)
 	}

@@ -93,7 +93,7 @@ func HybridSearch(ctx context.Context, ix *retrieval.Index, vx *retrieval.Vector
 	wide.Limit = max(limit*3, 30)
 	lexical := ix.Search(wide)
 	fallback := func(err error) Result {
-		return Result{Hits: lexical[:min(limit, len(lexical))], Fallback: true, Err: err}
+		return Result{Hits: ix.WithText(lexical[:min(limit, len(lexical))]), Fallback: true, Err: err}
 	}
 	switch {
 	case vx == nil || vx.Len() == 0:
@@ -160,7 +160,7 @@ func HybridSearch(ctx context.Context, ix *retrieval.Index, vx *retrieval.Vector
 		h.Score = scores[i]
 		hits = append(hits, h)
 	}
-	return Result{Hits: hits}
+	return Result{Hits: ix.WithText(hits)}
 }
 
 // splitPassageID reverses retrieval.PassageID.
