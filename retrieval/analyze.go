@@ -307,24 +307,28 @@ func (s *slab) add(word string) *wordInfo {
 	return w
 }
 
-// wordSeen is the cache's doorkeeper: a bit for each hash of a word seen
-// since the cache last emptied. Most words of an archive's vocabulary
-// occur once (names, typos, numbers); a word is cached only on its second
-// sighting, so those never take a slot or slab space, and a replica that
-// loaded its archive holds analyses only of words worth holding. Two words
-// may share a bit, which at worst caches a word seen once.
-var wordSeen [1 << 14]atomic.Uint64
+// wordSeen and wordSeenTwice are the cache's doorkeeper: a bit for each
+// hash of a word seen once, and twice, since the cache last emptied. Most
+// words of an archive's vocabulary occur once or twice (names, typos,
+// numbers: by Zipf's law two thirds of them); a word is cached only on its
+// third sighting, so those never take a slot or slab space, and a replica
+// that loaded its archive holds analyses only of words worth holding. Two
+// words may share a bit, which at worst caches a word seen less often.
+var wordSeen, wordSeenTwice [1 << 14]atomic.Uint64
 
-// seenBefore reports whether a word of wordHash h was seen since the cache
-// last emptied, and marks it seen.
+// seenBefore reports whether a word of wordHash h was seen twice since the
+// cache last emptied, and marks it seen once more.
 func seenBefore(h uint64) bool {
 	bit := h >> 44 // other bits than the set's
-	w := &wordSeen[bit/64%uint64(len(wordSeen))]
-	m := uint64(1) << (bit % 64)
-	if w.Load()&m != 0 {
+	i, m := bit/64%uint64(len(wordSeen)), uint64(1)<<(bit%64)
+	if wordSeenTwice[i].Load()&m != 0 {
 		return true
 	}
-	w.Or(m)
+	if wordSeen[i].Load()&m != 0 {
+		wordSeenTwice[i].Or(m)
+		return false
+	}
+	wordSeen[i].Or(m)
 	return false
 }
 
@@ -337,6 +341,7 @@ func (s *slab) emptyLocked() {
 	}
 	for i := range wordSeen {
 		wordSeen[i].Store(0)
+		wordSeenTwice[i].Store(0)
 	}
 	s.made = 0
 	s.infos = nil
