@@ -43,6 +43,23 @@ func LineKey(line string) string {
 	b.Grow(len(line))
 	space := false // a space is owed before the next word
 	for i := 0; i < len(line); {
+		if c := line[i]; c < utf8.RuneSelf {
+			// ASCII, most of any line: no folding, and only these spaces.
+			i++
+			switch {
+			case c == ' ' || '\t' <= c && c <= '\r':
+				space = b.Len() > 0
+				continue
+			case 'A' <= c && c <= 'Z':
+				c += 'a' - 'A'
+			}
+			if space {
+				b.WriteByte(' ')
+				space = false
+			}
+			b.WriteByte(c)
+			continue
+		}
 		r, w := rune(line[i]), 1
 		if r >= utf8.RuneSelf {
 			r, w = utf8.DecodeRuneInString(line[i:])
@@ -159,6 +176,10 @@ func stripHeading(s string) string {
 		return m[1]
 	}
 	return s
+}
+
+func isASCIIAlnum(c byte) bool {
+	return 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9'
 }
 
 func hasAlnum(s string) bool {
@@ -861,25 +882,42 @@ func init() {
 // language names, or names in any script repeated in pairs ("English
 // English Français Français …").
 func isLanguageMenu(line, key string) bool {
-	if n := keyWords(key); n < 3 || n > 80 {
+	words := keyWords(key)
+	if words < 3 || words > 80 {
 		return false
 	}
-	n, known, paired := 0, 0, 0
+	canPair := !endsSentence(key)
+	n, known, paired, seen := 0, 0, 0, 0
 	prev, hasPrev := "", false
 	for w := range strings.SplitSeq(key, " ") {
+		seen++
 		if !hasAlnum(w) {
 			continue // separators ("|", "·") are not words
 		}
 		n++
-		if languageNames[strings.Trim(w, "()[]|•·,/")] {
+		t := w
+		if !isASCIIAlnum(t[0]) || !isASCIIAlnum(t[len(t)-1]) {
+			t = strings.Trim(t, "()[]|•·,/") // a no-op when it starts and ends alphanumeric
+		}
+		if languageNames[t] {
 			known++
 		}
 		if hasPrev && w == prev {
 			paired++
 			hasPrev = false
-			continue
+		} else {
+			prev, hasPrev = w, true
 		}
-		prev, hasPrev = w, true
+		// Prose gives up early: stop once even words that were all
+		// language names, or all pairs, could no longer make a menu.
+		rest := words - seen
+		pending := 0
+		if hasPrev {
+			pending = 1
+		}
+		if 10*known+4*rest < 6*n && (!canPair || 10*(2*paired+rest+pending) < 7*(n+rest)) {
+			return false
+		}
 	}
 	if n < 3 {
 		return false
@@ -1029,16 +1067,17 @@ func init() {
 // isDateish reports whether every word of s is part of a date or time and
 // at least one is a number or a relative time.
 func isDateish(s string) bool {
-	words := strings.Fields(s)
-	if len(words) == 0 || len(words) > 14 {
-		return false
-	}
-	anchor := false
-	for _, w := range words {
+	// Word by word, without splitting s first: prose fails at its first
+	// word, and most lines are prose.
+	n, anchor := 0, false
+	for w := range strings.FieldsSeq(s) {
+		if n++; n > 14 {
+			return false
+		}
 		t := strings.Trim(w, ",()|•")
 		switch {
 		case t == "":
-		case rxNumTime.MatchString(t):
+		case '0' <= t[0] && t[0] <= '9' && rxNumTime.MatchString(t): // it starts with a digit
 			anchor = true
 		case dateWords[t] || dateWords[strings.TrimSuffix(t, ".")]:
 			if t == "ago" || t == "today" || t == "yesterday" || t == "now" {
