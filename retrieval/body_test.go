@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 )
 
 // checkBody codes text cut at spans and checks that the whole text and
@@ -130,5 +131,62 @@ func FuzzBody(f *testing.F) {
 	f.Fuzz(func(t *testing.T, text string, a, b int) {
 		spans := []Span{{a, b}, {b, len(text)}}
 		checkBody(t, text, spans, rand.New(rand.NewPCG(uint64(a), uint64(b))))
+	})
+}
+
+// BenchmarkBody codes and decodes news texts: MB/s of text, and the time to
+// decode one passage.
+func BenchmarkBody(b *testing.B) {
+	files, _ := filepath.Glob("../testdata/eval/newsroom/*.txt")
+	var texts []string
+	var spans [][]Span
+	size := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			b.Fatal(err)
+		}
+		texts = append(texts, string(data))
+		spans = append(spans, Chunk(string(data)))
+		size += len(data)
+	}
+	if len(texts) == 0 {
+		b.Skip("no newsroom articles")
+	}
+	b.Run("encode", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			for i, t := range texts {
+				newBody(t, spans[i])
+			}
+		}
+	})
+	bodies := make([]body, len(texts))
+	coded, passages := 0, 0
+	for i, t := range texts {
+		bodies[i] = newBody(t, spans[i])
+		coded += len(bodies[i])
+		passages += len(spans[i])
+	}
+	b.Run("decode-text", func(b *testing.B) {
+		b.SetBytes(int64(size))
+		for b.Loop() {
+			for _, bd := range bodies {
+				bd.text()
+			}
+		}
+		b.ReportMetric(float64(coded)/float64(size), "coded/text")
+	})
+	b.Run("decode-passage", func(b *testing.B) {
+		var buf []byte
+		start := time.Now()
+		for b.Loop() {
+			for i, bd := range bodies {
+				for _, sp := range spans[i] {
+					buf = bd.appendSlice(buf[:0], sp.Start, sp.End)
+				}
+			}
+		}
+		b.ReportMetric(float64(time.Since(start).Nanoseconds())/float64(b.N*passages), "ns/passage")
 	})
 }
