@@ -77,8 +77,8 @@ var bodyEncoders = sync.Pool{New: func() any {
 	return e
 }}
 
-// encodeBody codes text, cut where spans start, and returns the body's
-// bytes, valid until the encoder is used again.
+// encode codes text, cut where spans start, and returns the body's bytes,
+// valid until the encoder is used again.
 func (e *bodyEncoder) encode(text string, spans []Span) []byte {
 	e.cuts = append(e.cuts[:0], 0)
 	for _, sp := range spans {
@@ -123,11 +123,16 @@ func (e *bodyEncoder) code(seg string) (int, []byte) {
 	return segHuff4, out
 }
 
-// newBody codes text cut where spans start.
-func newBody(text string, spans []Span) body {
+// newBody codes text cut where spans start, into p's blocks when p is not
+// nil.
+func newBody(text string, spans []Span, p *packer) body {
 	e := bodyEncoders.Get().(*bodyEncoder)
 	defer bodyEncoders.Put(e)
-	return body(e.encode(text, spans))
+	coded := e.encode(text, spans)
+	if p != nil {
+		return body(p.bytes(coded))
+	}
+	return body(coded)
 }
 
 // segment is one segment of a body as its header gives it.

@@ -13,7 +13,7 @@ import (
 // every slice of it come back unchanged.
 func checkBody(t *testing.T, text string, spans []Span, r *rand.Rand) body {
 	t.Helper()
-	b := newBody(text, spans)
+	b := newBody(text, spans, nil)
 	if got := b.text(); got != text {
 		t.Fatalf("text() of a %d-byte text differs (got %d bytes)", len(text), len(got))
 	}
@@ -94,7 +94,7 @@ func TestBodyCodesNewsSmaller(t *testing.T) {
 	var text, coded int
 	for _, s := range newsTexts(t) {
 		spans := Chunk(s)
-		b := newBody(s, spans)
+		b := newBody(s, spans, nil)
 		text += len(s)
 		coded += len(b)
 		var starts []int
@@ -157,14 +157,14 @@ func BenchmarkBody(b *testing.B) {
 		b.SetBytes(int64(size))
 		for b.Loop() {
 			for i, t := range texts {
-				newBody(t, spans[i])
+				newBody(t, spans[i], nil)
 			}
 		}
 	})
 	bodies := make([]body, len(texts))
 	coded, passages := 0, 0
 	for i, t := range texts {
-		bodies[i] = newBody(t, spans[i])
+		bodies[i] = newBody(t, spans[i], nil)
 		coded += len(bodies[i])
 		passages += len(spans[i])
 	}

@@ -248,14 +248,12 @@ func (ix *Index) put(a *Article, p *packer) {
 		paraKeys = shortParagraphKeys(a.Text)
 	}
 	var e *entry
-	enc := bodyEncoders.Get().(*bodyEncoder)
-	if coded := enc.encode(a.Text, a.Passages); p != nil {
+	if p != nil {
 		e = p.entry()
-		e.body = body(p.bytes(coded))
 	} else {
-		e = &entry{body: body(coded)}
+		e = new(entry)
 	}
-	bodyEncoders.Put(enc)
+	e.body = newBody(a.Text, a.Passages, p)
 	e.article = *a
 	e.article.Text = ""
 
