@@ -1769,3 +1769,15 @@ func TestClockTimeIsNoAmount(t *testing.T) {
 		Text: "Storm Edda brought gusts of up to 90 mph to northern coastal areas overnight, the grid operator said."})
 	wantAnswer(t, ix, "How strong were the winds?", "90 mph")
 }
+
+// TestRepaidIsPaidBack checks that "repaid" is the past of "repay", and
+// that repaying is paying back.
+func TestRepaidIsPaidBack(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Former treasurer jailed for stealing from charity",
+		Text: "Dorian Vale, 58, admitted taking the money at an earlier hearing.\n\n" +
+			"The court heard that Vale spent it on cars. His lawyer said Vale had repaid £9,000 of the money."})
+	wantAnswer(t, ix, "Did Vale pay back the money?", "repaid £9,000")
+	wantAnswer(t, ix, "How much has Vale repaid?", "£9,000")
+	wantAnswer(t, ix, "Has Vale repaid the money?", "repaid £9,000")
+	wantUnanswered(t, ix, "Did Vale pay the fine?", "repaying taken for paying a fine")
+}

@@ -905,6 +905,12 @@ func indirect(text string) string {
 	if a >= 3 && beForms[aux] && slices.Contains(f[1:a], "of") && len(rest) <= 2 {
 		return text
 	}
+	// "what will happen to the school building", "who would pay for it":
+	// a verb straight after a modal has the question word for subject, and
+	// nothing is inverted.
+	if a == 1 && (f[0] == "what" || f[0] == "who") && !beForms[aux] && !doForms[aux] && verbFirst(rest) {
+		return text
+	}
 	v := verbGroupAt(rest)
 	var out []string
 	if a == 0 {
@@ -1103,6 +1109,17 @@ func init() {
 // it; 0 when it starts at once; -1 when there is none to be sure of. A word
 // after a determiner or a possessive is no verb ("the closing price",
 // "Cobalt's closing price") but for a participle ending the question.
+// verbFirst reports whether rest opens with a verb's base form: a known
+// verb, followed by its object, a preposition or nothing when it is as
+// often a noun ("fund the repairs", not "fund managers").
+func verbFirst(rest []string) bool {
+	w := rest[0]
+	if !knownVerb(w) {
+		return false
+	}
+	return !nounToo[w] || len(rest) == 1 || determiners[rest[1]] || objectPronouns[rest[1]] || trailingPrepositions[rest[1]]
+}
+
 func verbGroupAt(rest []string) int {
 	for i, w := range rest {
 		if relatives[w] {

@@ -580,6 +580,7 @@ win won
 lose lost
 run ran
 pay paid
+repay repaid
 meet met
 hold held
 bring brought
