@@ -1781,3 +1781,36 @@ func TestRepaidIsPaidBack(t *testing.T) {
 	wantAnswer(t, ix, "Has Vale repaid the money?", "repaid £9,000")
 	wantUnanswered(t, ix, "Did Vale pay the fine?", "repaying taken for paying a fine")
 }
+
+// TestThereBeWantsItAsserted checks that "will there be compulsory
+// redundancies?" is answered only by a sentence saying there will be: one
+// in which a union vows to fight them, or one about the voluntary kind,
+// says nothing of it.
+func TestThereBeWantsItAsserted(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "h.txt", Key: "h", Title: "Hospital trust to cut 300 jobs",
+		Text: "Westfield Hospital Trust will cut 300 jobs over two years, its board said on Thursday.\n\n" +
+			"Unison, which represents many of the trust's staff, said it would fight compulsory redundancies. " +
+			"The trust said it hoped to make most of the cuts through voluntary redundancy."})
+	wantUnanswered(t, ix, "Will there be compulsory redundancies?", "a vow to fight them, or the voluntary kind, taken for a yes")
+	wantAnswer(t, ix, "Will there be voluntary redundancies?", "through voluntary redundancy")
+	wantAnswer(t, ix, "Will there be job cuts?", "cut")
+
+	ix = indexOf(t, retrieval.Document{Source: "g.txt", Key: "g", Title: "Glassworks to shed 40 jobs",
+		Text: "Harlan Glassworks said on Monday that there would be 40 compulsory redundancies at its Tyne plant."})
+	wantAnswer(t, ix, "Will there be compulsory redundancies?", "40 compulsory redundancies")
+}
+
+// TestOwnModifierIsAnotherOne checks that a head noun with a modifier of
+// its own ("the gas leak") does not borrow the article's other compound
+// ("chlorine leak"): it is another leak.
+func TestOwnModifierIsAnotherOne(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "p.txt", Key: "p", Title: "Chlorine leak closes Dunmore pool",
+		Text: "A chlorine leak closed the Dunmore leisure centre pool on Monday.\n\n" +
+			"Engineers repaired the gas leak on Tuesday, the council said."})
+	wantUnanswered(t, ix, "When was the chlorine leak repaired?", "the gas leak taken for the chlorine leak")
+	wantAnswer(t, ix, "When was the gas leak repaired?", "on Tuesday")
+	wantAnswer(t, ix, "When did the chlorine leak close the pool?", "on Monday")
+	ix = indexOf(t, retrieval.Document{Source: "q.txt", Key: "q", Title: "Chlorine leak closes Dunmore pool",
+		Text: "Engineers repaired the leak on Tuesday, the council said."})
+	wantAnswer(t, ix, "When was the chlorine leak repaired?", "on Tuesday")
+}

@@ -282,7 +282,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				missing++
 				missed = i
 				missFocusOrName = true
-			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) &&
+			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) && !contested(p, i, w.toks, inQ) &&
 				!(c.Verb && p.Kind != YesNo && onlyWhether(p, w.toks, c)) &&
 				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
@@ -300,7 +300,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
 					!apposedName(w, p.Concepts[i+1]),
-				headlineTopic(w, c, inQ, p.Kind == Where) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why):
+				headlineTopic(w, c, inQ, p.Kind == Where) && !c.Verb && !(c.Name && namesAnotherOfKind(w, c)) && (c.Name || p.Kind != Why) &&
+					!(i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && ownlyModified(w.toks, p.Concepts[i+1], inQ)):
 				inCtx += weights[i]
 				named = named || c.Name
 				topical = topical || !c.Verb
@@ -910,9 +911,12 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 		if !matchAt(w.toks, i, head) {
 			continue
 		}
-		other := false
+		// "voluntary redundancy" is another kind than the compulsory
+		// redundancy asked about: a modifier of its own, right before the
+		// head, marks another one.
+		other := ownModifier(w.toks, i, inQ)
 	back:
-		for k := i - 1; k >= max(0, i-3); k-- {
+		for k := i - 1; k >= max(0, i-3) && !other; k-- {
 			t := w.toks[k]
 			switch lower(t) {
 			case "the", "this", "its", "their", "his", "her", "our":
@@ -931,6 +935,30 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// ownlyModified reports whether every match of head in toks has a
+// modifier of its own right before it: under "Chlorine leak closes pool",
+// "the gas leak" is no chlorine leak.
+func ownlyModified(toks []retrieval.Token, head Concept, inQ func(string) bool) bool {
+	return everyMatch(toks, head, func(i, _ int) bool { return ownModifier(toks, i, inQ) })
+}
+
+// ownModifier reports whether the word right before the head noun
+// toks[i] is a modifier the question does not use: a lowercase content
+// word ("voluntary", "toxic"), not a number or a measure ("$52 billion
+// budget", "10-year plan"), a determiner, a possessive or a participle.
+func ownModifier(toks []retrieval.Token, i int, inQ func(string) bool) bool {
+	if i == 0 {
+		return false
+	}
+	t := toks[i-1]
+	low := lower(t)
+	if t.Stop || t.Capital || t.Number || inQ(t.Term) || determiners[low] || possessive(low) || strings.HasSuffix(low, "ed") ||
+		numberWords[low] || i >= 2 && toks[i-2].Number {
+		return false
+	}
+	return true
 }
 
 // onlyDemanded reports whether every match of c stands as what someone
@@ -1000,6 +1028,46 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 		return wordBefore(toks, i, 3, hedges)
 	})
 }
+
+// contested reports, for a yes-no question without a verb ("will there be
+// compulsory redundancies?", "is a merger likely?"), whether concept i is
+// the head of its first noun phrase and every match of it stands a few
+// words after a word that opposes, fears or hedges it: "said it would
+// fight compulsory redundancies" and "could face redundancies" say of none
+// that there will be any.
+func contested(p Part, i int, toks []retrieval.Token, inQ func(string) bool) bool {
+	if p.Kind != YesNo || slices.ContainsFunc(p.Concepts, func(c Concept) bool { return c.Verb }) {
+		return false
+	}
+	head := slices.IndexFunc(p.Concepts, func(c Concept) bool { return !c.Name })
+	for head >= 0 && head+1 < len(p.Concepts) && p.Concepts[head].modifies(p.Concepts[head+1]) && !participle(p.Concepts[head+1]) {
+		head++ // "compulsory redundancies", not "deaths linked to …"
+	}
+	if i != head || p.Concepts[i].Name {
+		return false
+	}
+	// A modifier asked before the head must be its own: "voluntary
+	// redundancy" is not the compulsory kind.
+	asked := head > 0 && p.Concepts[head-1].modifies(p.Concepts[head])
+	return everyMatch(toks, p.Concepts[i], func(k, _ int) bool {
+		return wordBefore(toks, k, 3, opposers) || wordBefore(toks, k, 3, hedges) ||
+			asked && k > 0 && !matchAt(toks, k-1, p.Concepts[head-1]) && ownModifier(toks, k, inQ)
+	})
+}
+
+// participle reports a concept written as a past participle ("linked").
+func participle(c Concept) bool {
+	l := strings.ToLower(c.Label)
+	return participles[l] || strings.HasSuffix(l, "ed")
+}
+
+// opposers are words that set themselves against what follows them.
+var opposers = map[string]bool{"fight": true, "fights": true, "fighting": true, "fought": true, "oppose": true,
+	"opposes": true, "opposed": true, "opposing": true, "resist": true, "resists": true, "resisted": true,
+	"resisting": true, "avoid": true, "avoids": true, "avoided": true, "avoiding": true, "prevent": true,
+	"prevents": true, "prevented": true, "preventing": true, "against": true, "fear": true, "fears": true,
+	"feared": true, "warn": true, "warns": true, "warned": true, "warning": true, "threat": true, "risk": true,
+	"risks": true}
 
 // sideUnsaid reports, for "who scored for Harbour City" and the like,
 // whether the window leaves the side unsaid under a headline that sets

@@ -567,13 +567,14 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 		}
 	}
 	// A word right after "will", "can", "have", "be", "been" … is the verb
-	// asked about; after "is" or "was" it may be anything ("are long
-	// commuters").
+	// asked about, but not after "there be"; after "is" or "was" it may be
+	// anything ("are long commuters").
 	for i := range p.Concepts {
 		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
 			prev := strings.ToLower(toks[st-1].Surface)
 			label := strings.ToLower(p.Concepts[i].Label)
-			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || prev == "be" || prev == "been" || prev == "being" ||
+			thereBe := st >= 2 && strings.EqualFold(toks[st-2].Surface, "there") // "will there be job cuts": a noun
+			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || (prev == "be" || prev == "been") && !thereBe || prev == "being" ||
 				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) || // "who was arrested"
 				beForms[prev] && progressive(toks, st) || // "who is paying"
 				prev == "who" && st == 1 // "who won the cup final"
