@@ -1814,3 +1814,22 @@ func TestOwnModifierIsAnotherOne(t *testing.T) {
 		Text: "Engineers repaired the leak on Tuesday, the council said."})
 	wantAnswer(t, ix, "When was the chlorine leak repaired?", "on Tuesday")
 }
+
+// TestDisclaimerOfAnotherThing checks that a sentence saying another kind
+// of thing is not known ("did not say how much the strike would cost") is
+// not put first among the related facts of a question it leaves alone.
+func TestDisclaimerOfAnotherThing(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Skyline Air cancels 140 flights as pilots strike",
+		Text: "Skyline Air cancelled 140 flights on Thursday as pilots began a 48-hour strike over pay.\n\n" +
+			"Chief operating officer Mark Jensen did not say how much the strike would cost the airline. " +
+			"The union has not ruled out further strikes."})
+	for _, c := range []struct{ q, want, not string }{
+		{"Will there be more strikes?", "not ruled out further strikes", "how much the strike would cost"},
+		{"How much will the strike cost?", "did not say how much the strike would cost", "ruled out"},
+	} {
+		a := ask(t, ix, c.q)
+		if a.Status != answer.NotCovered || !strings.Contains(a.Answer, c.want) || strings.Contains(a.Answer, c.not) {
+			t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
+		}
+	}
+}

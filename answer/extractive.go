@@ -355,7 +355,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		// names that person.
 		cd.ok = allowed && len(p.Concepts) > 0 && strength > 0 && !disclaimed && (len(p.Context) == 0 || ctxBonus > 0)
 		cd.score = inWin + 0.6*inCtx + ctxBonus + 1.0/float64(2+w.rank) + 0.8*float64(strength-1)
-		if disclaimed {
+		if disclaimed && !disclaimsOther(p, w.text) {
 			// A sentence saying the fact is unknown is the best related
 			// fact there is. "Did not respond to a request for comment" is
 			// one for what someone said; for anything else, a disclaimer
@@ -701,6 +701,65 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
 	"considering whether", "not estimated", "not been named", "not been identified", "not been released", "not been disclosed",
 	"not been made public"}
+
+// disclaimsOther reports whether each thing the text says is not known is
+// of another kind than p asks: "he did not say how much the strike would
+// cost" leaves open a cost, not whether there will be more strikes, nor
+// who recognised a painting. A disclaimer followed by no question word
+// may be of anything.
+func disclaimsOther(p Part, text string) bool {
+	asks := map[Kind][]string{HowMuch: {"how much"}, HowMany: {"how many"}, HowLong: {"how long"},
+		Who: {"who", "whom"}, When: {"when"}, Where: {"where"}, Why: {"why"}, YesNo: {"whether", "if"}}[p.Kind]
+	if asks == nil {
+		return false
+	}
+	low := strings.ToLower(retrieval.Fold(text))
+	found := false
+	for _, d := range disclaimers {
+		for at := 0; ; {
+			j := strings.Index(low[at:], d)
+			if j < 0 {
+				break
+			}
+			at += j + len(d)
+			wh := disclaimedWh(strings.Fields(low[at:]))
+			if wh == "" {
+				return false
+			}
+			if slices.Contains(asks, wh) {
+				return false
+			}
+			found = true
+		}
+	}
+	return found
+}
+
+// disclaimedWh returns the question word that opens what a disclaimer
+// leaves open ("say how much the strike would cost" → "how much"), past a
+// few words of saying, or "" when none follows.
+func disclaimedWh(words []string) string {
+	for k, w := range words[:min(len(words), 4)] {
+		w = strings.Trim(w, ",;:")
+		switch w {
+		case "how":
+			if k+1 < len(words) {
+				switch next := strings.Trim(words[k+1], ",;:"); next {
+				case "much", "many", "long":
+					return "how " + next
+				}
+			}
+			return "how"
+		case "who", "whom", "when", "where", "why", "whether", "if", "what", "which":
+			return w
+		case "say", "to", "disclose", "comment", "on", "immediately", "publicly", "yet", "exactly", "specify",
+			"reveal", "confirm", "explain", "be", "been", "known", "clear", "said", "disclosed", "specified":
+			continue
+		}
+		return ""
+	}
+	return ""
+}
 
 // provesNothing reports a sentence saying a study cannot show what it
 // seems to: "it cannot show that walking itself lowers the risk" leaves
