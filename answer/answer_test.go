@@ -1833,3 +1833,44 @@ func TestDisclaimerOfAnotherThing(t *testing.T) {
 		}
 	}
 }
+
+// TestLeadNamedInTheNextParagraph checks that a lead about someone it does
+// not name ("A former treasurer … was jailed") answers for the name the
+// next paragraph gives them, with an age in apposition or the lead's own
+// noun in the name, and not for a witness named there.
+func TestLeadNamedInTheNextParagraph(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Former treasurer jailed for stealing from charity",
+		Text: "A former treasurer of the Brookside Food Bank was jailed for three years on Friday for stealing £84,000 from the charity.\n\n" +
+			"Graham Pike, 61, of Elmstead, admitted fraud at an earlier hearing."})
+	wantAnswer(t, ix, "How long was Pike jailed for?", "three years")
+	wantAnswer(t, ix, "How much did Graham Pike steal?", "£84,000")
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Firm fined after worker lost arm",
+		Text: "A bakery company has been fined £1.2 million after a worker lost his arm in a dough mixer.\n\n" +
+			"Harlow Bakeries pleaded guilty to breaching health and safety law."})
+	wantAnswer(t, ix, "How much was Harlow Bakeries fined?", "£1.2 million")
+
+	ix = indexOf(t, retrieval.Document{Source: "t.txt", Key: "t", Title: "Man killed by falling tree",
+		Text: "A man was killed when a tree fell on his car in Ashby on Sunday.\n\n" +
+			"John Reed, 45, a neighbour, said he heard a crash."})
+	wantUnanswered(t, ix, "Where was John Reed killed?", "a witness taken for the man killed")
+	wantUnanswered(t, ix, "When was Reed killed?", "a witness taken for the man killed")
+
+	ix = indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Shop fined over fire exits",
+		Text: "A shop has been fined £20,000 for blocking fire exits.\n\n" +
+			"Inspectors found boxes piled against two doors.\n\n" +
+			"Corran Stores, 12, of High Street, pleaded guilty."})
+	wantUnanswered(t, ix, "How much was Corran Stores fined?", "a name from a later paragraph taken for the lead's subject")
+
+	ix = indexOf(t, retrieval.Document{Source: "u.txt", Key: "u", Title: "Shop fined over fire exits",
+		Text: "A shop has been fined £20,000 for blocking fire exits.\n\n" +
+			"Corran Council brought the case after an inspection in May."})
+	wantUnanswered(t, ix, "How much was Corran Council fined?", "the council that brought the case taken for the shop")
+
+	ix = indexOf(t, retrieval.Document{Source: "d.txt", Key: "d", Title: "Two fined after crash",
+		Text: "A driver was fined £500 for speeding on the Ashby bypass.\n\n" +
+			"The court heard the car was doing 90mph.\n\n" +
+			"A passenger was fined £200 for not wearing a seatbelt.\n\n" +
+			"Jo Hart, 22, of Ashby, admitted the offence."})
+	wantUnanswered(t, ix, "How much was Jo Hart fined?", "a later paragraph's name linked to anything but the lead")
+}

@@ -296,7 +296,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				named = named || c.Name
 				topical = topical || !c.Verb
 				content = content || !c.Verb && !c.Name
-			case c.Name && !dateName(c) && namedBefore(w, c) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
+			case c.Name && !dateName(c) && (namedBefore(w, c) || namedNext(w, c)) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
 					!apposedName(w, p.Concepts[i+1]),
@@ -1374,6 +1374,73 @@ func otherNameLeads(w *window, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// namedNext reports whether the window is the article's lead, opening on
+// someone it does not name ("A former treasurer of the food bank was
+// jailed …", "A bakery company has been fined …"), and the next paragraph
+// opens by naming them as c: with an age in apposition ("Graham Pike, 61,
+// of Elmstead, admitted …") or with the lead's own noun in the name
+// ("Harlow Bakeries pleaded guilty …"). That is how news names the
+// subject of its first sentence.
+func namedNext(w *window, c Concept) bool {
+	toks := w.artToks
+	if len(toks) == 0 || w.start > toks[0].Start || !indefiniteOpening(toks[0]) {
+		return false
+	}
+	text := w.hit.Article.Text
+	nl := strings.IndexByte(text[w.start:], '\n')
+	if nl < 0 {
+		return false
+	}
+	k := sort.Search(len(toks), func(i int) bool { return toks[i].Start > w.start+nl })
+	if k == len(toks) {
+		return false
+	}
+	// The paragraph's opening name holds c: "Graham Pike" holds "Pike".
+	end := -1
+	for j := k; j < min(len(toks), k+4) && toks[j].Capital && !toks[j].Stop; j++ {
+		if n := matchLen(toks, j, c); n > 0 {
+			end = j + n
+			for end < len(toks) && end < k+4 && toks[end].Capital && !toks[end].Stop {
+				end++
+			}
+			break
+		}
+	}
+	if end < 0 {
+		return false
+	}
+	if rest := text[toks[end-1].End:]; ageApposition.MatchString(rest) {
+		// "John Reed, 45, a neighbour, said he heard a crash" is a
+		// witness, not the one the lead is about.
+		sentence := rest[:strings.IndexAny(rest+"\n", ".\n")]
+		return !speechVerbRe.MatchString(sentence)
+	}
+	// The lead's subject, up to its verb: "A bakery company has been fined".
+	last := toks[end-1].Term
+	for _, t := range toks[1:min(len(toks), 8)] {
+		if t.Stop {
+			break
+		}
+		if t.Term == last {
+			return true
+		}
+	}
+	return false
+}
+
+// speechVerbRe matches a verb of saying.
+var speechVerbRe = regexp.MustCompile(`\b(said|says|told|tells|added|adds|recalled)\b`)
+
+// ageApposition matches an age set off by commas after a name: ", 61,".
+var ageApposition = regexp.MustCompile(`^\s*,\s*\d{1,3}\s*,`)
+
+// indefiniteOpening reports a first word that introduces someone not yet
+// named: "A", "An", a number ("Two men").
+func indefiniteOpening(t retrieval.Token) bool {
+	low := lower(t)
+	return low == "a" || low == "an" || t.Number || numberWords[low]
 }
 
 // namedBefore reports whether a name the window lacks stands in the text
