@@ -1874,3 +1874,31 @@ func TestLeadNamedInTheNextParagraph(t *testing.T) {
 			"Jo Hart, 22, of Ashby, admitted the offence."})
 	wantUnanswered(t, ix, "How much was Jo Hart fined?", "a later paragraph's name linked to anything but the lead")
 }
+
+// TestYesNoPrefersOneSentence checks that a yes-no question is answered
+// by the sentence that says it whole, not by two that share its words.
+func TestYesNoPrefersOneSentence(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "h.txt", Key: "h", Title: "Hospital trust to cut 300 jobs to close deficit",
+			Text: "St Mary's Hospital Trust will cut 300 jobs over two years to close a £25 million deficit, its board said on Thursday.\n\n" +
+				"Most of the cuts will fall on administrative and management roles, and the trust said no nursing or doctor posts would go. About 120 of the jobs are currently vacant.\n\n" +
+				"Unison, which represents many of the trust's staff, said it would fight compulsory redundancies. The trust said it hoped to make most of the cuts through voluntary redundancy and by not filling vacancies.\n\n" +
+				"Chief executive Dr Imran Shah said the trust had \"no choice\" after the deficit grew for a third year. A consultation with staff will run until the end of April."},
+		retrieval.Document{Source: "a.txt", Key: "a", Title: "Skyline Air cancels 140 flights as pilots strike",
+			Text: "Skyline Air cancelled 140 flights on Thursday, stranding thousands of passengers, as pilots began a 48-hour strike over pay.\n\n" +
+				"The airline said about 18,000 passengers were affected and that it would offer refunds or rebooking. Flights to Madrid, Lisbon and Rome were among those cancelled.\n\n" +
+				"The pilots' union, BALPA, said its members had rejected a 6 percent pay offer. Union official Karen Holt said pilots wanted a rise in line with inflation, which she put at 9 percent.\n\n" +
+				"Skyline chief operating officer Mark Jensen said the strike was \"deeply disappointing\". He did not say how much the strike would cost the airline.\n\n" +
+				"Talks between the two sides are due to resume on Monday. The union has not ruled out further strikes."},
+		retrieval.Document{Source: "m.txt", Key: "m", Title: "Stolen painting returned to Hallam museum after 30 years",
+			Text: "A painting stolen from the Hallam Art Museum in 1994 has been returned after it was found in a private collection in Belgium, the museum said on Monday.\n\n" +
+				"The oil painting, \"Harbour at Dusk\" by Eleanor Frost, was taken during a break-in in which thieves also took two silver candlesticks. The candlesticks have never been found.\n\n" +
+				"Belgian police recovered the painting in February after an art dealer recognised it. Nobody has been charged over the theft.\n\n" +
+				"Museum director Paul Grange said the painting was in good condition and would go on display in May. The museum would not say how much the painting is worth."})
+	// A question of two words reads 36 passages (handlers.Service).
+	q := answer.Analyze("Will there be job cuts?", retrieval.NewThesaurus())
+	a := answer.Extractive{IDF: ix.IDF}.Answer(q, ix.WithText(ix.Search(retrieval.Query{Terms: q.Terms(), Limit: 36})))
+	if a.Status != answer.Answered || !strings.Contains(a.Answer, "will cut 300 jobs") || strings.Contains(a.Answer, "120 of the jobs") {
+		t.Errorf("want the one sentence that says it, got %s:\n%s", a.Status, a.Answer)
+	}
+}

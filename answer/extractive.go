@@ -371,6 +371,8 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 		switch {
 		case w.pair && (p.Kind == HowMany || p.Kind == HowMuch) && cd.ok && competingCounts(w):
 			cd.score += 0.3 // both estimates beat either alone
+		case w.pair && p.Kind == YesNo:
+			cd.score -= 1 // a yes or a no is said in one sentence, if it can be
 		case w.pair:
 			cd.score -= 0.5
 		}
