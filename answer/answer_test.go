@@ -1873,6 +1873,12 @@ func TestLeadNamedInTheNextParagraph(t *testing.T) {
 			"A passenger was fined £200 for not wearing a seatbelt.\n\n" +
 			"Jo Hart, 22, of Ashby, admitted the offence."})
 	wantUnanswered(t, ix, "How much was Jo Hart fined?", "a later paragraph's name linked to anything but the lead")
+
+	ix = indexOf(t, retrieval.Document{Source: "k.txt", Key: "k", Title: "Man charged with murder of Ashby woman",
+		Text: "A man has been charged with murder after a woman was found dead at a house in Ashby.\n\n" +
+			"Peter Lamb, 45, of Ashby, appeared before magistrates on Monday."})
+	wantAnswer(t, ix, "What was Peter Lamb charged with?", "charged with murder")
+	wantUnanswered(t, ix, "Where was Peter Lamb found dead?", "the woman found dead taken for the man charged")
 }
 
 // TestYesNoPrefersOneSentence checks that a yes-no question is answered

@@ -296,7 +296,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				named = named || c.Name
 				topical = topical || !c.Verb
 				content = content || !c.Verb && !c.Name
-			case c.Name && !dateName(c) && (namedBefore(w, c) || namedNext(w, c)) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
+			case c.Name && !dateName(c) && (namedBefore(w, c) || namedNext(p, w, c)) && !otherNameLeads(w, inQ) && !namesAnotherOfKind(w, c) && (p.Kind == Who || !hasPerson(w.toks, inQ)) &&
 				(!isSpeaker(p, i) || refersToPerson(w.toks)), !c.Name && (namedNearby(w, c, inArticle(w, i, c)) || personNoun(c) && pronounRef(w, c)),
 				i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && sameInstance(w, own(p.Concepts[i+1]), inQ) && compoundInArticle(w.artToks, c, p.Concepts[i+1]) &&
 					!apposedName(w, p.Concepts[i+1]),
@@ -1384,10 +1384,13 @@ func otherNameLeads(w *window, inQ func(string) bool) bool {
 // opens by naming them as c: with an age in apposition ("Graham Pike, 61,
 // of Elmstead, admitted …") or with the lead's own noun in the name
 // ("Harlow Bakeries pleaded guilty …"). That is how news names the
-// subject of its first sentence.
-func namedNext(w *window, c Concept) bool {
+// subject of its first sentence. What the question asks them to have done
+// must stand in the lead's main clause: in "A man has been charged with
+// murder after a woman was found dead", the man named next was charged,
+// not found dead.
+func namedNext(p Part, w *window, c Concept) bool {
 	toks := w.artToks
-	if len(toks) == 0 || w.start > toks[0].Start || !indefiniteOpening(toks[0]) {
+	if len(toks) == 0 || w.start > toks[0].Start || !indefiniteOpening(toks[0]) || !inMainClause(p, w.toks) {
 		return false
 	}
 	text := w.hit.Article.Text
@@ -1434,6 +1437,25 @@ func namedNext(w *window, c Concept) bool {
 
 // speechVerbRe matches a verb of saying.
 var speechVerbRe = regexp.MustCompile(`\b(said|says|told|tells|added|adds|recalled)\b`)
+
+// inMainClause reports whether every verb p asks about that toks hold
+// stands before the first subordinate clause ("after", "when", "as" …).
+func inMainClause(p Part, toks []retrieval.Token) bool {
+	end := slices.IndexFunc(toks, func(t retrieval.Token) bool { return subordinators[lower(t)] })
+	if end < 0 {
+		return true
+	}
+	for _, c := range p.Concepts {
+		if c.Verb && matches(toks, c) && !matches(toks[:end], c) {
+			return false
+		}
+	}
+	return true
+}
+
+// subordinators open a clause with a subject of its own.
+var subordinators = map[string]bool{"after": true, "when": true, "as": true, "because": true, "while": true,
+	"before": true, "since": true, "although": true, "though": true, "whereas": true, "until": true, "but": true}
 
 // ageApposition matches an age set off by commas after a name: ", 61,".
 var ageApposition = regexp.MustCompile(`^\s*,\s*\d{1,3}\s*,`)
