@@ -1832,6 +1832,22 @@ func TestDisclaimerOfAnotherThing(t *testing.T) {
 			t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
 		}
 	}
+
+	// "Has not said which …" says so; "did not name" leaves open who, not
+	// how much.
+	ix = indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Ashby council to close recycling centres",
+		Text: "The council will close two of its five recycling centres to save money. It has not said which recycling centres will close.\n\n" +
+			"Dunmore Athletic have signed striker Kofi Mensah from Harlow Town on a three-year contract.\n\n" +
+			"Mensah said he had turned down offers from two other clubs, which he did not name."})
+	for _, c := range []struct{ q, want, not string }{
+		{"Which recycling centres will close?", "has not said which recycling centres", "to save money"},
+		{"How much did Dunmore pay for Mensah?", "does not say how much", "did not name"},
+	} {
+		a := ask(t, ix, c.q)
+		if a.Status != answer.NotCovered || !strings.Contains(a.Answer, c.want) || strings.Contains(a.Answer, c.not) {
+			t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
+		}
+	}
 }
 
 // TestLeadNamedInTheNextParagraph checks that a lead about someone it does
@@ -1906,5 +1922,23 @@ func TestYesNoPrefersOneSentence(t *testing.T) {
 	a := answer.Extractive{IDF: ix.IDF}.Answer(q, ix.WithText(ix.Search(retrieval.Query{Terms: q.Terms(), Limit: 36})))
 	if a.Status != answer.Answered || !strings.Contains(a.Answer, "will cut 300 jobs") || strings.Contains(a.Answer, "120 of the jobs") {
 		t.Errorf("want the one sentence that says it, got %s:\n%s", a.Status, a.Answer)
+	}
+}
+
+// TestVerbAfterNot checks that "is not raised" keeps "raised" a verb: a
+// sentence about saving money under a headline on raising tax does not
+// say what happens if money is not raised.
+func TestVerbAfterNot(t *testing.T) {
+	ix := indexOf(t,
+		retrieval.Document{Source: "f.txt", Key: "f", Title: "Flood defences approved for Ormsby",
+			Text: "A £9 million flood defence scheme for Ormsby has been approved by the Environment Agency.\n\n" +
+				"The agency said it was still seeking £1.5 million from local businesses towards the cost. " +
+				"It did not say what would happen if the money was not raised."},
+		retrieval.Document{Source: "c.txt", Key: "c", Title: "Ashby council to raise tax by 4.99 percent",
+			Text: "Ashby Borough Council will raise council tax by 4.99 percent from April.\n\n" +
+				"The council will also close two of its five recycling centres to save money."})
+	a := ask(t, ix, "What will happen if the money is not raised?")
+	if a.Status == answer.Answered || !strings.Contains(a.Answer, "did not say what would happen") {
+		t.Errorf("want not covered, leading with the sentence that says so; got %s:\n%s", a.Status, a.Answer)
 	}
 }

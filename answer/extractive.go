@@ -702,7 +702,7 @@ var disclaimers = []string{"not say", "n't say", "declined to", "refused to say"
 	"not confirm", "not reveal", "not specif", "no indication", "no information", "neither",
 	"not decided", "not yet decided", "undecided", "yet to decide", "no decision", "not ruled out", "weighing whether",
 	"considering whether", "not estimated", "not been named", "not been identified", "not been released", "not been disclosed",
-	"not been made public"}
+	"not been made public", "not said", "undisclosed"}
 
 // disclaimsOther reports whether each thing the text says is not known is
 // of another kind than p asks: "he did not say how much the strike would
@@ -725,6 +725,9 @@ func disclaimsOther(p Part, text string) bool {
 			}
 			at += j + len(d)
 			wh := disclaimedWh(strings.Fields(low[at:]))
+			if wh == "" && namingDisclaimers[d] {
+				wh = "who" // "two other clubs, which he did not name"
+			}
 			if wh == "" {
 				return false
 			}
@@ -736,6 +739,10 @@ func disclaimsOther(p Part, text string) bool {
 	}
 	return found
 }
+
+// namingDisclaimers leave open who someone is.
+var namingDisclaimers = map[string]bool{"not name": true, "n't name": true, "not identif": true,
+	"not been named": true, "not been identified": true}
 
 // disclaimedWh returns the question word that opens what a disclaimer
 // leaves open ("say how much the strike would cost" → "how much"), past a

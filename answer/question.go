@@ -572,6 +572,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	for i := range p.Concepts {
 		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
 			prev := strings.ToLower(toks[st-1].Surface)
+			if b := st - 1; (prev == "not" || prev == "never") && b >= 1 {
+				prev = strings.ToLower(toks[b-1].Surface) // "if the money is not raised"
+			}
 			label := strings.ToLower(p.Concepts[i].Label)
 			thereBe := st >= 2 && strings.EqualFold(toks[st-2].Surface, "there") // "will there be job cuts": a noun
 			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || (prev == "be" || prev == "been") && !thereBe || prev == "being" ||
@@ -1121,6 +1124,13 @@ func verbFirst(rest []string) bool {
 	return !nounToo[w] || len(rest) == 1 || determiners[rest[1]] || objectPronouns[rest[1]] || trailingPrepositions[rest[1]]
 }
 
+// lyAdverb reports whether rest[i] is an adverb in -ly before a
+// participle: "fully" in "the scheme fully funded", not "family" in "the
+// family funded".
+func lyAdverb(rest []string, i int) bool {
+	return len(rest[i]) > 4 && strings.HasSuffix(rest[i], "ly") && i > 0 && !determiners[rest[i-1]] && !possessive(rest[i-1])
+}
+
 func verbGroupAt(rest []string) int {
 	for i, w := range rest {
 		if relatives[w] {
@@ -1147,8 +1157,8 @@ func verbGroupAt(rest []string) int {
 		if !participles[word] && !(len(word) > 4 && (strings.HasSuffix(word, "ed") || strings.HasSuffix(word, "ing"))) {
 			continue
 		}
-		for i > 0 && adverbs[rest[i-1]] {
-			i-- // "was not reopened", "are still being sought"
+		for i > 0 && (adverbs[rest[i-1]] || lyAdverb(rest, i-1)) {
+			i-- // "was not reopened", "are still being sought", "is fully funded"
 		}
 		return i
 	}

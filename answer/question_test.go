@@ -67,6 +67,8 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Who was behind the attack?", []Kind{Who}, []string{"who was behind the attack"}},
 		{"How old is Brandt?", []Kind{HowMuch}, []string{"how old Brandt is"}},
 		{"When will the ward close?", []Kind{When}, []string{"when the ward will close"}},
+		{"Is the scheme fully funded?", []Kind{YesNo}, []string{"whether the scheme is fully funded"}},
+		{"Was the family rehoused?", []Kind{YesNo}, []string{"whether the family was rehoused"}},
 		{"What will happen to the school building?", []Kind{What}, []string{"what will happen to the school building"}},
 		{"Who will pay for the repairs?", []Kind{Who}, []string{"who will pay for the repairs"}},
 		{"Who would fund the scheme?", []Kind{Who}, []string{"who would fund the scheme"}},
