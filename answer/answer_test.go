@@ -1942,3 +1942,21 @@ func TestVerbAfterNot(t *testing.T) {
 		t.Errorf("want not covered, leading with the sentence that says so; got %s:\n%s", a.Status, a.Answer)
 	}
 }
+
+// TestModifierInAnotherSentence checks that two sentences, one naming the
+// coach and one the lorry driver, do not make a coach driver; and that a
+// collision is a crash.
+func TestModifierInAnotherSentence(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Two dead after lorry and coach collide on A14",
+		Text: "Two people died and 23 were injured when a lorry and a coach collided on the A14 near Kettleby on Wednesday, police said.\n\n" +
+			"The coach was carrying 41 passengers from Leicester to Felixstowe. The lorry driver, a 52-year-old man from Norwich, " +
+			"was arrested on suspicion of causing death by dangerous driving."})
+	wantUnanswered(t, ix, "Was the coach driver arrested?", "the lorry driver taken for the coach driver")
+	wantAnswer(t, ix, "Was the lorry driver arrested?", "was arrested")
+	wantAnswer(t, ix, "How many people died in the A14 crash?", "Two people died")
+
+	// In one sentence the modifier may stand apart from its head.
+	ix = indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Benfica sell striker to Porto",
+		Text: "Benfica had rejected two earlier offers, the second worth £32 million, before accepting the third bid on Thursday."})
+	wantAnswer(t, ix, "How much was the second offer worth?", "£32 million")
+}

@@ -283,6 +283,7 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 				missed = i
 				missFocusOrName = true
 			case matches(w.toks, c) && (c.Name || !onlyModifies(w, c, inQ)) && !(p.Kind == YesNo && c.Verb && unasserted(w.toks, c)) && !contested(p, i, w.toks, inQ) &&
+				!(i+1 < len(p.Concepts) && c.modifies(p.Concepts[i+1]) && modifierApart(w, p.Concepts[i+1], inQ)) &&
 				!(c.Verb && p.Kind != YesNo && onlyWhether(p, w.toks, c)) &&
 				(c.Name || !onlyDemanded(w.toks, c) || asksDemand(p)) && !dangling(p, i, w) && !possessiveSpeaker(p, i, w) && !nameOnlyAfter(w, c) && !otherBearer(w, c),
 				p.Kind == HowMuch && isMoney(c) && hasCurrency(w.text),
@@ -1003,6 +1004,16 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 		}
 	}
 	return false
+}
+
+// modifierApart reports, for a window of two sentences, whether head has
+// a modifier of its own wherever it stands, so that the modifier asked
+// before it can only come from elsewhere: "The coach was carrying 41
+// passengers. The lorry driver … was arrested" says nothing of a coach
+// driver. (In one sentence, "two earlier offers, the second worth £32
+// million" may still speak of the second offer.)
+func modifierApart(w *window, head Concept, inQ func(string) bool) bool {
+	return w.pair && ownlyModified(w.toks, head, inQ)
 }
 
 // ownlyModified reports whether every match of head in toks has a
