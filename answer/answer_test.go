@@ -1960,3 +1960,30 @@ func TestModifierInAnotherSentence(t *testing.T) {
 		Text: "Benfica had rejected two earlier offers, the second worth £32 million, before accepting the third bid on Thursday."})
 	wantAnswer(t, ix, "How much was the second offer worth?", "£32 million")
 }
+
+// TestCountIsNotTheOne checks that "40,000 homes" do not stand for the
+// care home an article names elsewhere, and that a blackout is a power
+// cut.
+func TestCountIsNotTheOne(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "p.txt", Key: "p", Title: "Power cut leaves 40,000 homes without electricity",
+		Text: "About 40,000 homes in Marlow lost power on Saturday evening after a fault at a substation, Northern Grid said.\n\n" +
+			"A care home on Beech Road used a backup generator, its manager said."})
+	wantUnanswered(t, ix, "Did the care home lose power?", "40,000 homes taken for the care home")
+	wantAnswer(t, ix, "How many homes lost power?", "40,000 homes")
+
+	ix = indexOf(t, retrieval.Document{Source: "b.txt", Key: "b", Title: "Blackout hits Ashby",
+		Text: "A blackout left 5,000 homes in Ashby without electricity on Monday night, the network operator said."})
+	wantAnswer(t, ix, "When was the power cut?", "Monday night")
+
+	// An amount of money is no count: "$52 billion budget" is the one.
+	ix = indexOf(t, retrieval.Document{Source: "s.txt", Key: "s", Title: "Lawmakers pass budget after all-night session",
+		Text: "Lawmakers passed the $52 billion budget on Friday after an all-night session.\n\n" +
+			"The state budget includes a 4 percent raise for teachers."})
+	wantAnswer(t, ix, "How much is the state budget?", "$52 billion")
+
+	// A percentage of something else is no amount of the budget.
+	ix = indexOf(t, retrieval.Document{Source: "r.txt", Key: "r", Title: "Lawmakers pass budget after all-night session",
+		Text: "Lawmakers passed a spending plan on Friday after an all-night session.\n\n" +
+			"The state budget includes a 4 percent raise for teachers."})
+	wantNotAnsweredBy(t, ix, "How much is the state budget?", "4 percent raise", "a teachers' raise taken for the budget")
+}

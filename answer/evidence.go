@@ -78,6 +78,9 @@ func evidence(p Part, w *window, inQ func(string) bool) int {
 			if p.Kind == HowMuch && p.Focus >= 0 && !amountOfConcept(p, toks) && measuresOther(p, toks) {
 				continue // "a 1.2 million-square-foot data center" measures no water
 			}
+			if p.Kind == HowMuch && sharesOfOther(p, toks) {
+				continue // "includes a 4 percent raise for teachers" is no budget
+			}
 			if slices.ContainsFunc(p.Concepts, func(c Concept) bool { return c.Verb && matches(toks, c) && alleged(toks, c) }) {
 				continue // "accusing him of taking money" says he took nothing
 			}

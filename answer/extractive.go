@@ -983,7 +983,8 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 		// "voluntary redundancy" is another kind than the compulsory
 		// redundancy asked about: a modifier of its own, right before the
 		// head, marks another one.
-		other := ownModifier(w.toks, i, inQ)
+		// A count is many of them: "40,000 homes" are not the care home.
+		other := ownModifier(w.toks, i, inQ) || countBefore(w, i)
 	back:
 		for k := i - 1; k >= max(0, i-3) && !other; k-- {
 			t := w.toks[k]
@@ -1014,6 +1015,21 @@ func sameInstance(w *window, head Concept, inQ func(string) bool) bool {
 // million" may still speak of the second offer.)
 func modifierApart(w *window, head Concept, inQ func(string) bool) bool {
 	return w.pair && ownlyModified(w.toks, head, inQ)
+}
+
+// countBefore reports a count right before toks[i] of the window, a
+// number of things rather than an amount of money: "40,000 homes", not
+// "$52 billion budget".
+func countBefore(w *window, i int) bool {
+	if i == 0 || !isNumber(w.toks[i-1]) {
+		return false
+	}
+	k := i - 1
+	for k > 0 && isNumber(w.toks[k-1]) {
+		k-- // "2.8 million"
+	}
+	start := w.toks[k].Start
+	return start == 0 || !strings.ContainsAny(w.text[max(0, start-3):start], "$£€¥")
 }
 
 // ownlyModified reports whether every match of head in toks has a

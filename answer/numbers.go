@@ -123,6 +123,30 @@ func measuresOther(p Part, toks []retrieval.Token) bool {
 	return seen
 }
 
+// sharesOfOther reports whether every percentage in toks is of a thing
+// the question does not name, written right after it: "includes a 4
+// percent raise for teachers" says nothing of how much the budget is.
+func sharesOfOther(p Part, toks []retrieval.Token) bool {
+	seen := false
+	for i, t := range toks {
+		if !isNumber(t) {
+			continue
+		}
+		j := i + 1
+		if j < len(toks) && lower(toks[j]) == "per" {
+			j++ // "per cent"
+		}
+		if j >= len(toks) || lower(toks[j]) != "percent" && lower(toks[j]) != "cent" {
+			return false // a number that is not a percentage
+		}
+		seen = true
+		if j+1 >= len(toks) || toks[j+1].Stop || toks[j+1].Number || matchesAny(p, toks, j+1) {
+			return false // "rose 4 percent", "a 4 percent budget rise"
+		}
+	}
+	return seen
+}
+
 // inTally reports a number joined to another by a hyphen, as in "voted
 // 4-1": a tally, no amount.
 func inTally(toks []retrieval.Token, i int) bool {
