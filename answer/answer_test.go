@@ -1987,3 +1987,18 @@ func TestCountIsNotTheOne(t *testing.T) {
 			"The state budget includes a 4 percent raise for teachers."})
 	wantNotAnsweredBy(t, ix, "How much is the state budget?", "4 percent raise", "a teachers' raise taken for the budget")
 }
+
+// TestHopesConfirmNothing checks that what someone hopes, a clause away,
+// answers no yes-no question.
+func TestHopesConfirmNothing(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "l.txt", Key: "l", Title: "Library to close three days a week",
+		Text: "Four staff posts will be cut, although the council said it hoped no one would be made redundant.\n\n" +
+			"Staff hope the museum next door will reopen in May."})
+	wantUnanswered(t, ix, "Will anyone be made redundant?", "a hope taken for a yes")
+	wantUnanswered(t, ix, "Will the museum reopen?", "a hope taken for a yes")
+	wantAnswer(t, ix, "Will staff posts be cut?", "Four staff posts will be cut")
+
+	ix = indexOf(t, retrieval.Document{Source: "m.txt", Key: "m", Title: "Museum to reopen",
+		Text: "The museum will reopen in May after repairs, its director said."})
+	wantAnswer(t, ix, "Will the museum reopen?", "will reopen in May")
+}

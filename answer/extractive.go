@@ -1120,9 +1120,14 @@ func unasserted(toks []retrieval.Token, c Concept) bool {
 		if i >= 2 && lower(toks[i-1]) == "to" && lower(toks[i-2]) == "able" {
 			i -= 2
 		}
-		return wordBefore(toks, i, 3, hedges)
+		return wordBefore(toks, i, 3, hedges) || wordBefore(toks, i, 6, hopes)
 	})
 }
+
+// hopes govern a whole clause after them: "hoped no one would be made
+// redundant" says no one was not.
+var hopes = map[string]bool{"hope": true, "hopes": true, "hoped": true, "hoping": true, "wish": true, "wishes": true,
+	"wished": true}
 
 // contested reports, for a yes-no question without a verb ("will there be
 // compulsory redundancies?", "is a merger likely?"), whether concept i is
@@ -1145,7 +1150,7 @@ func contested(p Part, i int, toks []retrieval.Token, inQ func(string) bool) boo
 	// redundancy" is not the compulsory kind.
 	asked := head > 0 && p.Concepts[head-1].modifies(p.Concepts[head])
 	return everyMatch(toks, p.Concepts[i], func(k, _ int) bool {
-		return wordBefore(toks, k, 3, opposers) || wordBefore(toks, k, 3, hedges) ||
+		return wordBefore(toks, k, 3, opposers) || wordBefore(toks, k, 3, hedges) || wordBefore(toks, k, 6, hopes) ||
 			asked && k > 0 && !matchAt(toks, k-1, p.Concepts[head-1]) && ownModifier(toks, k, inQ)
 	})
 }
