@@ -2002,3 +2002,16 @@ func TestHopesConfirmNothing(t *testing.T) {
 		Text: "The museum will reopen in May after repairs, its director said."})
 	wantAnswer(t, ix, "Will the museum reopen?", "will reopen in May")
 }
+
+// TestWhetherLeftOpenByPronoun checks that "it has not said whether it
+// will bring in more elephants", its subject a pronoun, leaves the
+// question open for the whole article.
+func TestWhetherLeftOpenByPronoun(t *testing.T) {
+	ix := indexOf(t, retrieval.Document{Source: "z.txt", Key: "z", Title: "Zoo's oldest elephant dies aged 58",
+		Text: "Mala, the oldest elephant at Brantwood Zoo, has died aged 58, the zoo said on Tuesday.\n\n" +
+			"The zoo has two other elephants, Kavi and Rani. It has not said whether it will bring in more elephants."})
+	a := ask(t, ix, "Will the zoo get more elephants?")
+	if a.Status == answer.Answered || !strings.Contains(a.Answer, "has not said whether") {
+		t.Errorf("want the question left open, with the sentence saying so; got %s:\n%s", a.Status, a.Answer)
+	}
+}

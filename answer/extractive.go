@@ -366,7 +366,9 @@ func (e Extractive) rank(p Part, wins []*window) []candidate {
 			if p.Kind == Say || !noComment(w.text) {
 				cd.coverage += 0.25
 			}
-			cd.undecided = !w.pair && (missing == 0 && inCtx == 0 || missing <= 1 && provesNothing(w.text)) ||
+			// "It has not said whether it will bring in more elephants"
+			// leaves it open though "it" stands for the zoo.
+			cd.undecided = !w.pair && (missing == 0 && (inCtx == 0 || saysAny(w.text, []string{"whether"})) || missing <= 1 && provesNothing(w.text)) ||
 				w.pair && missing == 0 && inCtx == 0 && saysAny(w.text, nextStepsOpen)
 		}
 		switch {
