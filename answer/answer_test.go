@@ -1819,35 +1819,33 @@ func TestOwnModifierIsAnotherOne(t *testing.T) {
 // of thing is not known ("did not say how much the strike would cost") is
 // not put first among the related facts of a question it leaves alone.
 func TestDisclaimerOfAnotherThing(t *testing.T) {
-	ix := indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Skyline Air cancels 140 flights as pilots strike",
-		Text: "Skyline Air cancelled 140 flights on Thursday as pilots began a 48-hour strike over pay.\n\n" +
-			"Chief operating officer Mark Jensen did not say how much the strike would cost the airline. " +
-			"The union has not ruled out further strikes."})
-	for _, c := range []struct{ q, want, not string }{
-		{"Will there be more strikes?", "not ruled out further strikes", "how much the strike would cost"},
-		{"How much will the strike cost?", "did not say how much the strike would cost", "ruled out"},
-	} {
-		a := ask(t, ix, c.q)
-		if a.Status != answer.NotCovered || !strings.Contains(a.Answer, c.want) || strings.Contains(a.Answer, c.not) {
-			t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
+	type relatedCase struct{ q, want, not string }
+	check := func(ix *retrieval.Index, cases []relatedCase) {
+		t.Helper()
+		for _, c := range cases {
+			a := ask(t, ix, c.q)
+			if a.Status != answer.NotCovered || !strings.Contains(a.Answer, c.want) || strings.Contains(a.Answer, c.not) {
+				t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
+			}
 		}
 	}
+	check(indexOf(t, retrieval.Document{Source: "a.txt", Key: "a", Title: "Skyline Air cancels 140 flights as pilots strike",
+		Text: "Skyline Air cancelled 140 flights on Thursday as pilots began a 48-hour strike over pay.\n\n" +
+			"Chief operating officer Mark Jensen did not say how much the strike would cost the airline. " +
+			"The union has not ruled out further strikes."}), []relatedCase{
+		{"Will there be more strikes?", "not ruled out further strikes", "how much the strike would cost"},
+		{"How much will the strike cost?", "did not say how much the strike would cost", "ruled out"},
+	})
 
 	// "Has not said which …" says so; "did not name" leaves open who, not
 	// how much.
-	ix = indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Ashby council to close recycling centres",
+	check(indexOf(t, retrieval.Document{Source: "c.txt", Key: "c", Title: "Ashby council to close recycling centres",
 		Text: "The council will close two of its five recycling centres to save money. It has not said which recycling centres will close.\n\n" +
 			"Dunmore Athletic have signed striker Kofi Mensah from Harlow Town on a three-year contract.\n\n" +
-			"Mensah said he had turned down offers from two other clubs, which he did not name."})
-	for _, c := range []struct{ q, want, not string }{
+			"Mensah said he had turned down offers from two other clubs, which he did not name."}), []relatedCase{
 		{"Which recycling centres will close?", "has not said which recycling centres", "to save money"},
 		{"How much did Dunmore pay for Mensah?", "does not say how much", "did not name"},
-	} {
-		a := ask(t, ix, c.q)
-		if a.Status != answer.NotCovered || !strings.Contains(a.Answer, c.want) || strings.Contains(a.Answer, c.not) {
-			t.Errorf("%q: want not covered, with %q and without %q; got %s:\n%s", c.q, c.want, c.not, a.Status, a.Answer)
-		}
-	}
+	})
 }
 
 // TestLeadNamedInTheNextParagraph checks that a lead about someone it does
