@@ -431,13 +431,18 @@ func (ix *Index) uncountTextLocked(key uint64) {
 func (ix *Index) textKeyOf(n int32) uint64 {
 	d := &ix.docs[n]
 	sp := d.e.article.Passages[d.index]
+	return textKey(d.e.body.slice(sp.Start, sp.End))
+}
+
+// textKey returns the text key of a passage's text (see analyse).
+func textKey(text string) uint64 {
 	scratch := termsPool.Get().(*[]*wordInfo)
 	defer func() {
 		clear(*scratch)
 		termsPool.Put(scratch)
 	}()
 	var key uint64
-	*scratch, key = analyse(d.e.body.slice(sp.Start, sp.End), (*scratch)[:0])
+	*scratch, key = analyse(text, (*scratch)[:0])
 	return key
 }
 
@@ -451,19 +456,10 @@ func (ix *Index) boilerplate(n int32) bool {
 	return ok && ix.textCount[key] >= boilerplateMin
 }
 
-// passageTerms appends the term IDs of live passage n's non-stopword
-// words, in order, to buf. The index keeps no copy of them: proximity
-// reranking, the only search step that needs them, reads a few passages a
-// query, and analysing a passage again costs a cached lookup a word.
-func (ix *Index) passageTerms(n int32, buf []int32) []int32 {
-	d := &ix.docs[n]
-	sp := d.e.article.Passages[d.index]
-	text := d.e.body.slice(sp.Start, sp.End)
-	return ix.appendTerms(text, buf)
-}
-
 // appendTerms appends the term IDs of text's non-stopword words to buf;
-// text need not outlive the call.
+// text need not outlive the call. The index keeps no copy of a passage's
+// term IDs: proximity reranking and removal, the steps that need them,
+// read the passage again, at a cached lookup a word.
 func (ix *Index) appendTerms(text string, buf []int32) []int32 {
 	for i := 0; i < len(text); {
 		start, end, h := scanWord(text, i)
@@ -542,14 +538,16 @@ func (ix *Index) removeLocked(id string) bool {
 		return false
 	}
 	a := &e.article
+	text := e.body.text() // decoded once for all its passages
 	var seq []int32
 	for n := e.first; n < e.first+int32(len(a.Passages)); n++ {
 		d := &ix.docs[n]
+		sp := a.Passages[d.index]
 		key, ok := ix.repeated[n]
 		delete(ix.repeated, n)
 		if a.DuplicateOf == "" && ix.lens[n] > 0 { // copies and stopword passages are not counted
 			if !ok {
-				key = ix.textKeyOf(n)
+				key = textKey(text[sp.Start:sp.End])
 			}
 			ix.texts.remove(setEntry(key))
 			if ok {
@@ -557,7 +555,7 @@ func (ix *Index) removeLocked(id string) bool {
 			}
 		}
 		// The passage no longer counts towards its terms' frequencies.
-		seq = ix.passageTerms(n, seq[:0])
+		seq = ix.appendTerms(text[sp.Start:sp.End], seq[:0])
 		slices.Sort(seq)
 		for _, t := range slices.Compact(seq) {
 			if t >= 0 {
@@ -576,7 +574,7 @@ func (ix *Index) removeLocked(id string) bool {
 		delete(ix.collCount, a.Collection)
 	}
 	if a.DuplicateOf == "" {
-		for _, k := range shortParagraphKeys(e.body.text()) {
+		for _, k := range shortParagraphKeys(text) {
 			if ix.paraCount[k]--; ix.paraCount[k] <= 0 {
 				delete(ix.paraCount, k)
 			}
@@ -669,13 +667,7 @@ func (ix *Index) Get(id string) *Article {
 // Articles returns every article with its text, in no particular order.
 // It decodes every text: to list, sort or group articles, use Headers.
 func (ix *Index) Articles() []*Article {
-	ix.mu.RLock()
-	defer ix.mu.RUnlock()
-	out := make([]*Article, 0, len(ix.articles))
-	for _, e := range ix.articles {
-		out = append(out, e.full())
-	}
-	return out
+	return ix.collect((*entry).full)
 }
 
 // Header returns the article with the given ID without its text (Text is
@@ -727,11 +719,16 @@ func (ix *Index) WithText(hits []Hit) []Hit {
 // are the index's own and must not be changed; Get returns one with its
 // text.
 func (ix *Index) Headers() []*Article {
+	return ix.collect(func(e *entry) *Article { return &e.article })
+}
+
+// collect returns f of every entry, in no particular order.
+func (ix *Index) collect(f func(*entry) *Article) []*Article {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
 	out := make([]*Article, 0, len(ix.articles))
 	for _, e := range ix.articles {
-		out = append(out, &e.article)
+		out = append(out, f(e))
 	}
 	return out
 }
