@@ -1030,8 +1030,7 @@ func countBefore(w *window, i int) bool {
 	for k > 0 && isNumber(w.toks[k-1]) {
 		k-- // "2.8 million"
 	}
-	start := w.toks[k].Start
-	return start == 0 || !strings.ContainsAny(w.text[max(0, start-3):start], "$£€¥")
+	return !isMoneyAt(w.text, w.toks[k])
 }
 
 // ownlyModified reports whether every match of head in toks has a
@@ -1476,7 +1475,9 @@ func namedNext(p Part, w *window, c Concept) bool {
 	return false
 }
 
-// speechVerbRe matches a verb of saying.
+// speechVerbRe matches a verb of saying that marks a witness. It is
+// narrower than speechVerbs: the one a lead is about may well have
+// "denied" or "declined" something.
 var speechVerbRe = regexp.MustCompile(`\b(said|says|told|tells|added|adds|recalled)\b`)
 
 // inMainClause reports whether every verb p asks about that toks hold

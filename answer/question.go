@@ -575,10 +575,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 			if b := st - 1; (prev == "not" || prev == "never") && b >= 1 {
 				prev = strings.ToLower(toks[b-1].Surface) // "if the money is not raised"
 			}
-			label := strings.ToLower(p.Concepts[i].Label)
 			thereBe := st >= 2 && strings.EqualFold(toks[st-2].Surface, "there") // "will there be job cuts": a noun
 			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || (prev == "be" || prev == "been") && !thereBe || prev == "being" ||
-				beForms[prev] && (participles[label] || strings.HasSuffix(label, "ed")) || // "who was arrested"
+				beForms[prev] && participle(p.Concepts[i]) || // "who was arrested"
 				beForms[prev] && progressive(toks, st) || // "who is paying"
 				prev == "who" && st == 1 // "who won the cup final"
 			p.Concepts[i].Noun = nounBefore(toks[st-1])
