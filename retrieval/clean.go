@@ -43,32 +43,21 @@ func LineKey(line string) string {
 	b.Grow(len(line))
 	space := false // a space is owed before the next word
 	for i := 0; i < len(line); {
-		if c := line[i]; c < utf8.RuneSelf {
-			// ASCII, most of any line: no folding, and only these spaces.
-			i++
-			switch {
-			case c == ' ' || '\t' <= c && c <= '\r':
-				space = b.Len() > 0
-				continue
-			case 'A' <= c && c <= 'Z':
-				c += 'a' - 'A'
-			}
-			if space {
-				b.WriteByte(' ')
-				space = false
-			}
-			b.WriteByte(c)
-			continue
-		}
 		r, w := rune(line[i]), 1
-		if r >= utf8.RuneSelf {
+		var isSpace bool
+		if r < utf8.RuneSelf {
+			// ASCII, most of any line: no folding, and only these spaces.
+			isSpace = r == ' ' || '\t' <= r && r <= '\r'
+			if 'A' <= r && r <= 'Z' {
+				r += 'a' - 'A'
+			}
+		} else {
 			r, w = utf8.DecodeRuneInString(line[i:])
 			r = unicode.ToLower(foldRune(r))
-		} else if 'A' <= r && r <= 'Z' {
-			r += 'a' - 'A'
+			isSpace = unicode.IsSpace(r)
 		}
 		i += w
-		if unicode.IsSpace(r) {
+		if isSpace {
 			space = b.Len() > 0
 			continue
 		}
