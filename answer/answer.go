@@ -28,6 +28,9 @@ type Answer struct {
 	// NotCovered lists, in plain words, each part of the question the
 	// sources do not answer.
 	NotCovered []string `json:"not_covered"`
+	// Confidence (0..1) says how strongly the cited text supports the
+	// answer: the evidence model's probability, averaged over the parts.
+	Confidence float64 `json:"confidence"`
 
 	// Sources is how many independent articles were searched for this
 	// answer (copies count with their original).

@@ -138,8 +138,12 @@ var pronouns = map[string]bool{"he": true, "she": true, "they": true, "him": tru
 // concepts. th expands abbreviations and synonyms; it may be nil.
 func Analyze(q string, th *retrieval.Thesaurus) Question {
 	out := Question{Text: strings.TrimSpace(q)}
+	// A statement before the question ("The Spurs won the lottery this
+	// week. Who did they pick last time?") sets the scene: its words help
+	// find passages but an answer need not repeat them.
+	asked, scene := splitScene(out.Text)
 	var names []Concept
-	for _, text := range splitParts(out.Text) {
+	for _, text := range splitParts(asked) {
 		// "By how much did Okafor win?" asks what "How much did Okafor
 		// win by?" does.
 		if m := byHowRe.FindStringSubmatch(text); m != nil {
@@ -165,7 +169,31 @@ func Analyze(q string, th *retrieval.Thesaurus) Question {
 			out.Parts = append(out.Parts, p)
 		}
 	}
+	if scene != "" {
+		for i := range out.Parts {
+			out.Parts[i].Context = append(out.Parts[i].Context, analyzePart(scene, What, th).Concepts...)
+		}
+	}
 	return out
+}
+
+// splitScene separates the sentences that ask from the statements before
+// them. A question of one sentence, or of statements only, is all asked.
+func splitScene(q string) (asked, scene string) {
+	ss := retrieval.Sentences(q)
+	if len(ss) < 2 {
+		return q, ""
+	}
+	for i, sp := range ss {
+		s := q[sp.Start:sp.End]
+		if strings.HasSuffix(strings.TrimSpace(s), "?") || strings.HasSuffix(strings.TrimSpace(s), ":") {
+			if i == 0 {
+				return q, ""
+			}
+			return q[sp.Start:], strings.TrimSpace(q[:sp.Start])
+		}
+	}
+	return q, ""
 }
 
 // splitParts cuts a question at ";", "?" and at ", and"/"and" that start a
@@ -1243,3 +1271,28 @@ var nameKinds = map[string]bool{"country": true, "countries": true, "city": true
 var sizeWords = map[string]bool{"old": true, "big": true, "large": true, "tall": true, "high": true, "deep": true,
 	"far": true, "heavy": true, "fast": true, "strong": true, "hot": true, "cold": true, "effective": true,
 	"likely": true, "accurate": true, "popular": true, "common": true}
+
+func lower(t retrieval.Token) string { return strings.ToLower(t.Surface) }
+
+var relatives = map[string]bool{"which": true, "that": true, "who": true}
+
+// beWords in a verb group make it passive ("was played") or progressive.
+var beWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
+
+// participle reports a concept written as a past participle ("linked").
+func participle(c Concept) bool {
+	l := strings.ToLower(c.Label)
+	return strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "en")
+}
+
+// personNoun reports whether a concept names a person by role ("lawyer",
+// "chairman"), which a later "he" or "she" can refer to.
+func personNoun(c Concept) bool {
+	w := strings.ToLower(c.Label)
+	for _, suf := range []string{"er", "or", "ist", "ian", "man", "woman", "person", "ief", "ent"} {
+		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
+			return true
+		}
+	}
+	return false
+}

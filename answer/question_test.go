@@ -284,21 +284,3 @@ func TestQuestionPhraseWithOfIsTheSubject(t *testing.T) {
 		}
 	}
 }
-
-// TestClockTime checks which numbers tell the time of day.
-func TestClockTime(t *testing.T) {
-	for text, want := range map[string]bool{
-		"expired at 9 a.m. on Tuesday": true, "began at 9:30 sharp": true, "ended at 7 PM": true,
-		"drew 9 amps": false, "gusts of 90 mph": false, "won 3-1": false, "rose 9 percent": false,
-	} {
-		got := false
-		for _, tok := range retrieval.Tokens(text) {
-			if tok.Number && clockTime(text, tok) {
-				got = true
-			}
-		}
-		if got != want {
-			t.Errorf("%q: clock time %v, want %v", text, got, want)
-		}
-	}
-}

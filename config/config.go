@@ -39,6 +39,11 @@ type Config struct {
 	// Thesaurus is an extra synonym file for query expansion
 	// (STORYBOT_THESAURUS); "" means only the built-in table.
 	Thesaurus string
+	// MinConfidence is the answering operating point
+	// (STORYBOT_MIN_CONFIDENCE): a question part whose best evidence has
+	// a lower confidence is reported not covered. 0 means the fitted
+	// model's own threshold.
+	MinConfidence float64
 
 	Redis  Redis
 	Slack  Slack

@@ -295,6 +295,14 @@ func TestOpenAISettings(t *testing.T) {
 			wantErr: "STORYBOT_MODEL_TIMEOUT", errHas: "out of range"},
 		{name: "max tokens", env: map[string]string{"STORYBOT_ANSWER_MAX_TOKENS": "1200"},
 			check: func(t *testing.T, c *Config) { eq(t, c.OpenAI.AnswerMaxTokens, 1200) }},
+		{name: "min confidence", env: map[string]string{"STORYBOT_MIN_CONFIDENCE": "0.55"},
+			check: func(t *testing.T, c *Config) { eq(t, c.MinConfidence, 0.55) }},
+		{name: "min confidence unset", env: map[string]string{},
+			check: func(t *testing.T, c *Config) { eq(t, c.MinConfidence, 0.0) }},
+		{name: "min confidence above 1", env: map[string]string{"STORYBOT_MIN_CONFIDENCE": "1.5"},
+			wantErr: "STORYBOT_MIN_CONFIDENCE", errHas: `"1.5" is not a confidence between 0 and 1`},
+		{name: "min confidence word", env: map[string]string{"STORYBOT_MIN_CONFIDENCE": "high"},
+			wantErr: "STORYBOT_MIN_CONFIDENCE", errHas: `"high" is not a confidence`},
 		{name: "max tokens bad", env: map[string]string{"STORYBOT_ANSWER_MAX_TOKENS": "lots"},
 			wantErr: "STORYBOT_ANSWER_MAX_TOKENS", errHas: `"lots" is not a whole number`},
 		{name: "retries zero", env: map[string]string{"STORYBOT_MODEL_RETRIES": "0"},
@@ -420,6 +428,7 @@ func TestFileAndEnvironment(t *testing.T) {
 		"_comment": "ignored",
 		"addr": ":7000",
 		"log_level": "debug",
+		"answer": {"min_confidence": 0.3},
 		"openai": {"answer_max_tokens": 400, "retries": "5", "_note": "ignored"},
 		"digest": {"channels": ["C0FILE1", "C0FILE2"], "time": "06:30", "tz": "Europe/Paris"},
 		"feeds": {"urls": "https://f.example/rss", "interval": "20m"}
@@ -435,6 +444,7 @@ func TestFileAndEnvironment(t *testing.T) {
 		eq(t, c.Addr, ":7000")
 		eq(t, c.LogLevel, slog.LevelDebug)
 		eq(t, c.OpenAI.AnswerMaxTokens, 400)
+		eq(t, c.MinConfidence, 0.3)
 		eq(t, c.OpenAI.Retries, 5)
 		eq(t, c.Digest.Channels, []string{"C0FILE1", "C0FILE2"})
 		eq(t, c.Digest.TimeOfDay(), "09:15")

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"runtime"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -100,6 +101,15 @@ func loadCore(src *source, c *Config) {
 	}
 
 	c.ShutdownTimeout = duration(src, setShutdown, DefaultShutdownTimeout, time.Second, time.Hour)
+
+	if v := src.str(setMinConfidence); v.set {
+		f, err := strconv.ParseFloat(v.raw, 64)
+		if err != nil || f <= 0 || f >= 1 {
+			src.fail(v, "%q is not a confidence between 0 and 1 (exclusive), such as 0.4", v.raw)
+		} else {
+			c.MinConfidence = f
+		}
+	}
 }
 
 // duration reads a duration setting between lo and hi (hi 0: no upper bound).

@@ -63,8 +63,9 @@ var (
 	setAddUsers       = setting{"STORYBOT_ADD_USERS", "access.add_users"}
 	setAddChannels    = setting{"STORYBOT_ADD_CHANNELS", "access.add_channels"}
 	setUserRate       = setting{"STORYBOT_USER_RATE", "access.user_rate"}
+	setMinConfidence  = setting{"STORYBOT_MIN_CONFIDENCE", "answer.min_confidence"}
 	fileSettings      = []setting{
-		setData, setAddr, setLogLevel, setShutdown, setThesaurus,
+		setData, setAddr, setLogLevel, setShutdown, setThesaurus, setMinConfidence,
 		setRedisURL, setRedisPrefix, setRedisTimeout,
 		setBotToken, setAppToken, setSigningSecret, setSlackAPIURL,
 		setOpenAIKey, setOpenAIBaseURL, setOpenAIType, setOpenAIVersion,

@@ -35,6 +35,9 @@ type Service struct {
 	Answerer Answerer
 	// Passages is how many passages are retrieved per question (default 12).
 	Passages int
+	// MinConfidence is the extractive answerer's operating point; 0 means
+	// the fitted model's own (see answer.Extractive).
+	MinConfidence float64
 	// Search, when set, retrieves passages instead of the lexical index
 	// alone (hybrid lexical and vector search); it must honour
 	// q.Collections.
@@ -124,7 +127,7 @@ func (s *Service) answerer() Answerer {
 	if s.Answerer != nil {
 		return s.Answerer
 	}
-	return ExtractiveAnswerer{answer.Extractive{IDF: s.Index.IDF}}
+	return ExtractiveAnswerer{answer.Extractive{IDF: s.Index.IDF, MinConfidence: s.MinConfidence}}
 }
 
 // freshness says how recent the cited coverage is: the newest cited

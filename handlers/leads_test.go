@@ -68,7 +68,7 @@ func TestLeadLogFromService(t *testing.T) {
 	log := &LeadLog{Store: store, Now: func() time.Time { return day0.Add(time.Hour) }}
 	svc := &Service{Index: ix, OnAnswer: log.OnAnswer}
 	ctx := context.Background()
-	ans, err := svc.Ask(ctx, AskRequest{Question: "Who won the sailing regatta in Northpoint?", Channel: "CNEWS"})
+	ans, err := svc.Ask(ctx, AskRequest{Question: "Who won the chess tournament in Oslo?", Channel: "CNEWS"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -76,7 +76,7 @@ func TestLeadLogFromService(t *testing.T) {
 		t.Fatalf("invented question was answered: %+v", ans)
 	}
 	leads, _ := store.Since(ctx, "CNEWS", day0, day1)
-	if len(leads) != 1 || leads[0].Question != "Who won the sailing regatta in Northpoint?" {
+	if len(leads) != 1 || leads[0].Question != "Who won the chess tournament in Oslo?" {
 		t.Errorf("leads %+v", leads)
 	}
 }

@@ -64,7 +64,7 @@ func newFixture(t *testing.T, opt Options) *fixture {
 			Text: a.text, Passages: paragraphs(a.text)}
 		f.ix.Put(art)
 		for i := range art.Passages {
-			f.hits = append(f.hits, retrieval.Hit{Article: art, Passage: art.PassageAt(i)})
+			f.hits = append(f.hits, retrieval.Hit{Article: art, Passage: art.PassageAt(i), Score: 1})
 		}
 	}
 	opt.BaseURL = f.srv.URL()

@@ -149,7 +149,7 @@ func (a *app) warnIfEmpty(stderr io.Writer) {
 }
 
 func (a *app) service() *handlers.Service {
-	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale}
+	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale, MinConfidence: a.cfg.MinConfidence}
 	a.models.configure(s)
 	return s
 }

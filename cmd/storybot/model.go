@@ -60,7 +60,7 @@ func (a *app) setupModels(ctx context.Context) error {
 		m := aopenai.New(aopenai.Options{
 			BaseURL: o.BaseURL, APIKey: o.APIKey.Reveal(), APIType: o.APIType, APIVersion: o.APIVersion,
 			Model: o.ChatModel, Timeout: o.Timeout, MaxTokens: o.AnswerMaxTokens, Retries: o.Retries,
-			Logger: a.log, Thesaurus: a.thesaurus, Fallback: answer.Extractive{IDF: a.index.IDF},
+			Logger: a.log, Thesaurus: a.thesaurus, Fallback: answer.Extractive{IDF: a.index.IDF, MinConfidence: a.cfg.MinConfidence},
 		})
 		a.models.answerer = m
 		if cache != nil {

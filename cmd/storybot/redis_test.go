@@ -48,7 +48,8 @@ func TestCLIRedisMatchesEmbedded(t *testing.T) {
 	for _, step := range steps {
 		eo, ee, ec := runEnv(t, embeddedEnv, step...)
 		ro, re, rc := runEnv(t, redisEnv, step...)
-		if ec != 0 || rc != 0 {
+		// eval exits 1 when a case fails; it must fail alike on both.
+		if ec != rc || ec != 0 && step[0] != "eval" {
 			t.Fatalf("%v: exit embedded %d (%s), redis %d (%s)", step, ec, ee, rc, re)
 		}
 		if eo != ro {
@@ -97,18 +98,18 @@ func TestReplicaFollowsRedis(t *testing.T) {
 		}
 		return a
 	}
-	if a := ask("Who will succeed Tomas Lindqvist?"); a.Status != "not_covered" {
+	if a := ask("How much is the Riverton budget?"); a.Status != "not_covered" {
 		t.Fatalf("empty index answered: %s", a.Answer)
 	}
 	// Another process ingests.
 	if _, errs, code := runEnv(t, env, "ingest", "../../testdata/articles"); code != 0 {
 		t.Fatalf("ingest: %s", errs)
 	}
-	waitFor(t, func() bool { return ask("Who will succeed Tomas Lindqvist?").Status == "answered" })
+	waitFor(t, func() bool { return ask("How much is the Riverton budget?").Status == "answered" })
 
 	srv.Stop()
 	waitFor(t, func() bool { return replica.stale() != "" })
-	a := ask("Who will succeed Tomas Lindqvist?")
+	a := ask("How much is the Riverton budget?")
 	if a.Status != "answered" || !strings.Contains(strings.Join(a.Notes, " "), "The index may be stale") {
 		t.Errorf("answer while Redis is down: %s %v", a.Status, a.Notes)
 	}
@@ -117,5 +118,5 @@ func TestReplicaFollowsRedis(t *testing.T) {
 	if _, errs, code := runEnv(t, env, "ingest", "../../testdata/seeds"); code != 0 {
 		t.Fatalf("ingest after restart: %s", errs)
 	}
-	waitFor(t, func() bool { return ask("Who is Mick Baccio?").Status == "answered" })
+	waitFor(t, func() bool { return ask("When did Baccio speak at a cybersecurity conference?").Status == "answered" })
 }
