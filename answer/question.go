@@ -46,24 +46,9 @@ type Part struct {
 	Asked    string
 	Kind     Kind
 	Concepts []Concept
-	// Focus is the concept a count or amount must attach to ("employees"
-	// in "how many employees").
-	Focus int
-	// WantsName marks "what firm"/"which newspaper" parts, answered only
-	// by a name; AnyName marks those whose kind news names bare ("which
-	// countries"), where the name need not stand near the kind's word.
-	WantsName, AnyName bool
-	// Naming marks "what is X called" parts, answered by the name a
-	// sentence gives X ("The satellite, named Aster-1"). FullName marks
-	// "what is the name of X" parts, answered only by a full name: a lone
-	// capitalised word may be the town or the agency.
-	Naming, FullName bool
 	// Context holds names from earlier parts that a pronoun in this part
 	// refers to; they help ranking but are not required.
 	Context []Concept
-	// Passive marks a part in the passive voice ("where was the final
-	// played"), whose subject is what the verb is done to.
-	Passive bool
 }
 
 // Concept is one idea of a question part, with every way a passage may
@@ -77,40 +62,7 @@ type Concept struct {
 	Name bool
 	// Start and End place the concept's words in the question's tokens.
 	Start, End int
-	// Verb marks the verb of the question ("close" in "which branches
-	// will close?"): a headline does not lend it (see headlineTopic).
-	Verb bool
-	// Noun marks a concept the question uses as a noun, after a
-	// determiner, a possessive or a number ("the fire").
-	Noun bool
-	// Particle is the adverb of a phrasal verb ("off" in "who was sent
-	// off"), which a match must have too: "would send patients" sends no
-	// one off.
-	Particle string
 }
-
-// modifies reports whether c stands right before next in the question, as
-// the first noun of a compound ("cup final"): an article about the "cup
-// final" may later say just "the final". A subject before its verb is no
-// compound ("did the renovation cost"), nor a verb before its object.
-func (c Concept) modifies(next Concept) bool {
-	return !c.Name && !c.Verb && c.End == next.Start && !next.Verb
-}
-
-// madeOf reports "made" before "of" or "from" ("what is the ceiling made
-// of"): the material is what the answer must say it is made of, not
-// anything said of the ceiling.
-func madeOf(toks []retrieval.Token, i int) bool {
-	if !strings.EqualFold(toks[i].Surface, "made") || i+1 >= len(toks) {
-		return false
-	}
-	next := strings.ToLower(toks[i+1].Surface)
-	return next == "of" || next == "from"
-}
-
-// elseWords say that someone or something beyond those already named is
-// meant.
-var elseWords = []string{"else", "other", "another", "second", "third", "fourth", "fifth", "further", "additional", "more"}
 
 // fillers are question words that ask rather than carry content.
 var fillers = map[string]bool{}
@@ -440,9 +392,8 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	if k == What && asksWhatNameIs(plain(text)) {
 		k = Definition // "What is the Hallam Museum?", a name however long
 	}
-	p := Part{Asked: plain(text), Kind: k, Focus: -1}
+	p := Part{Asked: plain(text), Kind: k}
 	p.Text = indirect(p.Asked)
-	p.FullName = k == Who && nameOfRe.MatchString(p.Asked)
 	if topic, ok := aboutRequest(p.Text); ok {
 		p.Text = "anything about " + topic
 	}
@@ -456,10 +407,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	terms := make([]string, len(toks))
 	for i, t := range toks {
 		terms[i] = t.Term
-		p.Passive = p.Passive || i > 0 && beWords[lower(t)] && !progressive(toks, i+1)
 	}
 	used := make([]bool, len(toks))
-	if p.FullName {
+	if k == Who && nameOfRe.MatchString(p.Asked) {
 		for i, t := range toks {
 			if strings.EqualFold(t.Surface, "name") {
 				used[i] = true // the kind asked, not a word the answer must use
@@ -480,11 +430,9 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	}
 	// "What is the satellite called?" asks for a name: "called" is no
 	// word the answer must use ("The satellite, named Aster-1").
-	naming := false
 	if n := len(toks); n > 2 && strings.EqualFold(toks[0].Surface, "what") {
 		if w := strings.ToLower(toks[n-1].Surface); w == "called" || w == "named" {
 			used[n-1] = true
-			naming = true
 		}
 	}
 	// "Will pedestrians be able to cross?": "able" asks what "can" says
@@ -576,96 +524,13 @@ func analyzePart(text string, k Kind, th *retrieval.Thesaurus) Part {
 	}
 	// Every other content word is a concept of its own.
 	for i, t := range toks {
-		if used[i] || t.Stop || fillers[t.Term] && !madeOf(toks, i) || pronouns[strings.ToLower(t.Surface)] {
+		if used[i] || t.Stop || fillers[t.Term] || pronouns[strings.ToLower(t.Surface)] {
 			continue
 		}
 		p.Concepts = append(p.Concepts, Concept{Label: t.Surface, Alts: [][]string{{t.Term}}, Start: i, End: i + 1})
 		used[i] = true
 	}
 	sortConcepts(p.Concepts, toks)
-	// "Was anyone else arrested?" asks about more than the ones already
-	// named: "a third man was arrested", "two other people".
-	for i := range p.Concepts {
-		if c := &p.Concepts[i]; strings.EqualFold(c.Label, "else") && c.Start > 0 &&
-			(indefinites[strings.ToLower(toks[c.Start-1].Surface)] || questionWords[strings.ToLower(toks[c.Start-1].Surface)]) {
-			c.Alts = nil
-			for _, w := range elseWords {
-				c.Alts = append(c.Alts, []string{retrieval.Term(w)})
-			}
-		}
-	}
-	// A word right after "will", "can", "have", "be", "been" … is the verb
-	// asked about, but not after "there be"; after "is" or "was" it may be
-	// anything ("are long commuters").
-	for i := range p.Concepts {
-		if st := p.Concepts[i].Start; st > 0 && !p.Concepts[i].Name {
-			prev := strings.ToLower(toks[st-1].Surface)
-			if b := st - 1; (prev == "not" || prev == "never") && b >= 1 {
-				prev = strings.ToLower(toks[b-1].Surface) // "if the money is not raised"
-			}
-			thereBe := st >= 2 && strings.EqualFold(toks[st-2].Surface, "there") // "will there be job cuts": a noun
-			p.Concepts[i].Verb = auxiliaries[prev] && !beForms[prev] || (prev == "be" || prev == "been") && !thereBe || prev == "being" ||
-				beForms[prev] && participle(p.Concepts[i]) || // "who was arrested"
-				beForms[prev] && progressive(toks, st) || // "who is paying"
-				prev == "who" && st == 1 // "who won the cup final"
-			p.Concepts[i].Noun = nounBefore(toks[st-1])
-		}
-	}
-	for i := range p.Concepts {
-		if c := &p.Concepts[i]; c.Verb && c.End < len(toks) && verbParticles[strings.ToLower(toks[c.End].Surface)] {
-			c.Particle = strings.ToLower(toks[c.End].Surface)
-		}
-	}
-	// The verb after an inverted subject is the verb asked about too
-	// ("will the state appeal").
-	if v := invertedVerb(p.Asked); v != "" {
-		for i := range p.Concepts {
-			if c := &p.Concepts[i]; !c.Name && strings.EqualFold(c.Label, v) {
-				c.Verb = true
-			}
-		}
-	}
-	// "Who is the campaign manager?" asks for a person, not a definition:
-	// a definition needs a named subject.
-	if k == Definition {
-		named, role := false, false
-		for _, c := range p.Concepts {
-			named = named || c.Name
-			role = role || !c.Name && personNoun(c)
-		}
-		// "Who is Pinnacle's chief executive?" asks for the person in the
-		// role, as "who is the chief executive?" does.
-		if (!named || role) && strings.HasPrefix(strings.ToLower(text), "who") {
-			p.Kind = Who
-		}
-	}
-	// "What firm …", "which newspaper …" ask for a name.
-	if k == What && len(toks) > 1 {
-		w0 := strings.ToLower(toks[0].Surface)
-		// Not "what happened to …", which asks for events.
-		if (w0 == "what" || w0 == "which") && !toks[1].Stop && !auxiliaries[strings.ToLower(toks[1].Surface)] && !fillers[toks[1].Term] {
-			p.WantsName = true
-			for ci, c := range p.Concepts {
-				if len(c.Alts[0]) > 0 && c.Alts[0][0] == toks[1].Term {
-					p.Focus = ci
-				}
-			}
-			// "Which countries voted against it?" asks for names of a kind
-			// that news gives bare ("Poland and Hungary voted against"):
-			// the kind is no word the answer must use.
-			if p.Focus >= 0 && nameKinds[strings.ToLower(toks[1].Surface)] {
-				p.Concepts = slices.Delete(p.Concepts, p.Focus, p.Focus+1)
-				p.Focus = -1
-				p.AnyName = true
-			}
-		}
-	}
-	if naming && len(p.Concepts) > 0 {
-		p.Kind, p.Naming = What, true
-	}
-	if k == HowMany || k == HowMuch {
-		p.Focus = focusOf(toks, p.Concepts)
-	}
 	return p
 }
 
@@ -722,97 +587,11 @@ func sortConcepts(cs []Concept, toks []retrieval.Token) {
 	}
 }
 
-// invertedVerb returns the verb of a question whose subject follows its
-// auxiliary ("appeal" in "will the state appeal", "ending" in "is Coastal
-// Air ending service"), or "".
-func invertedVerb(asked string) string {
-	f := strings.Fields(asked)
-	for i, w := range f[:min(len(f), 6)] {
-		if !inverting[w] && !doForms[w] {
-			continue
-		}
-		if beForms[w] || w == "has" || w == "have" || w == "had" {
-			// "is Coastal Air ending service", "was the bridge built"; but
-			// "when is the cup final" has no verb.
-			if v := verbGroupAt(f[i+1:]); v > 0 {
-				for i+2+v < len(f) && (f[i+1+v] == "been" || f[i+1+v] == "being" || f[i+1+v] == "be") {
-					v++ // "has anyone been injured": the participle
-				}
-				return strings.Trim(f[throughAble(f, i+1+v)], ",")
-			}
-			break
-		}
-		if _, v, ok := verbAfterSubject(f[i+1:]); ok {
-			return strings.Trim(f[throughAble(f, i+1+v)], ",")
-		}
-		break
-	}
-	return ""
-}
-
-// throughAble returns the index of the verb f[j] stands for: the verb
-// after "(be) able to" ("will pedestrians be able to cross", "has anyone
-// been able to return"), else j.
-func throughAble(f []string, j int) int {
-	if (f[j] == "be" || f[j] == "been") && j+1 < len(f) && f[j+1] == "able" {
-		j++
-	}
-	if f[j] == "able" && j+2 < len(f) && f[j+1] == "to" {
-		return j + 2
-	}
-	return j
-}
-
 // nounBefore reports a word after which a noun follows, not a verb: a
 // determiner, a possessive or a number.
 func nounBefore(t retrieval.Token) bool {
 	w := strings.ToLower(t.Surface)
 	return determiners[w] || possessive(w) || t.Number
-}
-
-// nounLike reports a word that is no verb to see: not a verb's base form,
-// nor a past form ("how many people died", "how many homes lost power").
-func nounLike(w string) bool {
-	w = strings.ToLower(w)
-	return !strings.Contains(w, " ") && !knownVerb(retrieval.Lemma(w)) && !strings.HasSuffix(w, "ed") && !strings.HasSuffix(w, "ing")
-}
-
-// focusOf returns the concept right after "how many"/"how much", or the
-// one holding the amount noun of a what-question ("closing price").
-func focusOf(toks []retrieval.Token, cs []Concept) int {
-	for i := 0; i+2 < len(toks); i++ {
-		w := strings.ToLower(toks[i+1].Surface)
-		if strings.ToLower(toks[i].Surface) == "how" && (w == "many" || w == "much" || w == "few") {
-			for ci, c := range cs {
-				for _, alt := range c.Alts {
-					if alt[0] != toks[i+2].Term {
-						continue
-					}
-					// "how many measles cases": the count is of the
-					// compound's head.
-					if next := ci + 1; next < len(cs) && !cs[next].Name && cs[next].Start == c.End && nounLike(cs[next].Label) {
-						return next
-					}
-					return ci
-				}
-			}
-		}
-	}
-	if len(toks) > 0 && strings.EqualFold(toks[0].Surface, "what") {
-		for _, t := range toks {
-			if !amountNouns[strings.ToLower(t.Surface)] {
-				continue
-			}
-			for ci, c := range cs {
-				for _, alt := range c.Alts {
-					if slices.Contains(alt, t.Term) {
-						return ci
-					}
-				}
-			}
-		}
-	}
-	return -1
 }
 
 // plain returns a part as a clause for "The sources do not say …": its
@@ -1095,32 +874,6 @@ func init() {
 	}
 }
 
-// verbParticles are the adverbs of phrasal verbs: "sent off", "stepped
-// down".
-var verbParticles = map[string]bool{"off": true, "out": true, "up": true, "down": true, "away": true, "back": true}
-
-// progressive reports whether toks[i] is the -ing verb of a progressive
-// after "is" or "was" ("who is paying for the repairs"): an -ing word that
-// is no noun, or a noun's spelling followed by its object ("who is
-// building the stadium").
-func progressive(toks []retrieval.Token, i int) bool {
-	if i >= len(toks) {
-		return false
-	}
-	w := lower(toks[i])
-	if len(w) < 6 || !strings.HasSuffix(w, "ing") {
-		return false
-	}
-	if !ingNouns[w] {
-		return true
-	}
-	if i+1 >= len(toks) {
-		return false
-	}
-	next := lower(toks[i+1])
-	return determiners[next] || objectPronouns[next]
-}
-
 // ingNouns are -ing words news uses as nouns or before one ("housing
 // list", "the building", "waiting room"): before another noun they are
 // no verb ("is the council funding the school" keeps its verb).
@@ -1262,37 +1015,10 @@ func aboutRequest(text string) (string, bool) {
 	return m[1], true
 }
 
-// nameKinds are kinds of thing news names bare: "which countries …".
-var nameKinds = map[string]bool{"country": true, "countries": true, "city": true, "cities": true, "state": true,
-	"states": true, "nation": true, "nations": true, "team": true, "teams": true, "town": true, "towns": true,
-	"county": true, "counties": true}
-
 // sizeWords follow "how" in a question about an amount.
 var sizeWords = map[string]bool{"old": true, "big": true, "large": true, "tall": true, "high": true, "deep": true,
 	"far": true, "heavy": true, "fast": true, "strong": true, "hot": true, "cold": true, "effective": true,
 	"likely": true, "accurate": true, "popular": true, "common": true}
 
-func lower(t retrieval.Token) string { return strings.ToLower(t.Surface) }
-
+// relatives open a relative clause.
 var relatives = map[string]bool{"which": true, "that": true, "who": true}
-
-// beWords in a verb group make it passive ("was played") or progressive.
-var beWords = map[string]bool{"is": true, "are": true, "was": true, "were": true, "be": true, "been": true, "being": true}
-
-// participle reports a concept written as a past participle ("linked").
-func participle(c Concept) bool {
-	l := strings.ToLower(c.Label)
-	return strings.HasSuffix(l, "ed") || strings.HasSuffix(l, "en")
-}
-
-// personNoun reports whether a concept names a person by role ("lawyer",
-// "chairman"), which a later "he" or "she" can refer to.
-func personNoun(c Concept) bool {
-	w := strings.ToLower(c.Label)
-	for _, suf := range []string{"er", "or", "ist", "ian", "man", "woman", "person", "ief", "ent"} {
-		if len(w) > len(suf)+2 && strings.HasSuffix(w, suf) {
-			return true
-		}
-	}
-	return false
-}

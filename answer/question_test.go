@@ -1,7 +1,6 @@
 package answer
 
 import (
-	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -64,7 +63,6 @@ func TestAnalyzeKinds(t *testing.T) {
 		{"Any news on the Ashby fire?", []Kind{What}, []string{"anything about the Ashby fire"}},
 		{"How many suspects are still being sought?", []Kind{HowMany}, []string{"how many suspects are still being sought"}},
 		{"What did Ruiz die of?", []Kind{Why}, []string{"what Ruiz died of"}},
-		{"Who was behind the attack?", []Kind{Who}, []string{"who was behind the attack"}},
 		{"How old is Brandt?", []Kind{HowMuch}, []string{"how old Brandt is"}},
 		{"When will the ward close?", []Kind{When}, []string{"when the ward will close"}},
 		{"Is the scheme fully funded?", []Kind{YesNo}, []string{"whether the scheme is fully funded"}},
@@ -235,37 +233,6 @@ func TestVerbSynonymsOnlyForVerbs(t *testing.T) {
 	}
 	if a := alts("How much is the painting worth?", "worth"); len(a) < 2 {
 		t.Errorf("worth has no synonyms: %v", a)
-	}
-}
-
-// TestProgressiveIsActive checks that an -ing verb after "is" is the verb
-// asked about and leaves the question active ("who is paying" asks for the
-// payer), while "is being investigated" stays passive.
-func TestProgressiveIsActive(t *testing.T) {
-	th := retrieval.NewThesaurus()
-	tests := []struct {
-		q       string
-		verb    string // the concept that must be the verb, "" for none
-		passive bool
-	}{
-		{"Who is paying for the repairs?", "paying", false},
-		{"Who is building the stadium?", "building", false},
-		{"Who was leading the inquiry?", "leading", false},
-		{"Who is being investigated?", "investigated", true},
-		{"Who was arrested?", "arrested", true},
-		{"Who is funding the new school?", "funding", false},
-		{"Who is king of the Netherlands?", "", true},
-	}
-	for _, tt := range tests {
-		p := Analyze(tt.q, th).Parts[0]
-		if p.Passive != tt.passive {
-			t.Errorf("%q: passive %v, want %v", tt.q, p.Passive, tt.passive)
-		}
-		for _, c := range p.Concepts {
-			if want := strings.EqualFold(c.Label, tt.verb); c.Verb != want {
-				t.Errorf("%q: concept %q verb %v, want %v", tt.q, c.Label, c.Verb, want)
-			}
-		}
 	}
 }
 
