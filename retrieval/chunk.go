@@ -98,7 +98,7 @@ func trimSpan(text string, sp Span) Span {
 var sentenceAbbrevs = wordSet(`mr mrs ms dr prof sen rep gov lt col gen sgt capt cmdr adm st jr sr inc corp co ltd
 jan feb mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thurs fri sat sun
 ala ariz ark calif colo conn del fla ga ill ind kan ky la md mass mich minn miss mo mont neb nev okla ore pa
-tenn tex va vt wash wis wyo no vs etc approx dept univ est fig gen`)
+tenn tex va vt wash wis wyo no v vs etc approx dept univ est fig gen`)
 
 // Sentences splits text into sentence spans (byte offsets into text). A
 // sentence ends at ., ! or ? (with any closing quotes or brackets) followed
@@ -183,9 +183,8 @@ func EndsInAbbreviation(before string) bool {
 	if strings.Contains(word, ".") { // U.S, a.m, p.m
 		return true
 	}
-	if utf8.RuneCountInString(word) == 1 {
-		r, _ := utf8.DecodeRuneInString(word)
-		return unicode.IsUpper(r)
+	if r, _ := utf8.DecodeRuneInString(word); utf8.RuneCountInString(word) == 1 && unicode.IsUpper(r) {
+		return true // an initial
 	}
 	_, ok := sentenceAbbrevs[strings.ToLower(word)]
 	return ok

@@ -14,6 +14,13 @@ func TestSentences(t *testing.T) {
 		{"The U.S. team won. “It was hard,” she said. Then what?", []string{"The U.S. team won.", "“It was hard,” she said.", "Then what?"}},
 		{"Former South Bend, Ind., Mayor Pete Buttigieg spoke. Shares rose 1.5 percent.", []string{"Former South Bend, Ind., Mayor Pete Buttigieg spoke.", "Shares rose 1.5 percent."}},
 		{"J. R. Smith scored 30 points.\nA new line starts here", []string{"J. R. Smith scored 30 points.", "A new line starts here"}},
+		// A case name's "v." ends no sentence; nor do titles and states.
+		{"The court ruled in Carpenter v. United States that police need a warrant. It was 2018.",
+			[]string{"The court ruled in Carpenter v. United States that police need a warrant.", "It was 2018."}},
+		{"Gov. Newsom met Lt. Col. Vindman in St. Louis, Mo. on Friday. Both spoke.",
+			[]string{"Gov. Newsom met Lt. Col. Vindman in St. Louis, Mo. on Friday.", "Both spoke."}},
+		{"Mr. Smith met Dr. J. R. Jones on Jan. 5 in Washington, D.C. on Monday. They talked.",
+			[]string{"Mr. Smith met Dr. J. R. Jones on Jan. 5 in Washington, D.C. on Monday.", "They talked."}},
 	}
 	for _, tt := range tests {
 		var got []string
