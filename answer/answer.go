@@ -31,6 +31,9 @@ type Answer struct {
 	// Confidence (0..1) says how strongly the cited text supports the
 	// answer: the evidence model's probability, averaged over the parts.
 	Confidence float64 `json:"confidence"`
+	// LowSupport marks an answer whose confidence clears the operating
+	// point by little: readers are told to check its quotes.
+	LowSupport bool `json:"-"`
 
 	// Sources is how many independent articles were searched for this
 	// answer (copies count with their original).

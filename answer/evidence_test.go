@@ -187,3 +187,25 @@ func TestParseModelRejectsMismatches(t *testing.T) {
 		})
 	}
 }
+
+// An answer whose confidence clears the operating point by little is
+// marked weakly supported; one far above it is not.
+func TestLowSupportBand(t *testing.T) {
+	ix := indexOf(t, fleet...)
+	const q = "How many electric ferries did the Lakeside Ferry Company order?"
+	conf := askWith(t, ix, answer.Extractive{MinConfidence: 0.01}, q).Confidence
+	// An operating point just under the confidence leaves it weak; one far
+	// under it makes it strong.
+	weak := askWith(t, ix, answer.Extractive{MinConfidence: conf - 0.001}, q)
+	if weak.Status != answer.Answered || !weak.LowSupport {
+		t.Errorf("at %.3f: status %s, low support %v; want a weakly supported answer", conf-0.001, weak.Status, weak.LowSupport)
+	}
+	if lo := 2*conf - 1 - 0.01; lo > 0 {
+		if strong := askWith(t, ix, answer.Extractive{MinConfidence: lo}, q); strong.LowSupport {
+			t.Errorf("at %.3f with confidence %.3f: marked weak", lo, conf)
+		}
+	}
+	if none := askWith(t, ix, answer.Extractive{MinConfidence: 0.999}, q); none.LowSupport {
+		t.Errorf("a not-covered answer is marked weakly supported")
+	}
+}

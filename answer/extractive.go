@@ -247,6 +247,7 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 	default:
 		ans.Status = NotCovered
 	}
+	ans.LowSupport = ans.Status != NotCovered && conf < LowSupportBelow(th)
 	var b strings.Builder
 	if ans.Status == NotCovered {
 		b.WriteString(noneSay(ans.Sources, open))
@@ -272,6 +273,11 @@ func (e Extractive) Answer(q Question, hits []retrieval.Hit) *Answer {
 	ans.Citations = c.cites
 	return ans
 }
+
+// LowSupportBelow returns the confidence under which an answer that clears
+// the operating point th is shown as weakly supported: the lower half of
+// the range between th and certainty.
+func LowSupportBelow(th float64) float64 { return th + (1-th)/2 }
 
 func round3(x float64) float64 { return float64(int(x*1000+0.5)) / 1000 }
 

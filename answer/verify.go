@@ -469,6 +469,12 @@ func Compose(q Question, hits []retrieval.Hit, d Draft, th *retrieval.Thesaurus)
 	}
 	ans.Answer = strings.TrimSpace(b.String())
 	ans.Citations = c.cites
+	// A model answer's confidence: the share of the question's parts its
+	// verified claims cover, times the share of its claims that verified.
+	if len(claims) > 0 && ans.Status != NotCovered {
+		parts := max(len(q.Parts), 1)
+		ans.Confidence = round3(float64(parts-len(openParts)) / float64(parts) * float64(len(kept)) / float64(len(claims)))
+	}
 	return ans, verdicts
 }
 

@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"fmt"
 	"net/url"
 	"regexp"
 	"strconv"
@@ -189,6 +190,10 @@ func RenderAnswer(a *answer.Answer, opt RenderOptions) []Message {
 	}
 	if text := strings.TrimSpace(a.Answer); text != "" {
 		blocks = append(blocks, sections(Escape(text))...)
+	}
+	if a.LowSupport && a.Status != answer.NotCovered {
+		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf(
+			":grey_question: *Weakly supported* (confidence %.2f): check the quoted sources before using this.", a.Confidence))))
 	}
 	if a.Status != answer.NotCovered {
 		blocks = append(blocks, notCovered...)

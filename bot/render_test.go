@@ -105,6 +105,20 @@ func TestRenderPartialNotCoveredAfterAnswer(t *testing.T) {
 	}
 }
 
+// A weakly supported answer says so under the answer; a strong one does not.
+func TestRenderLowSupport(t *testing.T) {
+	a := &answer.Answer{Status: answer.Answered, Answer: "He left in March [1].", Confidence: 0.47, LowSupport: true,
+		Citations: []answer.Citation{{N: 1, Title: "T", URL: "https://example.com/a", Quote: "He left in March."}}}
+	text := renderText(bot.RenderAnswer(a, bot.RenderOptions{}))
+	if i, j := strings.Index(text, "He left in March [1]"), strings.Index(text, "Weakly supported* (confidence 0.47)"); i < 0 || j < i {
+		t.Errorf("want the answer, then the weak-support note: %s", text)
+	}
+	a.LowSupport, a.Confidence = false, 0.93
+	if text := renderText(bot.RenderAnswer(a, bot.RenderOptions{})); strings.Contains(text, "Weakly supported") {
+		t.Errorf("a strong answer marked weak: %s", text)
+	}
+}
+
 func TestRenderLimits(t *testing.T) {
 	for _, tc := range []struct{ chars, cites, max int }{{100, 1, 0}, {2999, 3, 0}, {9000, 10, 0}, {50000, 120, 0}, {50000, 120, 5}} {
 		msgs := bot.RenderAnswer(longAnswer(tc.chars, tc.cites), bot.RenderOptions{AnswerID: "x", Share: true, MaxMessages: tc.max})

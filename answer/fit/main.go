@@ -388,7 +388,7 @@ func fitModel(data []*question, use []bool, o options) *answer.Model {
 			}
 		}
 	}
-	w, b := newton(xs, ys, o.lambda)
+	w, b := newton(xs, ys, o.lambda, answer.NumFeatures)
 	m := &answer.Model{Features: answer.FeatureNames[:], Weights: w, Bias: b, ConfWeights: make([]float64, answer.NumFeatures+2)}
 	m.ConfWeights[0] = 1 // until fitted, the confidence is the best candidate's probability
 	// The confidence regression learns, per training part, whether the
@@ -419,7 +419,10 @@ func fitModel(data []*question, use []bool, o options) *answer.Model {
 			ys = append(ys, b2f(masked[bi].label))
 		}
 	}
-	m.ConfWeights, m.ConfBias = newton(xs, ys, o.lambda)
+	m.ConfWeights, m.ConfBias = newton(xs, ys, o.lambda, answer.NumFeatures+2)
+	if len(xs) == 0 {
+		m.ConfWeights[0] = 1 // nothing to fit on: the candidate's probability
+	}
 	m.Threshold = pickThreshold(data, m, o.abstain, o.pointSets)
 	return m
 }
@@ -433,11 +436,8 @@ func b2f(b bool) float64 {
 
 // newton fits a logistic regression with an L2 penalty on the weights (not
 // the bias) by Newton's method.
-func newton(xs [][]float64, ys []float64, lambda float64) ([]float64, float64) {
-	if len(xs) == 0 {
-		return nil, 0
-	}
-	n := len(xs[0]) + 1 // the bias is the last
+func newton(xs [][]float64, ys []float64, lambda float64, dims int) ([]float64, float64) {
+	n := dims + 1 // the bias is the last
 	beta := make([]float64, n)
 	x1 := make([]float64, n)
 	for iter := 0; iter < 50; iter++ {

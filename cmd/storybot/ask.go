@@ -93,7 +93,10 @@ func printAnswer(w io.Writer, ans *answer.Answer) {
 	for _, n := range ans.Notes {
 		fmt.Fprintf(w, "\nNote: %s\n", n)
 	}
-	fmt.Fprintf(w, "\nStatus: %s\n", ans.Status)
+	fmt.Fprintf(w, "\nStatus: %s (confidence %.2f)\n", ans.Status, ans.Confidence)
+	if ans.LowSupport {
+		fmt.Fprintln(w, "Weakly supported: check the quoted sources before using this.")
+	}
 }
 
 func shorten(s string, n int) string {
