@@ -16,7 +16,7 @@ func TestHit(t *testing.T) {
 		text string
 		want bool
 	}{
-		{"The board named PRIYA RAMAN [1].", true},                   // a gold string, any case
+		{"The board named PRIYA RAMAN [1].", true},                    // a gold string, any case
 		{"The chief operating officer, Raman, takes over [1].", true}, // 4 of 5 reference words
 		{"The board named a successor [1].", false},
 	} {
