@@ -1,6 +1,7 @@
 package answer
 
 import (
+	"regexp"
 	"strings"
 
 	"github.com/storybot/storybot/retrieval"
@@ -236,3 +237,10 @@ func negation(word string) bool {
 	return w == "not" || w == "no" || w == "never" || w == "neither" || w == "nor" || w == "without" ||
 		strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
 }
+
+// Disclaims reports whether a sentence says what its source does not know
+// ("did not say", "declined to", "it is unclear"): it leaves a question
+// open rather than answering it.
+func Disclaims(sentence string) bool { return disclaimRe.MatchString(sentence) }
+
+var disclaimRe = regexp.MustCompile(`(?i)\b(?:(?:did not|didn't|would not|wouldn't|could not|couldn't|has not|hasn't|have not|haven't|was not|wasn't|were not|weren't)(?: immediately)? (?:say|said|disclose|disclosed|specify|specified|comment|commented|confirm|confirmed|name|named|identify|identified|reveal|revealed|explain|explained|elaborate|provide|provided|respond|responded|return)|declined to|refused to|not immediately (?:clear|known|available)|(?:it is|it was|it's|it remains|remains|remained|is still|was still) (?:unclear|not clear|unknown|not known))\b`)

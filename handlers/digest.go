@@ -3,7 +3,6 @@ package handlers
 import (
 	"context"
 	"fmt"
-	"regexp"
 	"slices"
 	"sort"
 	"strings"
@@ -370,7 +369,7 @@ func leadSentences(text string) []retrieval.Span {
 	total := 0
 	for _, sp := range retrieval.Sentences(text) {
 		s := text[sp.Start:sp.End]
-		if len(s) < minLead || len(s) > maxLead || !endsLikeSentence(s) || openRe.MatchString(s) {
+		if len(s) < minLead || len(s) > maxLead || !endsLikeSentence(s) || answer.Disclaims(s) {
 			if len(out) > 0 {
 				break
 			}
@@ -393,9 +392,6 @@ func endsLikeSentence(s string) bool {
 	return strings.HasSuffix(s, ".") || strings.HasSuffix(s, "!") || strings.HasSuffix(s, "?")
 }
 
-// openRe finds a sentence in which a source says what it does not know.
-var openRe = regexp.MustCompile(`(?i)\b(?:(?:did not|didn't|would not|wouldn't|could not|couldn't|has not|hasn't|have not|haven't|was not|wasn't|were not|weren't)(?: immediately)? (?:say|said|disclose|disclosed|specify|specified|comment|commented|confirm|confirmed|name|named|identify|identified|reveal|revealed|explain|explained|elaborate|provide|provided|respond|responded|return)|declined to|refused to|not immediately (?:clear|known|available)|(?:it is|it was|it's|it remains|remains|remained|is still|was still) (?:unclear|not clear|unknown|not known))\b`)
-
 // maxOpen bounds the open points of one story.
 const maxOpen = 2
 
@@ -407,7 +403,7 @@ func openPoints(arts []*retrieval.Article, c *storyCiter) []string {
 	for _, a := range arts {
 		for _, sp := range retrieval.Sentences(a.Text) {
 			s := a.Text[sp.Start:sp.End]
-			if len(s) > maxLead || !openRe.MatchString(s) {
+			if len(s) > maxLead || !answer.Disclaims(s) {
 				continue
 			}
 			k := retrieval.LineKey(s)
