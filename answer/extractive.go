@@ -104,7 +104,8 @@ func sentences(hits []retrieval.Hit) []scope {
 			// back with a pronoun: "The board named Raman to succeed him"
 			// answers with the sentence that says who "him" is.
 			for _, first := range []int{i, i - 1} {
-				if first < 0 || first < i && (!refersBack(toks[i]) || len(toks[first]) < 4 || asksQuestion(h.Passage.Text[ss[first].Start:ss[first].End])) {
+				if first < 0 || first < i && (!refersBack(toks[i]) || len(toks[first]) < 4 || asksQuestion(h.Passage.Text[ss[first].Start:ss[first].End]) ||
+					strings.Contains(h.Passage.Text[ss[first].End:s.Start], "\n")) { // a pair stays in its paragraph
 					continue
 				}
 				win := termSet{}
