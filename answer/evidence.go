@@ -21,7 +21,6 @@ const (
 	fMargin            // the best hit's retrieval margin over the next article's
 	fNegation          // the question and the sentence disagree on negation
 	fLead              // the sentence opens its article
-	fLength            // the sentence's length in words over 60, at most 1: a long one matches words by chance
 	fAsksNumber        // the part asks how many or how much: a match is less often an answer
 	NumFeatures
 )
@@ -30,7 +29,7 @@ const (
 // command's ablation table name them.
 var FeatureNames = [NumFeatures]string{
 	"coverage", "window_coverage", "missing_near", "numbers_off", "proximity", "retrieval", "retrieval_margin",
-	"negation", "lead", "length", "asks_number",
+	"negation", "lead", "asks_number",
 }
 
 // Features is one candidate's feature vector.
@@ -177,7 +176,6 @@ func (pt *partTerms) features(c *cand, sentTerms, win termSet) Features {
 	if c.lead {
 		f[fLead] = 1
 	}
-	f[fLength] = min(float64(len(c.toks))/60, 1)
 	if pt.kind == HowMany || pt.kind == HowMuch {
 		f[fAsksNumber] = 1
 	}

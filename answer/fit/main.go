@@ -48,6 +48,7 @@ type options struct {
 	lambda  float64
 	out     string
 	ablate  bool
+	folds   int
 	dump    int
 	// pointSets are the sets the threshold is chosen on; empty means all.
 	pointSets string
@@ -61,6 +62,7 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	fs.Float64Var(&o.lambda, "lambda", 1, "L2 penalty on the weights")
 	fs.StringVar(&o.out, "out", "", "write the fitted model here (e.g. answer/model.json)")
 	fs.BoolVar(&o.ablate, "ablate", true, "print the ablation table")
+	fs.IntVar(&o.folds, "folds", 5, "folds of the ablation's cross-validation")
 	drop := fs.String("drop", "", "comma-separated features to leave out (weight 0)")
 	fs.StringVar(&o.pointSets, "point-sets", "", "comma-separated sets the operating point is chosen on (default: every set)")
 	fs.IntVar(&o.dump, "dump", 0, "print this many held-out unanswerable questions answered with the highest confidence, and as many answerable ones refused with the lowest")
@@ -130,19 +132,14 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		dump(w, data, m, o.dump)
 	}
 	if o.ablate {
-		fmt.Fprintf(w, "\nablation: each feature removed, refitted; figures are held-out over both halves (two-fold),\n")
-		fmt.Fprintf(w, "cover@85 is the mean over sets of the best cover with abstain >= 85%%; the rest at the refitted default threshold\n\n")
+		fmt.Fprintf(w, "\nablation: each feature removed, refitted; figures are held-out over %d folds (every question held out once),\n", o.folds)
+		fmt.Fprintf(w, "cover@85 is the mean over sets of the best cover with abstain >= 85%%; the rest at each fold's refitted default threshold\n\n")
 		fmt.Fprintf(w, "| removed | cover@85 | cover | abstain | hit | wrong |\n|---|---|---|---|---|---|\n")
 		row := func(name string, use []bool) {
-			var rs []qa.Result
+			rs, bySet := crossValidate(data, use, o)
 			c85 := 0.0
-			for fold := 0; fold < 2; fold++ {
-				mm := fitModel(data, use, o)
-				rs = append(rs, decide(data, mm, mm.Threshold, "", false)...)
-				for _, n := range names {
-					c85 += coverAt(decide(data, mm, mm.Threshold, n, false), 85) / float64(2*len(names))
-				}
-				flip(data)
+			for _, n := range names {
+				c85 += coverAt(bySet[n], 85) / float64(len(names))
 			}
 			s := qa.Tally(rs)
 			fmt.Fprintf(w, "| %s | %.1f | %.1f | %.1f | %.1f | %.1f |\n", name, c85, s.Cover, s.Abstain, s.Hit, s.Wrong)
@@ -172,11 +169,32 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 	return nil
 }
 
-// flip swaps the training and held-out questions.
-func flip(data []*question) {
-	for _, q := range data {
-		q.train = !q.train
+// crossValidate fits on all folds but one, in turn, and returns every
+// question's held-out result, also by set. The training flags are restored.
+func crossValidate(data []*question, use []bool, o options) ([]qa.Result, map[string][]qa.Result) {
+	saved := make([]bool, len(data))
+	for i, q := range data {
+		saved[i] = q.train
 	}
+	var all []qa.Result
+	bySet := map[string][]qa.Result{}
+	for k := 0; k < o.folds; k++ {
+		for _, q := range data {
+			q.train = int(split(q.q.ID, q.set)*float64(o.folds)) != k
+		}
+		m := fitModel(data, use, o)
+		for _, q := range data {
+			if !q.train {
+				r := decide([]*question{q}, m, m.Threshold, "", false)
+				all = append(all, r...)
+				bySet[q.set] = append(bySet[q.set], r...)
+			}
+		}
+	}
+	for i, q := range data {
+		q.train = saved[i]
+	}
+	return all, bySet
 }
 
 func slicesClone(b []bool) []bool { return append([]bool(nil), b...) }
