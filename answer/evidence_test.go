@@ -68,25 +68,24 @@ func TestBestSentenceHoldsTheRareWords(t *testing.T) {
 	}
 }
 
-// A year in the question that the sentence does not give, while it gives
-// another, is evidence against: the probability falls.
-func TestContradictedYearLowersTheProbability(t *testing.T) {
+// Evidence against lowers the probability of the same sentence: a year in
+// the question that the sentence does not give while it gives another, and
+// a negation the sentence does not share.
+func TestEvidenceAgainstLowersTheProbability(t *testing.T) {
 	ix := indexOf(t, fleet...)
-	right := prob(t, ix, "How many electric ferries did the Lakeside Ferry Company order in 2023?")
-	wrong := prob(t, ix, "How many electric ferries did the Lakeside Ferry Company order in 2019?")
-	if wrong >= right {
-		t.Errorf("probability with the contradicted year %.3f, with the stated one %.3f: want lower", wrong, right)
-	}
-}
-
-// A question that the sentence negates, or a negated question the sentence
-// affirms, is weaker evidence.
-func TestNegationMismatchLowersTheProbability(t *testing.T) {
-	ix := indexOf(t, fleet...)
-	plain := prob(t, ix, "Which company ordered electric ferries from a shipyard in Gdansk?")
-	negated := prob(t, ix, "Which company did not order electric ferries from a shipyard in Gdansk?")
-	if negated >= plain {
-		t.Errorf("negated question %.3f, plain %.3f: want lower", negated, plain)
+	for _, tc := range []struct{ name, fits, against string }{
+		{"contradicted year",
+			"How many electric ferries did the Lakeside Ferry Company order in 2023?",
+			"How many electric ferries did the Lakeside Ferry Company order in 2019?"},
+		{"negation",
+			"Which company ordered electric ferries from a shipyard in Gdansk?",
+			"Which company did not order electric ferries from a shipyard in Gdansk?"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if fits, against := prob(t, ix, tc.fits), prob(t, ix, tc.against); against >= fits {
+				t.Errorf("probability %.3f with the evidence against, %.3f without: want lower", against, fits)
+			}
+		})
 	}
 }
 

@@ -341,23 +341,8 @@ func decide(data []*question, m *answer.Model, th float64, set string, train boo
 func coverAt(rs []qa.Result, abstain float64) float64 {
 	best := 0.0
 	for t := 0; t <= 1000; t++ {
-		th := float64(t) / 1000
-		var ans, non, c, a int
-		for _, r := range rs {
-			if r.Question.Answerable() {
-				ans++
-				if r.Confidence >= th {
-					c++
-				}
-			} else {
-				non++
-				if r.Confidence < th {
-					a++
-				}
-			}
-		}
-		if 100*float64(a) >= abstain*float64(max(non, 1)) {
-			best = max(best, 100*float64(c)/float64(max(ans, 1)))
+		if p := qa.At(rs, float64(t)/1000); p.Abstain >= abstain {
+			best = max(best, p.Cover)
 		}
 	}
 	return best

@@ -201,28 +201,32 @@ type CurvePoint struct {
 	Threshold, Cover, Abstain float64
 }
 
-// Curve gives cover and abstain at thresholds 0.1 … 0.9: the share of
-// answerable questions whose confidence reaches the threshold, and of
-// unanswerable ones whose confidence stays below it.
+// At gives cover and abstain at one threshold: the share of answerable
+// questions whose confidence reaches it, and of unanswerable ones whose
+// confidence stays below it.
+func At(rs []Result, th float64) CurvePoint {
+	var ans, non, c, a int
+	for _, r := range rs {
+		if r.Question.Answerable() {
+			ans++
+			if r.Confidence >= th {
+				c++
+			}
+		} else {
+			non++
+			if r.Confidence < th {
+				a++
+			}
+		}
+	}
+	return CurvePoint{Threshold: th, Cover: pct(c, ans), Abstain: pct(a, non)}
+}
+
+// Curve gives cover and abstain at thresholds 0.1 … 0.9 (see At).
 func Curve(rs []Result) []CurvePoint {
 	var out []CurvePoint
 	for i := 1; i <= 9; i++ {
-		th := float64(i) / 10
-		var ans, non, c, a int
-		for _, r := range rs {
-			if r.Question.Answerable() {
-				ans++
-				if r.Confidence >= th {
-					c++
-				}
-			} else {
-				non++
-				if r.Confidence < th {
-					a++
-				}
-			}
-		}
-		out = append(out, CurvePoint{Threshold: th, Cover: pct(c, ans), Abstain: pct(a, non)})
+		out = append(out, At(rs, float64(i)/10))
 	}
 	return out
 }
