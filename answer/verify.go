@@ -13,10 +13,14 @@ import (
 )
 
 // Claim is one statement a writer (a language model) proposes, with the
-// numbers of the passages that support it: 1 is the first hit given.
+// numbers of the passages that support it (1 is the first hit given) and
+// the exact text of the passage that says it.
 type Claim struct {
 	Text     string `json:"text"`
 	Passages []int  `json:"passages"`
+	// Quote is the passage text supporting the claim, copied exactly. A
+	// claim without one is checked against each sentence of its passages.
+	Quote string `json:"quote,omitempty"`
 }
 
 // Draft is a proposed answer: claims, and the parts of the question the
@@ -33,8 +37,11 @@ type Verdict struct {
 	// Reason says why a claim was dropped, in words safe to log: it never
 	// quotes the claim.
 	Reason string
-	// Missing lists the claim's words not found in its cited passages.
+	// Missing lists the claim's words not found in its quote.
 	Missing []string
+	// Passage (1-based) and Start, End place the quote that supports a
+	// kept claim in its article's text.
+	Passage, Start, End int
 }
 
 // Reasons a claim is dropped.
@@ -133,7 +140,7 @@ func numberOf(t retrieval.Token) (string, bool) {
 }
 
 // negationReach is how many words after a negation it governs.
-const negationReach = 3
+const negationReach = 4
 
 // negatedAt reports whether a negation stands within reach before toks[i].
 func negatedAt(toks []retrieval.Token, i int) bool {
@@ -145,10 +152,7 @@ func negatedAt(toks []retrieval.Token, i int) bool {
 	return false
 }
 
-func isNegation(t retrieval.Token) bool {
-	w := strings.ToLower(t.Surface)
-	return w == "not" || w == "no" || w == "never" || w == "neither" || w == "nor" || strings.HasSuffix(w, "n't")
-}
+func isNegation(t retrieval.Token) bool { return negates(t) }
 
 // claimWord is one checkable word of a claim.
 type claimWord struct {
@@ -157,12 +161,14 @@ type claimWord struct {
 	found   bool
 }
 
-// VerifyClaim checks one claim against the passages it cites, hits being
-// the passages in the order they were numbered for the writer. A claim
+// VerifyClaim checks one claim against its own quote, hits being the
+// passages in the order they were numbered for the writer. A claim
 // survives only when every passage it cites was supplied, it carries no
-// link or mention, and its names, numbers and (nearly all) key terms are
-// found in the cited text; a synonym from th counts as found (th may be
-// nil).
+// link or mention, its quote is text of a cited passage (whitespace and
+// quote marks aside), and the quote holds its names, numbers, negation,
+// order in time and nearly all its key terms (see checkQuote); a synonym
+// from th counts as found (th may be nil). A claim without a quote is
+// checked against each sentence of its cited passages in turn.
 func VerifyClaim(c Claim, hits []retrieval.Hit, th *retrieval.Thesaurus) Verdict {
 	v := Verdict{Claim: c}
 	text := cleanClaim(c.Text)
@@ -177,46 +183,30 @@ func VerifyClaim(c Claim, hits []retrieval.Hit, th *retrieval.Thesaurus) Verdict
 		v.Reason = reasonUncited
 		return v
 	}
-	var texts []string
 	for _, n := range c.Passages {
 		if n < 1 || n > len(hits) {
 			v.Reason = reasonUnknown
 			return v
 		}
-		texts = append(texts, hits[n-1].Passage.Text)
 	}
-	sup := newSupport(texts...)
-	words, flipped := checkWords(text, sup, th)
-	if flipped {
-		v.Reason = reasonNegation
+	if strings.TrimSpace(c.Quote) == "" {
+		n, start, end, why, miss := bestSentence(text, c.Passages, hits, th)
+		v.Passage, v.Start, v.End, v.Reason, v.Missing, v.OK = n, start, end, why, miss, why == ""
 		return v
 	}
-	var content, contentFound int
-	for _, w := range words {
-		if !w.found {
-			v.Missing = append(v.Missing, w.surface)
+	for _, n := range c.Passages {
+		p := hits[n-1].Passage
+		s, e, ok := findQuote(p.Text, c.Quote)
+		if !ok {
+			continue
 		}
-		switch {
-		case w.kind == 'N' && !w.found && v.Reason == "":
-			v.Reason = reasonName
-		case w.kind == '#' && !w.found && v.Reason == "":
-			v.Reason = reasonNumber
-		case w.kind == 'c':
-			content++
-			if w.found {
-				contentFound++
-			}
+		v.Reason, v.Missing = checkQuote(text, p.Text[s:e], th)
+		if v.OK = v.Reason == ""; v.OK {
+			v.Passage, v.Start, v.End = n, p.Start+s, p.Start+e
 		}
+		return v
 	}
-	switch {
-	case v.Reason != "":
-	case len(words) == 0:
-		v.Reason = reasonUncheck
-	case content > 0 && float64(contentFound) < contentShare*float64(content):
-		v.Reason = reasonContent
-	default:
-		v.OK = true
-	}
+	v.Reason = reasonNoQuote
 	return v
 }
 
@@ -306,8 +296,9 @@ func splitClaims(cs []Claim) []Claim {
 	for _, c := range cs {
 		text := cleanClaim(c.Text)
 		spans := retrieval.Sentences(text)
-		if len(spans) <= 1 {
-			out = append(out, Claim{Text: text, Passages: c.Passages})
+		if len(spans) <= 1 || c.Quote != "" {
+			// A quoted claim is checked whole against its quote.
+			out = append(out, Claim{Text: text, Passages: c.Passages, Quote: c.Quote})
 			continue
 		}
 		for _, sp := range spans {
@@ -334,9 +325,9 @@ func Compose(q Question, hits []retrieval.Hit, d Draft, th *retrieval.Thesaurus)
 	}
 
 	type survivor struct {
-		text     string
-		passages []int
-		parts    []int
+		text                string
+		passage, start, end int // the quote
+		parts               []int
 	}
 	var kept []survivor
 	var verdicts []Verdict
@@ -364,7 +355,7 @@ func Compose(q Question, hits []retrieval.Hit, d Draft, th *retrieval.Thesaurus)
 		for _, p := range parts {
 			covered[p] = true
 		}
-		kept = append(kept, survivor{text: cleanClaim(c.Text), passages: dedupInts(c.Passages), parts: parts})
+		kept = append(kept, survivor{text: cleanClaim(c.Text), passage: v.Passage, start: v.Start, end: v.End, parts: parts})
 	}
 
 	// The parts left open.
@@ -428,17 +419,12 @@ func Compose(q Question, hits []retrieval.Hit, d Draft, th *retrieval.Thesaurus)
 
 	var c citer
 	sentence := func(s survivor) string {
-		var marks []string
-		for _, n := range citePassages(s.text, s.passages, hits, th) {
-			h := hits[n-1]
-			start, end := bestSpan(s.text, h, th)
-			marks = append(marks, fmt.Sprintf("[%d]", c.cite(h, start, end)))
-		}
+		mark := fmt.Sprintf("[%d]", c.cite(hits[s.passage-1], s.start, s.end))
 		text := sentenceCase(strings.TrimRight(s.text, " "))
 		if r, _ := utf8.DecodeLastRuneInString(text); !strings.ContainsRune(".!?\"'”’", r) {
 			text += "."
 		}
-		return text + " " + strings.Join(marks, "")
+		return text + " " + mark
 	}
 	var b strings.Builder
 	if ans.Status == NotCovered {
@@ -592,91 +578,6 @@ func conceptIn(c Concept, terms []string) bool {
 		}
 	}
 	return false
-}
-
-// citePassages returns the cited passages that bear on the claim: a claim
-// citing several passages is cited only to those holding at least one of
-// its checkable words; one citing a single passage keeps it.
-func citePassages(text string, passages []int, hits []retrieval.Hit, th *retrieval.Thesaurus) []int {
-	if len(passages) == 1 {
-		return passages
-	}
-	var out []int
-	for _, n := range passages {
-		words, _ := checkWords(text, newSupport(hits[n-1].Passage.Text), th)
-		for _, w := range words {
-			if w.found {
-				out = append(out, n)
-				break
-			}
-		}
-	}
-	if len(out) == 0 {
-		return passages[:1]
-	}
-	return out
-}
-
-// bestSpan picks the text of a passage to quote for a claim: the sentence
-// that finds the most of the claim's words (names and numbers count
-// triple); two adjacent sentences when one sentence alone misses a name or
-// number the passage has; the whole passage when that still misses one.
-// Offsets are into the article's text.
-func bestSpan(text string, h retrieval.Hit, th *retrieval.Thesaurus) (start, end int) {
-	p := h.Passage
-	whole := func() (int, int) { return p.Start, p.End }
-	spans := retrieval.Sentences(p.Text)
-	if len(spans) <= 1 {
-		return whole()
-	}
-	score := func(s string) (int, int) {
-		words, _ := checkWords(text, newSupport(s), th)
-		sc, missReq := 0, 0
-		for _, w := range words {
-			req := w.kind != 'c'
-			switch {
-			case w.found && req:
-				sc += 3
-			case w.found:
-				sc++
-			case req:
-				missReq++
-			}
-		}
-		return sc, missReq
-	}
-	_, passageMiss := score(p.Text)
-	type cand struct {
-		s, e        int
-		score, miss int
-	}
-	best := cand{miss: -1}
-	try := func(s, e int) {
-		sc, miss := score(p.Text[s:e])
-		if best.miss < 0 || miss < best.miss || (miss == best.miss && sc > best.score) {
-			best = cand{s, e, sc, miss}
-		}
-	}
-	for _, sp := range spans {
-		try(sp.Start, sp.End)
-	}
-	if best.miss > 0 {
-		// Only a pair of sentences may hold the name and the number.
-		single := best
-		for i := 0; i+1 < len(spans); i++ {
-			sc, miss := score(p.Text[spans[i].Start:spans[i+1].End])
-			if miss < best.miss {
-				best = cand{spans[i].Start, spans[i+1].End, sc, miss}
-			}
-		}
-		if best.miss == single.miss {
-			best = single
-		}
-	}
-	if best.miss > passageMiss {
-		return whole()
-	}
-	return p.Start + best.s, p.Start + best.e
 }
 
 func dedupInts(xs []int) []int {
