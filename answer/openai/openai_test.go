@@ -473,6 +473,9 @@ func TestParseDraft(t *testing.T) {
 		{"string numbers", `{"claims":[{"text":"A.","passages":["1","#3","x"]}]}`, []answer.Claim{{Text: "A.", Passages: []int{1, 3, -1}}}, true},
 		{"fraction", `{"claims":[{"text":"A.","passages":[1.5]}]}`, []answer.Claim{{Text: "A.", Passages: []int{-1}}}, true},
 		{"bare string claim", `{"claims":["A."]}`, []answer.Claim{{Text: "A.", Passages: nil}}, true},
+		{"with quote", `{"claims":[{"text":"A.","passages":[1],"quote":"A b c."}]}`, []answer.Claim{{Text: "A.", Passages: []int{1}, Quote: "A b c."}}, true},
+		{"quote as evidence, one passage", `{"claims":[{"claim":"A.","passage":2,"evidence":"A b c."}]}`, []answer.Claim{{Text: "A.", Passages: []int{2}, Quote: "A b c."}}, true},
+		{"quote as a list", `{"claims":[{"text":"A.","sources":["3"],"support":["A b", "c."]}]}`, []answer.Claim{{Text: "A.", Passages: []int{3}, Quote: "A b c."}}, true},
 		{"no claims key", `{"answer":"A."}`, nil, false},
 		{"not json", `A.`, nil, false},
 		{"empty", ``, nil, false},
@@ -487,7 +490,7 @@ func TestParseDraft(t *testing.T) {
 				t.Fatalf("claims = %+v, want %+v", d.Claims, tc.want)
 			}
 			for i := range tc.want {
-				if d.Claims[i].Text != tc.want[i].Text || !slices.Equal(d.Claims[i].Passages, tc.want[i].Passages) {
+				if d.Claims[i].Text != tc.want[i].Text || !slices.Equal(d.Claims[i].Passages, tc.want[i].Passages) || d.Claims[i].Quote != tc.want[i].Quote {
 					t.Errorf("claim %d = %+v, want %+v", i, d.Claims[i], tc.want[i])
 				}
 			}

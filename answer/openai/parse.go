@@ -2,6 +2,7 @@ package openai
 
 import (
 	"bytes"
+	"cmp"
 	"encoding/json"
 	"errors"
 	"strconv"
@@ -29,7 +30,15 @@ func parseDraft(content string) (answer.Draft, error) {
 	for _, rc := range *raw.Claims {
 		var c struct {
 			Text     string          `json:"text"`
+			Claim    string          `json:"claim"`
 			Passages json.RawMessage `json:"passages"`
+			Passage  json.RawMessage `json:"passage"`
+			Sources  json.RawMessage `json:"sources"`
+			// The quote, under the names models give it.
+			Quote    json.RawMessage `json:"quote"`
+			Evidence json.RawMessage `json:"evidence"`
+			Support  json.RawMessage `json:"support"`
+			Source   json.RawMessage `json:"source_text"`
 		}
 		if json.Unmarshal(rc, &c) != nil {
 			// A bare string is a claim citing nothing: verification drops it.
@@ -39,7 +48,16 @@ func parseDraft(content string) (answer.Draft, error) {
 			}
 			c.Text = s
 		}
-		d.Claims = append(d.Claims, answer.Claim{Text: c.Text, Passages: passageNumbers(c.Passages)})
+		text := cmp.Or(c.Text, c.Claim)
+		passages := cmp.Or(string(c.Passages), string(c.Passage), string(c.Sources))
+		quote := ""
+		for _, q := range []json.RawMessage{c.Quote, c.Evidence, c.Support, c.Source} {
+			if qs := strings1(q); len(qs) > 0 {
+				quote = strings.Join(qs, " ")
+				break
+			}
+		}
+		d.Claims = append(d.Claims, answer.Claim{Text: text, Passages: passageNumbers(json.RawMessage(passages)), Quote: quote})
 	}
 	d.NotCovered = strings1(raw.NotCovered)
 	return d, nil
