@@ -197,7 +197,9 @@ func checkQuote(claim, quote string, th *retrieval.Thesaurus) (reason string, mi
 	if claimNeg && !quoteNeg || flipped {
 		return reasonNegQuote, nil
 	}
-	if co := orderOf(ctoks); co != 0 && orderOf(qtoks) != co {
+	// "Before" where the quote says "after": a conflict. A quote that
+	// orders nothing leaves the order unchecked.
+	if co := orderOf(ctoks); co != 0 && orderOf(qtoks) == -co {
 		return reasonOrder, nil
 	}
 	// An acronym the quote spells out ("US" for "United States"), or

@@ -27,6 +27,11 @@ type Question struct {
 	Gold       []string `json:"gold"`
 	AnswerText string   `json:"answer_text"`
 	Src        []string `json:"src"`
+	// WrongOptions are a quiz's wrong choices and PlausibleAnswers the
+	// plausible but wrong answers of an unanswerable question: what a
+	// careless writer would claim (see answer/openai's writer eval).
+	WrongOptions     []string `json:"wrong_options,omitempty"`
+	PlausibleAnswers []string `json:"plausible_answers,omitempty"`
 	// Line is the question's line in its file, for error messages.
 	Line int `json:"-"`
 }
