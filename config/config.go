@@ -98,6 +98,9 @@ type OpenAI struct {
 	// Retries is how many times a failed call is retried before falling
 	// back to the extractive answer.
 	Retries int
+	// Judge adds one model call per answer asking whether each quote
+	// supports its claim (STORYBOT_MODEL_JUDGE).
+	Judge bool
 }
 
 // Digest is when and where the daily digest is posted.

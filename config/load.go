@@ -268,6 +268,7 @@ func loadOpenAI(src *source, o *OpenAI) {
 	o.Timeout = duration(src, setModelTimeout, DefaultModelTimeout, time.Second, 10*time.Minute)
 	o.AnswerMaxTokens = integer(src, setMaxTokens, DefaultAnswerMaxTokens, 16, 32768)
 	o.Retries = integer(src, setModelRetries, DefaultModelRetries, 0, 10)
+	o.Judge = boolean(src, setModelJudge, false)
 }
 
 func loadDigest(src *source, d *Digest) {

@@ -66,6 +66,7 @@ func (o OpenAI) LogValue() slog.Value {
 		slog.Duration("timeout", o.Timeout),
 		slog.Int("answer_max_tokens", o.AnswerMaxTokens),
 		slog.Int("retries", o.Retries),
+		slog.Bool("judge", o.Judge),
 	)
 }
 

@@ -50,6 +50,7 @@ var (
 	setModelTimeout   = setting{"STORYBOT_MODEL_TIMEOUT", "openai.timeout"}
 	setMaxTokens      = setting{"STORYBOT_ANSWER_MAX_TOKENS", "openai.answer_max_tokens"}
 	setModelRetries   = setting{"STORYBOT_MODEL_RETRIES", "openai.retries"}
+	setModelJudge     = setting{"STORYBOT_MODEL_JUDGE", "openai.judge"}
 	setDigestChannels = setting{"STORYBOT_DIGEST_CHANNELS", "digest.channels"}
 	setDigestTime     = setting{"STORYBOT_DIGEST_TIME", "digest.time"}
 	setDigestTZ       = setting{"STORYBOT_DIGEST_TZ", "digest.tz"}
@@ -69,7 +70,7 @@ var (
 		setRedisURL, setRedisPrefix, setRedisTimeout,
 		setBotToken, setAppToken, setSigningSecret, setSlackAPIURL,
 		setOpenAIKey, setOpenAIBaseURL, setOpenAIType, setOpenAIVersion,
-		setChatModel, setEmbedModel, setModelTimeout, setMaxTokens, setModelRetries,
+		setChatModel, setEmbedModel, setModelTimeout, setMaxTokens, setModelRetries, setModelJudge,
 		setDigestChannels, setDigestTime, setDigestTZ, setDigestEmpty, setDigestLeads, setDigestMax,
 		setFeeds, setFeedInterval,
 		setAccessChannels, setDefaultColls, setAddUsers, setAddChannels, setUserRate,

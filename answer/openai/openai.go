@@ -88,6 +88,10 @@ type Options struct {
 	// Usage receives the counters; nil means a fresh Usage (see
 	// Answerer.Usage).
 	Usage *Usage
+	// Judge adds one call per answer asking the model whether each quote
+	// supports its claim; a claim must pass both the lexical checks and
+	// the judge. Off by default: it costs a call.
+	Judge bool
 }
 
 // Usage counts what the answerer did, for metrics. All fields are safe to
@@ -99,6 +103,8 @@ type Usage struct {
 	Repairs          atomic.Int64 // repair requests after invalid JSON
 	Fallbacks        atomic.Int64 // answers the extractive answerer wrote instead
 	DroppedClaims    atomic.Int64 // claims that failed verification
+	JudgeCalls       atomic.Int64 // judge requests sent (each also counts in Calls)
+	JudgedOut        atomic.Int64 // claims the judge found unsupported
 	PromptTokens     atomic.Int64
 	CompletionTokens atomic.Int64
 }
@@ -106,6 +112,7 @@ type Usage struct {
 // UsageSnapshot is a copy of Usage's counters.
 type UsageSnapshot struct {
 	Answers, Calls, Retries, Repairs, Fallbacks, DroppedClaims int64
+	JudgeCalls, JudgedOut                                      int64
 	PromptTokens, CompletionTokens                             int64
 }
 
@@ -114,6 +121,7 @@ func (u *Usage) Snapshot() UsageSnapshot {
 	return UsageSnapshot{
 		Answers: u.Answers.Load(), Calls: u.Calls.Load(), Retries: u.Retries.Load(),
 		Repairs: u.Repairs.Load(), Fallbacks: u.Fallbacks.Load(), DroppedClaims: u.DroppedClaims.Load(),
+		JudgeCalls: u.JudgeCalls.Load(), JudgedOut: u.JudgedOut.Load(),
 		PromptTokens: u.PromptTokens.Load(), CompletionTokens: u.CompletionTokens.Load(),
 	}
 }
@@ -265,7 +273,7 @@ func (a *Answerer) draft(ctx context.Context, q answer.Question, hits []retrieva
 		{Role: goopenai.ChatMessageRoleSystem, Content: systemPrompt},
 		{Role: goopenai.ChatMessageRoleUser, Content: userPrompt(q, hits, newNonce())},
 	}
-	content, err := a.complete(ctx, msgs, t)
+	content, err := a.complete(ctx, msgs, t, answerSchema)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -276,7 +284,7 @@ func (a *Answerer) draft(ctx context.Context, q answer.Question, hits []retrieva
 			goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleAssistant, Content: content},
 			goopenai.ChatCompletionMessage{Role: goopenai.ChatMessageRoleUser, Content: repairPrompt},
 		)
-		content, err = a.complete(ctx, msgs, t)
+		content, err = a.complete(ctx, msgs, t, answerSchema)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -284,7 +292,12 @@ func (a *Answerer) draft(ctx context.Context, q answer.Question, hits []retrieva
 			return nil, nil, fmt.Errorf("after one repair: %w", err)
 		}
 	}
-	return compose(q, hits, d, a.opt.Thesaurus)
+	var judged []answer.Verdict
+	if a.opt.Judge {
+		d, judged = a.judge(ctx, hits, d, t)
+	}
+	ans, verdicts, err := compose(q, hits, d, a.opt.Thesaurus)
+	return ans, append(verdicts, judged...), err
 }
 
 // compose runs answer.Compose, turning a panic on some unforeseen model
@@ -301,7 +314,7 @@ func compose(q answer.Question, hits []retrieval.Hit, d answer.Draft, th *retrie
 
 // complete sends one chat request, retrying transient failures with
 // backoff and stepping down the response format a server rejects.
-func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionMessage, t *tally) (string, error) {
+func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionMessage, t *tally, sch namedSchema) (string, error) {
 	var lastErr error
 	for try := 0; ; try++ {
 		if err := ctx.Err(); err != nil {
@@ -310,7 +323,7 @@ func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionM
 		if try > 0 {
 			a.usage.Retries.Add(1)
 		}
-		req := a.request(msgs)
+		req := a.request(msgs, sch)
 		var obs observation
 		callCtx, cancel := context.WithTimeout(withObservation(ctx, &obs), a.opt.Timeout)
 		a.usage.Calls.Add(1)
@@ -363,7 +376,7 @@ func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionM
 }
 
 // request builds a chat request with the response format the server takes.
-func (a *Answerer) request(msgs []goopenai.ChatCompletionMessage) goopenai.ChatCompletionRequest {
+func (a *Answerer) request(msgs []goopenai.ChatCompletionMessage, sch namedSchema) goopenai.ChatCompletionRequest {
 	req := goopenai.ChatCompletionRequest{Model: a.opt.Model, Messages: msgs}
 	if reasoningModel(a.opt.Model) {
 		req.MaxCompletionTokens = a.opt.MaxTokens
@@ -376,7 +389,7 @@ func (a *Answerer) request(msgs []goopenai.ChatCompletionMessage) goopenai.ChatC
 		req.ResponseFormat = &goopenai.ChatCompletionResponseFormat{
 			Type: goopenai.ChatCompletionResponseFormatTypeJSONSchema,
 			JSONSchema: &goopenai.ChatCompletionResponseFormatJSONSchema{
-				Name: "storybot_answer", Schema: schema, Strict: true,
+				Name: sch.name, Schema: sch.schema, Strict: true,
 			},
 		}
 	case 1:

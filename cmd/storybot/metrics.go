@@ -22,6 +22,8 @@ func (a *app) registerModelMetrics(reg prometheus.Registerer) {
 		counter("storybot_model_retries_total", "Chat requests retried after a transient failure.", &u.Retries, nil)
 		counter("storybot_model_fallbacks_total", "Answers written extractively because the model failed.", &u.Fallbacks, nil)
 		counter("storybot_model_dropped_claims_total", "Model claims dropped by verification.", &u.DroppedClaims, nil)
+		counter("storybot_model_judge_calls_total", "Judge requests sent (STORYBOT_MODEL_JUDGE); each also counts in storybot_model_calls_total.", &u.JudgeCalls, nil)
+		counter("storybot_model_judged_out_claims_total", "Model claims the judge found unsupported by their quote.", &u.JudgedOut, nil)
 	}
 	if c := a.models.cached; c != nil {
 		counter("storybot_answer_cache_hits_total", "Answers served from the cache.", &c.Stats.Hits, nil)

@@ -59,7 +59,7 @@ func (a *app) setupModels(ctx context.Context) error {
 	if a.cfg.ModelEnabled() {
 		m := aopenai.New(aopenai.Options{
 			BaseURL: o.BaseURL, APIKey: o.APIKey.Reveal(), APIType: o.APIType, APIVersion: o.APIVersion,
-			Model: o.ChatModel, Timeout: o.Timeout, MaxTokens: o.AnswerMaxTokens, Retries: o.Retries,
+			Model: o.ChatModel, Timeout: o.Timeout, MaxTokens: o.AnswerMaxTokens, Retries: o.Retries, Judge: o.Judge,
 			Logger: a.log, Thesaurus: a.thesaurus, Fallback: answer.Extractive{IDF: a.index.IDF, MinConfidence: a.cfg.MinConfidence},
 		})
 		a.models.answerer = m
