@@ -146,3 +146,35 @@ func sentenceCase(s string) string {
 	r[0] = []rune(strings.ToUpper(string(r[0])))[0]
 	return string(r)
 }
+
+// Claimed is one sentence of an answer with the quotes that support it,
+// for renderers that show each quote under its claim.
+type Claimed struct {
+	Text string
+	// Quotes are the citations of the sentence whose quote is not the
+	// sentence itself (a model's claims are its own words; an extractive
+	// answer quotes).
+	Quotes []Citation
+}
+
+// Claimed splits the answer into its sentences, each with its quotes.
+func (a *Answer) Claimed() []Claimed {
+	byN := map[int]Citation{}
+	for _, c := range a.Citations {
+		byN[c.N] = c
+	}
+	var out []Claimed
+	for _, sp := range retrieval.Sentences(a.Answer) {
+		s := a.Answer[sp.Start:sp.End]
+		cl := Claimed{Text: s}
+		claim := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(markerRe.ReplaceAllString(s, "")), ". "))
+		for _, n := range Markers(s) {
+			c, ok := byN[n]
+			if q := strings.Join(strings.Fields(c.Quote), " "); ok && q != "" && !strings.Contains(q, claim) {
+				cl.Quotes = append(cl.Quotes, c)
+			}
+		}
+		out = append(out, cl)
+	}
+	return out
+}

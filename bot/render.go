@@ -189,7 +189,7 @@ func RenderAnswer(a *answer.Answer, opt RenderOptions) []Message {
 		blocks = append(blocks, notCovered...)
 	}
 	if text := strings.TrimSpace(a.Answer); text != "" {
-		blocks = append(blocks, sections(Escape(text))...)
+		blocks = append(blocks, sections(withQuotes(a))...)
 	}
 	if a.LowSupport && a.Status != answer.NotCovered {
 		blocks = append(blocks, slack.NewContextBlock("", mrkdwn(fmt.Sprintf(
@@ -280,6 +280,23 @@ func notCoveredBlocks(a *answer.Answer) []slack.Block {
 		b.WriteString("\n• " + Escape(strings.Join(strings.Fields(nc), " ")))
 	}
 	return sections(b.String())
+}
+
+// withQuotes renders the answer, escaped, with the quote that supports
+// each claim right under it when the claim is not the quote itself.
+func withQuotes(a *answer.Answer) string {
+	var b strings.Builder
+	for _, cl := range a.Claimed() {
+		if b.Len() > 0 {
+			b.WriteString(" ")
+		}
+		b.WriteString(Escape(cl.Text))
+		for _, c := range cl.Quotes {
+			q := strings.Join(strings.Fields(c.Quote), " ")
+			b.WriteString("\n> “" + Escape(shorten(q, quoteLen)) + "” [" + strconv.Itoa(c.N) + "]\n")
+		}
+	}
+	return strings.TrimSpace(b.String())
 }
 
 // citation renders one numbered source: a link (outlet, title, date) and a

@@ -119,6 +119,30 @@ func TestRenderLowSupport(t *testing.T) {
 	}
 }
 
+// A model's claim shows the quote that supports it right under it; an
+// extractive answer, which is its quote, shows none twice.
+func TestRenderQuoteUnderClaim(t *testing.T) {
+	a := &answer.Answer{Status: answer.Answered, Answer: "Baccio left the campaign [1]. He resigned on Tuesday [2].",
+		Citations: []answer.Citation{
+			{N: 1, Title: "T", URL: "https://example.com/a", Quote: "Mick Baccio, the campaign's <!here> security chief, stepped down"},
+			{N: 2, Title: "U", URL: "https://example.com/b", Quote: "He resigned on Tuesday"},
+		}}
+	blocks := bot.RenderAnswer(a, bot.RenderOptions{})[0].Blocks
+	var text string
+	for _, b := range blocks {
+		if sb, ok := b.(*slack.SectionBlock); ok && sb.Text != nil && strings.Contains(sb.Text.Text, "Baccio left") {
+			text = sb.Text.Text
+		}
+	}
+	want := "Baccio left the campaign [1].\n> “Mick Baccio, the campaign's &lt;!here&gt; security chief, stepped down” [1]"
+	if !strings.Contains(text, want) {
+		t.Errorf("answer section %q lacks the escaped quote under the claim", text)
+	}
+	if strings.Count(text, "He resigned on Tuesday") != 1 {
+		t.Errorf("a claim that is its own quote is quoted again: %q", text)
+	}
+}
+
 func TestRenderLimits(t *testing.T) {
 	for _, tc := range []struct{ chars, cites, max int }{{100, 1, 0}, {2999, 3, 0}, {9000, 10, 0}, {50000, 120, 0}, {50000, 120, 5}} {
 		msgs := bot.RenderAnswer(longAnswer(tc.chars, tc.cites), bot.RenderOptions{AnswerID: "x", Share: true, MaxMessages: tc.max})

@@ -60,7 +60,14 @@ func (a *app) collections(flagValue string) []string {
 // printAnswer writes an answer for a terminal: the answer, what the sources
 // leave open, and the numbered sources with their quotes.
 func printAnswer(w io.Writer, ans *answer.Answer) {
-	fmt.Fprintln(w, ans.Answer)
+	// Each claim, with the quote that supports it under it when the claim
+	// is in a writer's own words.
+	for _, cl := range ans.Claimed() {
+		fmt.Fprintln(w, cl.Text)
+		for _, c := range cl.Quotes {
+			fmt.Fprintf(w, "    > “%s” [%d]\n", shorten(strings.Join(strings.Fields(c.Quote), " "), 300), c.N)
+		}
+	}
 	if len(ans.NotCovered) > 0 {
 		fmt.Fprintln(w, "\nNot covered by the sources:")
 		for _, nc := range ans.NotCovered {
