@@ -254,3 +254,38 @@ func FuzzCompose(f *testing.F) {
 		}
 	})
 }
+
+// No fragment is published: an abbreviation inside a claim ("v.") does not
+// cut it, and each citation quotes whole text.
+func TestNoFragmentPublished(t *testing.T) {
+	text := "The Supreme Court ruled in Carpenter v. United States that police need a warrant for phone location records. The case was decided in 2018."
+	art := &retrieval.Article{ID: "court", Key: "court", Source: "court.txt", Title: "Court rules on phone records", Collection: retrieval.DefaultCollection,
+		Text: text, Passages: []retrieval.Span{{Start: 0, End: len(text)}}}
+	ix := retrieval.NewIndex()
+	ix.Put(art)
+	hits := []retrieval.Hit{{Article: art, Passage: art.PassageAt(0)}}
+	q := answer.Analyze("What did the Supreme Court rule in Carpenter v. United States?", nil)
+	for name, c := range map[string]answer.Claim{
+		"without a quote": {Text: "The Supreme Court ruled in Carpenter v. United States that police need a warrant. The case was decided in 2018.", Passages: []int{1}},
+		"with a quote": {Text: "The Supreme Court ruled in Carpenter v. United States that police need a warrant.", Passages: []int{1},
+			Quote: "The Supreme Court ruled in Carpenter v. United States that police need a warrant"},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a, _ := answer.Compose(q, hits, answer.Draft{Claims: []answer.Claim{c}}, nil)
+			if a.Status != answer.Answered || !strings.Contains(a.Answer, "Carpenter v. United States that police need a warrant") {
+				t.Fatalf("status %s: %q", a.Status, a.Answer)
+			}
+			if strings.Contains(a.Answer, "v. [") || strings.Contains(a.Answer, "v.[") {
+				t.Errorf("a fragment was published: %q", a.Answer)
+			}
+			for _, cit := range a.Citations {
+				if strings.HasSuffix(strings.TrimSpace(cit.Quote), "v.") {
+					t.Errorf("a quote ends in the abbreviation: %q", cit.Quote)
+				}
+			}
+			if err := answer.Check(a, ix.Get); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
