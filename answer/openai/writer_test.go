@@ -40,7 +40,8 @@ import (
 //	STORYBOT_QA_DEV=../shared/data/qa-dev go test ./answer/openai -run TestScriptedWriters -v
 //
 // It prints the share of true claims kept and false claims dropped, by
-// question kind. Without STORYBOT_QA_DEV it runs on the small set in
+// question kind. STORYBOT_WRITER_NO_QUOTE=1 makes both writers return the
+// old claims-only shape. Without STORYBOT_QA_DEV it runs on the small set in
 // answer/qa/testdata.
 
 type writerTally struct{ trueN, trueKept, falseN, falseDropped int }
@@ -131,6 +132,9 @@ func runWriters(t *testing.T, set *qa.Set, ix *retrieval.Index, q qa.Question, s
 		}
 		srv := openaitest.New(t)
 		claim := answer.Claim{Text: statement(q.Q, claimed), Passages: []int{n}, Quote: quote}
+		if os.Getenv("STORYBOT_WRITER_NO_QUOTE") != "" {
+			claim.Quote = "" // the old claims-only shape
+		}
 		srv.QueueChat(openaitest.JSON(map[string]any{"claims": []answer.Claim{claim}, "not_covered": []string{}}))
 		a := New(Options{BaseURL: srv.URL(), APIKey: "k", Model: "writer", Timeout: 5 * time.Second,
 			Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Fallback: answer.Extractive{IDF: ix.IDF}})
