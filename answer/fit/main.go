@@ -155,8 +155,12 @@ func run(ctx context.Context, args []string, w io.Writer) error {
 		}
 	}
 	if o.out != "" {
-		m.Fitted = fmt.Sprintf("go run ./answer/fit -train %g -abstain %g -lambda %g on %s: %d training questions, %d held out",
-			o.train, o.abstain, o.lambda, strings.Join(names, ", "), countTrain(data, true), countTrain(data, false))
+		point := ""
+		if o.pointSets != "" {
+			point = " -point-sets " + o.pointSets
+		}
+		m.Fitted = fmt.Sprintf("go run ./answer/fit -train %g -abstain %g -lambda %g%s on %s: %d training questions, %d held out",
+			o.train, o.abstain, o.lambda, point, strings.Join(names, ", "), countTrain(data, true), countTrain(data, false))
 		b, err := json.MarshalIndent(m, "", "  ")
 		if err != nil {
 			return err
