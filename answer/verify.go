@@ -580,16 +580,6 @@ func conceptIn(c Concept, terms []string) bool {
 	return false
 }
 
-func dedupInts(xs []int) []int {
-	var out []int
-	for _, x := range xs {
-		if !slices.Contains(out, x) {
-			out = append(out, x)
-		}
-	}
-	return out
-}
-
 func appendNew(list []string, s string) []string {
 	for _, x := range list {
 		if strings.EqualFold(x, s) {
