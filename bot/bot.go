@@ -348,7 +348,7 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 func (b *Bot) ask(ctx context.Context, channel, user, question string, colls, history []string) (*answer.Answer, error) {
 	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history, Channel: channel, User: user})
 	if err != nil {
-		if !errors.Is(err, handlers.ErrEmptyQuestion) {
+		if !errors.Is(err, handlers.ErrEmptyQuestion) && !errors.Is(err, handlers.ErrQuestionTooLong) {
 			b.metrics.Questions.WithLabelValues("error").Inc()
 			// The innermost error only: the outer ones quote the question,
 			// and message text stays out of logs.
@@ -541,6 +541,8 @@ func failureText(err error) string {
 	switch {
 	case errors.Is(err, handlers.ErrEmptyQuestion):
 		return helpText
+	case errors.Is(err, handlers.ErrQuestionTooLong):
+		return fmt.Sprintf(":warning: That is too long to be one question. Please ask in under %d characters, one question at a time.", handlers.MaxQuestionRunes)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return ":warning: Sorry, finding an answer took too long. Please try again, perhaps with a narrower question."
 	}

@@ -68,6 +68,7 @@ func (b *Bot) onSlash(cmd command) string {
 		}
 		ack = ":mag: Searching…"
 		work = func(ctx context.Context) { b.slashAsk(ctx, cmd) }
+		sub = "ask" // a question's first word is no label: metrics never carry question text
 	}
 	if !b.spawn(work) {
 		return ":warning: storybot is restarting; please try again in a moment."

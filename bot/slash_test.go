@@ -3,6 +3,9 @@ package bot_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
+	"github.com/prometheus/client_golang/prometheus"
+	dto "github.com/prometheus/client_model/go"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -246,5 +249,37 @@ func TestChannelWithNoCollections(t *testing.T) {
 		if strings.Contains(text, "example.com/baccio") || strings.Contains(text, "left the campaign") || strings.Contains(text, "Added") {
 			t.Errorf("%s in a channel with no collections: %s", what, text)
 		}
+	}
+}
+
+// A question's words never become a metric label: every question counts as
+// slash_ask, whatever its first word.
+func TestSlashQuestionMetricNeverCarriesText(t *testing.T) {
+	h := newHarness(t)
+	for i, q := range []string{"embargoed-story-about-ceo-smith: who knew?", "Who replaced the CISO?", "Mayor resigned?"} {
+		h.slash(chanPublished, "UALICE", q, fmt.Sprintf("m%d", i))
+	}
+	h.slack.Wait(t, "respond", 3, 10*time.Second)
+	var m dto.Metric
+	if err := h.bot.Metrics().Events.WithLabelValues("slash_ask", "accepted").Write(&m); err != nil || m.GetCounter().GetValue() != 3 {
+		t.Errorf("slash_ask counted %v (%v), want 3", m.GetCounter().GetValue(), err)
+	}
+	ch := make(chan prometheus.Metric, 16)
+	h.bot.Metrics().Events.Collect(ch)
+	close(ch)
+	if n := len(ch); n != 1 {
+		t.Errorf("%d event series after three questions, want 1", n)
+	}
+}
+
+// A question over the length limit gets a short reply saying what to do,
+// not seconds of work and pages of answer.
+func TestTooLongQuestionIsRefused(t *testing.T) {
+	h := newHarness(t)
+	long := "Who said " + strings.Repeat("the council and the mayor argued about money ", 30) + "?"
+	h.slash(chanPublished, "UALICE", long, "long")
+	resp := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
+	if !strings.Contains(resp.Text(), "too long to be one question") || !strings.Contains(resp.Text(), "under 1000 characters") {
+		t.Errorf("reply to a %d-character question: %s", len(long), resp.Text())
 	}
 }

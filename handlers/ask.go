@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/retrieval"
@@ -53,6 +54,13 @@ type Service struct {
 // ErrEmptyQuestion is returned for a question with no words in it.
 var ErrEmptyQuestion = errors.New("the question is empty")
 
+// MaxQuestionRunes bounds a question: a longer text is a pasted document,
+// not a question, and would cost seconds of work and pages of answer.
+const MaxQuestionRunes = 1000
+
+// ErrQuestionTooLong is returned for a question over MaxQuestionRunes.
+var ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
+
 // AskRequest is one question and where it was asked.
 type AskRequest struct {
 	Question string
@@ -69,6 +77,9 @@ type AskRequest struct {
 // Ask answers a question from the index.
 func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, error) {
 	text := strings.TrimSpace(req.Question)
+	if utf8.RuneCountInString(text) > MaxQuestionRunes {
+		return nil, ErrQuestionTooLong
+	}
 	if len(retrieval.Tokens(text)) == 0 {
 		return nil, ErrEmptyQuestion
 	}
