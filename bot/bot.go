@@ -522,8 +522,8 @@ func (b *Bot) respond(ctx context.Context, responseURL string, m Message, public
 const helpText = "*storybot* answers questions from the newsroom's ingested articles, cites every claim, " +
 	"and says plainly what the sources do not cover.\n" +
 	"• Mention me in a channel, or DM me: `@storybot who replaced the CISO?` Ask follow-ups in the thread.\n" +
-	"• `/story QUESTION` — a private answer, with a button to share it to the channel\n" +
-	"• `/story sources [terms]` — the articles this channel can see\n" +
+	"• `/story QUESTION` or `/story ask QUESTION` — a private answer, with a button to share it to the channel\n" +
+	"• `/story sources` or `/story sources about TERMS` — the articles this channel can see\n" +
 	"• `/story add URL` — fetch and ingest an article (editors only)\n" +
 	"• `/story digest` — preview the daily digest\n" +
 	"• `/story help` — this message"

@@ -29,12 +29,14 @@ const responseURLUses = 5
 // private text of the acknowledgement, and does the work in the background,
 // answering through the response_url.
 func (b *Bot) onSlash(cmd command) string {
-	sub, rest, _ := strings.Cut(strings.TrimSpace(cmd.text), " ")
-	rest = strings.TrimSpace(rest)
+	sub, rest := parseSlash(cmd.text)
+	if sub == "ask" {
+		cmd.text = rest
+	}
 	var work func(ctx context.Context)
 	var ack string
-	switch strings.ToLower(sub) {
-	case "", "help":
+	switch sub {
+	case "help":
 		b.metrics.Events.WithLabelValues("slash_help", "accepted").Inc()
 		return helpText
 	case "sources":
@@ -61,20 +63,64 @@ func (b *Bot) onSlash(cmd command) string {
 		}
 		ack = ":newspaper: Preparing the digest…"
 		work = func(ctx context.Context) { b.slashDigest(ctx, cmd) }
-	default:
+	default: // "ask"
 		if wait, ok := b.users.allow(context.Background(), cmd.user); !ok {
 			b.metrics.Questions.WithLabelValues("rate_limited").Inc()
 			return rateLimitText(wait)
 		}
 		ack = ":mag: Searching…"
 		work = func(ctx context.Context) { b.slashAsk(ctx, cmd) }
-		sub = "ask" // a question's first word is no label: metrics never carry question text
 	}
 	if !b.spawn(work) {
 		return ":warning: storybot is restarting; please try again in a moment."
 	}
-	b.metrics.Events.WithLabelValues("slash_"+strings.ToLower(sub), "accepted").Inc()
+	// sub is one of parseSlash's fixed names: metrics never carry text.
+	b.metrics.Events.WithLabelValues("slash_"+sub, "accepted").Inc()
 	return ack
+}
+
+// parseSlash tells a subcommand from a question. A subcommand is its exact
+// first word followed by nothing or by its own argument form: "help" and
+// "digest" alone; "sources" alone, with "about", "on", "for" or
+// "matching" and terms, or with one or two keywords; "add" with a URL and
+// an optional collection. "ask" always asks. Anything else is a question,
+// so "help me find the council vote" and "Sources say the mayor resigned"
+// are asked. sub is "help", "sources", "add", "digest" or "ask"; rest is
+// the argument, or the question.
+func parseSlash(text string) (sub, rest string) {
+	text = strings.TrimSpace(text)
+	first, after, _ := strings.Cut(text, " ")
+	after = strings.TrimSpace(after)
+	words := strings.Fields(after)
+	asks := strings.HasSuffix(after, "?")
+	switch strings.ToLower(first) {
+	case "":
+		return "help", ""
+	case "help", "digest":
+		if after == "" {
+			return strings.ToLower(first), ""
+		}
+	case "ask":
+		if after == "" {
+			return "help", ""
+		}
+		return "ask", after
+	case "sources":
+		if after == "" {
+			return "sources", ""
+		}
+		if w := strings.ToLower(words[0]); len(words) > 1 && (w == "about" || w == "on" || w == "for" || w == "matching") {
+			return "sources", strings.Join(words[1:], " ")
+		}
+		if len(words) <= 2 && !asks {
+			return "sources", after
+		}
+	case "add":
+		if len(words) <= 2 && !asks {
+			return "add", after
+		}
+	}
+	return "ask", text
 }
 
 func (b *Bot) slashAsk(ctx context.Context, cmd command) {

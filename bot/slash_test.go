@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -281,5 +282,26 @@ func TestTooLongQuestionIsRefused(t *testing.T) {
 	resp := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
 	if !strings.Contains(resp.Text(), "too long to be one question") || !strings.Contains(resp.Text(), "under 1000 characters") {
 		t.Errorf("reply to a %d-character question: %s", len(long), resp.Text())
+	}
+}
+
+// A question that opens with a subcommand's word is asked, not swallowed.
+func TestSlashQuestionsAreNotSwallowed(t *testing.T) {
+	h := newHarness(t)
+	for i, q := range []string{"help me find the council vote", "Sources say the mayor resigned", "ask help"} {
+		if ack := h.slash(chanPublished, "UALICE", q, fmt.Sprintf("q%d", i)); !strings.Contains(ack, "Searching") {
+			t.Errorf("%q: ack %q, want a search", q, ack)
+		}
+	}
+	h.slack.Wait(t, "respond", 3, 10*time.Second)
+	h.asker.mu.Lock()
+	defer h.asker.mu.Unlock()
+	var asked []string
+	for _, r := range h.asker.reqs {
+		asked = append(asked, r.Question)
+	}
+	slices.Sort(asked)
+	if want := []string{"Sources say the mayor resigned", "help", "help me find the council vote"}; !slices.Equal(asked, want) {
+		t.Errorf("asked %q, want %q", asked, want)
 	}
 }
