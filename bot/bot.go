@@ -329,8 +329,10 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 	ans, err := b.ask(ctx, ev.channel, ev.user, question, colls, history)
 	if err != nil {
 		reply(textMessage(failureText(err)))
+		b.settle(ctx, ev.channel, ev.ts, "warning")
 		return
 	}
+	defer b.settle(ctx, ev.channel, ev.ts, stateReaction(ans.Status))
 	id := b.answers.put(&answerRecord{answer: ans, question: question, channel: ev.channel, user: ev.user})
 	opt := RenderOptions{}
 	if b.opt.Feedback != nil {
@@ -436,6 +438,31 @@ func (b *Bot) react(ctx context.Context, channel, ts, name string) {
 	if err != nil && !strings.Contains(err.Error(), "already_reacted") {
 		b.log.Warn("reaction failed", "err", err)
 	}
+}
+
+// stateReaction is the reaction that says how a question ended: answered,
+// answered in part, or not covered by the sources.
+func stateReaction(st answer.Status) string {
+	switch st {
+	case answer.Answered:
+		return "white_check_mark"
+	case answer.Partial:
+		return "ballot_box_with_check"
+	}
+	return "grey_question"
+}
+
+// settle replaces the 👀 of a question being worked on with the reaction
+// that says how it ended (⚠️ for a failure), so a finished, failed and
+// running answer look different. Failures are only logged.
+func (b *Bot) settle(ctx context.Context, channel, ts, name string) {
+	err := b.callSlack(ctx, "reactions.remove", channel, func(ctx context.Context) error {
+		return b.api.RemoveReactionContext(ctx, "eyes", slack.NewRefToMessage(channel, ts))
+	})
+	if err != nil && !strings.Contains(err.Error(), "no_reaction") {
+		b.log.Warn("reaction failed", "err", err)
+	}
+	b.react(ctx, channel, ts, name)
 }
 
 // post sends a message with chat.postMessage, in a thread when threadTS is

@@ -91,6 +91,7 @@ type recordingAsker struct {
 	gate    chan struct{} // nil: answer at once
 	started chan struct{} // receives one value per Ask, if non-nil
 	answer  *answer.Answer
+	err     error // returned instead of an answer when set
 }
 
 func (r *recordingAsker) Ask(ctx context.Context, req handlers.AskRequest) (*answer.Answer, error) {
@@ -106,6 +107,9 @@ func (r *recordingAsker) Ask(ctx context.Context, req handlers.AskRequest) (*ans
 		case <-ctx.Done():
 			return nil, ctx.Err()
 		}
+	}
+	if r.err != nil {
+		return nil, r.err
 	}
 	if r.answer != nil {
 		return r.answer, nil

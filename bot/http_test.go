@@ -2,6 +2,8 @@ package bot_test
 
 import (
 	"bytes"
+	"context"
+	"github.com/storybot/storybot/answer"
 	"io"
 	"net/http"
 	"strings"
@@ -92,9 +94,13 @@ func TestSignedEventIsAnswered(t *testing.T) {
 		t.Errorf("source link missing: %s", p.Text())
 	}
 	h.drain()
+	// 👀 while working, replaced by ✅ once answered.
 	r := h.slack.Calls("reactions.add")
-	if len(r) != 1 || r[0].Param("name") != "eyes" || r[0].Param("timestamp") != "1700000000.000001" {
-		t.Errorf("progress reaction: %+v", r)
+	if len(r) != 2 || r[0].Param("name") != "eyes" || r[0].Param("timestamp") != "1700000000.000001" || r[1].Param("name") != "white_check_mark" {
+		t.Errorf("progress reactions: %+v", r)
+	}
+	if rm := h.slack.Calls("reactions.remove"); len(rm) != 1 || rm[0].Param("name") != "eyes" || rm[0].Param("timestamp") != "1700000000.000001" {
+		t.Errorf("👀 not removed: %+v", rm)
 	}
 }
 
@@ -129,5 +135,39 @@ func TestHealthReadyMetrics(t *testing.T) {
 		if path == "/metrics" && !strings.Contains(string(body), "storybot_answer_seconds") {
 			t.Errorf("metrics lack storybot_answer_seconds")
 		}
+	}
+}
+
+// The final reaction says how the question ended: ❔ when the sources do
+// not cover it, ⚠️ when answering failed (with the reason in the thread).
+func TestFinalReactionSaysHowItEnded(t *testing.T) {
+	for _, tc := range []struct {
+		name     string
+		ans      *answer.Answer
+		err      error
+		reaction string
+	}{
+		{"not covered", &answer.Answer{Status: answer.NotCovered, Answer: "None of the 2 sources found says who replaced him.", NotCovered: []string{"who replaced him"}}, nil, "grey_question"},
+		{"partial", &answer.Answer{Status: answer.Partial, Answer: "He left [1].", NotCovered: []string{"why"}, Citations: []answer.Citation{{N: 1, Title: "T", Quote: "He left."}}}, nil, "ballot_box_with_check"},
+		{"failure", nil, context.DeadlineExceeded, "warning"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			h := newHarness(t)
+			h.asker.answer, h.asker.err = tc.ans, tc.err
+			h.sendEvent("Ev"+tc.reaction, mention(chanPublished, "UALICE", "Who replaced Mick Baccio?", "1700000000.000021", ""))
+			h.drain()
+			r := h.slack.Calls("reactions.add")
+			if len(r) != 2 || r[1].Param("name") != tc.reaction {
+				t.Errorf("reactions %+v, want eyes then %s", r, tc.reaction)
+			}
+			if len(h.slack.Calls("reactions.remove")) != 1 {
+				t.Errorf("👀 not removed")
+			}
+			if tc.err != nil {
+				if p := h.slack.Calls("chat.postMessage"); len(p) != 1 || !strings.Contains(p[0].Text(), "took too long") {
+					t.Errorf("failure reason not in the thread: %+v", p)
+				}
+			}
+		})
 	}
 }

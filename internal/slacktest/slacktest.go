@@ -326,7 +326,7 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.nextTS++
 		s.mu.Unlock()
 		writeJSON(w, map[string]any{"ok": true, "channel": c.Form.Get("channel"), "ts": ts})
-	case "reactions.add":
+	case "reactions.add", "reactions.remove":
 		writeJSON(w, map[string]any{"ok": true})
 	case "conversations.replies":
 		s.mu.Lock()
