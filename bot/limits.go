@@ -154,6 +154,9 @@ type answerRecord struct {
 	channel  string
 	user     string
 	at       time.Time
+	// private marks an answer given privately (a slash command), whose
+	// message keeps its "Share to channel" button.
+	private bool
 }
 
 // answerCache keeps recent answers by ID, bounded in size and age, for
@@ -183,6 +186,7 @@ type wireRecord struct {
 	Channel   string         `json:"channel"`
 	User      string         `json:"user"`
 	At        time.Time      `json:"at"`
+	Private   bool           `json:"private,omitempty"`
 }
 
 func (c *answerCache) put(r *answerRecord) string {
@@ -197,7 +201,7 @@ func (c *answerCache) put(r *answerRecord) string {
 	}
 	c.mu.Unlock()
 	if c.shared != nil {
-		w := wireRecord{Answer: r.answer, Notes: r.answer.Notes, Question: r.question, Channel: r.channel, User: r.user, At: r.at}
+		w := wireRecord{Answer: r.answer, Notes: r.answer.Notes, Question: r.question, Channel: r.channel, User: r.user, At: r.at, Private: r.private}
 		for _, cit := range r.answer.Citations {
 			w.Published = append(w.Published, cit.Published)
 		}
@@ -240,5 +244,5 @@ func (c *answerCache) fetch(id string) *answerRecord {
 			w.Answer.Citations[i].Published = w.Published[i]
 		}
 	}
-	return &answerRecord{answer: w.Answer, question: w.Question, channel: w.Channel, user: w.User, at: w.At}
+	return &answerRecord{answer: w.Answer, question: w.Question, channel: w.Channel, user: w.User, at: w.At, private: w.Private}
 }

@@ -59,6 +59,9 @@ type RenderOptions struct {
 	// MaxMessages bounds how many messages the answer may take (a
 	// response_url allows 5); 0 means no bound.
 	MaxMessages int
+	// Voted, after a feedback click, replaces the feedback buttons with a
+	// note of the vote ("helpful", "not helpful").
+	Voted string
 }
 
 var (
@@ -221,11 +224,18 @@ func RenderAnswer(a *answer.Answer, opt RenderOptions) []Message {
 			els = append(els, slack.NewButtonBlockElement(ActionShare, opt.AnswerID,
 				slack.NewTextBlockObject(slack.PlainTextType, "Share to channel", false, false)).WithStyle(slack.StylePrimary))
 		}
-		els = append(els,
-			slack.NewButtonBlockElement(ActionHelpful, opt.AnswerID, slack.NewTextBlockObject(slack.PlainTextType, "Helpful", true, false)),
-			slack.NewButtonBlockElement(ActionNotHelpful, opt.AnswerID, slack.NewTextBlockObject(slack.PlainTextType, "Not helpful", true, false)),
-		)
-		actions = append(actions, slack.NewActionBlock("storybot_answer_actions", els...))
+		if opt.Voted == "" {
+			els = append(els,
+				slack.NewButtonBlockElement(ActionHelpful, opt.AnswerID, slack.NewTextBlockObject(slack.PlainTextType, "Helpful", true, false)),
+				slack.NewButtonBlockElement(ActionNotHelpful, opt.AnswerID, slack.NewTextBlockObject(slack.PlainTextType, "Not helpful", true, false)),
+			)
+		}
+		if len(els) > 0 {
+			actions = append(actions, slack.NewActionBlock("storybot_answer_actions", els...))
+		}
+		if opt.Voted != "" {
+			actions = append(actions, slack.NewContextBlock("", mrkdwn(":white_check_mark: Thanks — recorded as "+Escape(opt.Voted)+".")))
+		}
 	}
 	return pack(blocks, actions, fallback(a), opt.MaxMessages)
 }

@@ -131,7 +131,7 @@ func (b *Bot) slashAsk(ctx context.Context, cmd command) {
 		_ = b.respond(ctx, cmd.responseURL, textMessage(failureText(err)), false, false, false)
 		return
 	}
-	id := b.answers.put(&answerRecord{answer: ans, question: question, channel: cmd.channel, user: cmd.user})
+	id := b.answers.put(&answerRecord{answer: ans, question: question, channel: cmd.channel, user: cmd.user, private: true})
 	opt := RenderOptions{AnswerID: id, Share: true, Question: question, MaxMessages: responseURLUses}
 	for _, m := range RenderAnswer(ans, opt) {
 		if err := b.respond(ctx, cmd.responseURL, m, false, false, false); err != nil {
@@ -307,15 +307,23 @@ func (b *Bot) feedback(ctx context.Context, in interaction, rec *answerRecord) {
 		Answer:      rec.answer,
 		Collections: b.opt.Access.Collections(rec.channel),
 	})
-	text := "Thanks, noted as helpful."
-	if !helpful {
-		text = "Thanks, noted as not helpful. We'll look at it."
-	}
 	if err != nil {
 		b.log.Error("storing feedback failed", "err", err)
-		text = ":warning: Sorry, your feedback could not be saved. Please try again later."
+		_ = b.respond(ctx, in.responseURL, textMessage(":warning: Sorry, your feedback could not be saved. Please try again later."), false, false, false)
+		return
 	}
-	_ = b.respond(ctx, in.responseURL, textMessage(text), false, false, false)
+	// The buttons give way to the vote: the message the click came from
+	// (an answer's last) is drawn again without them.
+	vote := "helpful"
+	if !helpful {
+		vote = "not helpful"
+	}
+	opt := RenderOptions{AnswerID: in.value, Share: rec.private, Voted: vote}
+	if rec.private {
+		opt.Question = rec.question
+	}
+	msgs := RenderAnswer(rec.answer, opt)
+	_ = b.respond(ctx, in.responseURL, msgs[len(msgs)-1], false, true, false)
 }
 
 // notInChannel reports whether Slack refused a post because the bot is not

@@ -305,3 +305,33 @@ func TestSlashQuestionsAreNotSwallowed(t *testing.T) {
 		t.Errorf("asked %q, want %q", asked, want)
 	}
 }
+
+// A click on Helpful replaces the buttons with the vote, keeps a private
+// answer's Share button, and a second click changes the vote: the export
+// holds one vote per user per answer.
+func TestFeedbackClickShowsTheVote(t *testing.T) {
+	h := newHarness(t)
+	h.slash(chanPublished, "UALICE", "When did Mick Baccio leave?", "q")
+	ans := h.slack.Wait(t, "respond", 1, 10*time.Second)[0]
+	id := buttonValue(t, ans, bot.ActionHelpful)
+	h.click(chanPublished, "UALICE", bot.ActionHelpful, id, "fb1")
+	r := h.slack.Wait(t, "respond", 2, 10*time.Second)[1]
+	if r.Param("replace_original") != "true" {
+		t.Errorf("the vote does not replace the message: %+v", r.JSON)
+	}
+	if blocks := r.Blocks(); !strings.Contains(blocks, "Thanks — recorded as helpful") ||
+		strings.Contains(blocks, bot.ActionHelpful) || !strings.Contains(blocks, bot.ActionShare) {
+		t.Errorf("after the click: %s", blocks)
+	}
+	h.click(chanPublished, "UALICE", bot.ActionNotHelpful, id, "fb2")
+	h.slack.Wait(t, "respond", 3, 10*time.Second)
+	var out strings.Builder
+	if err := handlers.ExportVotes(context.Background(), &handlers.FileFeedback{Path: h.feedback}, &out); err != nil {
+		t.Fatal(err)
+	}
+	lines := strings.Split(strings.TrimSpace(out.String()), "\n")
+	var rec handlers.FeedbackRecord
+	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &rec) != nil || rec.Helpful {
+		t.Errorf("export %q: want one vote, not helpful", lines)
+	}
+}

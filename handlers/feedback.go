@@ -2,6 +2,7 @@ package handlers
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -165,4 +166,46 @@ func (s *FileFeedback) Export(ctx context.Context, w io.Writer) error {
 		}
 	}
 	return sc.Err()
+}
+
+// ExportVotes writes the store's records as JSON Lines, one vote per user
+// per answer: a reader who clicks again changes their vote, so only the
+// latest of their records for an answer is written, in the order of those
+// latest votes. The store itself keeps every click.
+func ExportVotes(ctx context.Context, s FeedbackStore, w io.Writer) error {
+	var all bytes.Buffer
+	if err := s.Export(ctx, &all); err != nil {
+		return err
+	}
+	type key struct{ answer, user string }
+	var lines [][]byte
+	var keys []key
+	last := map[key]int{}
+	sc := bufio.NewScanner(&all)
+	sc.Buffer(make([]byte, 1<<20), 16<<20)
+	for sc.Scan() {
+		line := append([]byte(nil), sc.Bytes()...)
+		var r struct {
+			AnswerID string `json:"answer_id"`
+			User     string `json:"user"`
+		}
+		if json.Unmarshal(line, &r) != nil {
+			continue
+		}
+		k := key{r.AnswerID, r.User}
+		last[k] = len(lines)
+		lines, keys = append(lines, line), append(keys, k)
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("export feedback: %w", err)
+	}
+	for i, line := range lines {
+		if last[keys[i]] != i {
+			continue
+		}
+		if _, err := w.Write(append(line, '\n')); err != nil {
+			return fmt.Errorf("export feedback: %w", err)
+		}
+	}
+	return nil
 }

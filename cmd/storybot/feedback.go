@@ -34,9 +34,9 @@ func cmdFeedback(ctx context.Context, args []string, stdout, stderr io.Writer, g
 			return err
 		}
 		defer store.Close()
-		return feedbackStore(cfg, store).Export(ctx, stdout)
+		return handlers.ExportVotes(ctx, feedbackStore(cfg, store), stdout)
 	}
-	return handlers.NewFileFeedback(cfg.DataDir).Export(ctx, stdout)
+	return handlers.ExportVotes(ctx, handlers.NewFileFeedback(cfg.DataDir), stdout)
 }
 
 // feedbackStore is where readers' verdicts go: the shared store when it
