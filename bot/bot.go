@@ -82,6 +82,7 @@ type Bot struct {
 	users   *userLimiter
 	gate    *channelGate
 	answers *answerCache
+	threads *threadSet
 
 	selfUser atomic.Value // string: the bot's user ID, from auth.test
 	selfBot  atomic.Value // string: the bot's bot ID
@@ -135,6 +136,7 @@ func New(opt Options) (*Bot, error) {
 		users:   newUserLimiter(opt.Access.UserRate, opt.Shared),
 		gate:    newChannelGate(opt.Shared),
 		answers: newAnswerCache(10000, 24*time.Hour, opt.Shared),
+		threads: newThreadSet(opt.Shared),
 	}
 	b.selfUser.Store("")
 	b.selfBot.Store("")
@@ -278,8 +280,12 @@ func (b *Bot) accept(ev event) bool {
 		return false
 	case ev.kind == "app_mention":
 		return true
+	case ev.kind == "message" && ev.channelType == "im":
+		return true
 	case ev.kind == "message":
-		return ev.channelType == "im"
+		// A reply in a channel thread may be a follow-up; whether the bot
+		// answered in that thread is looked up by the worker.
+		return ev.threadTS != "" && ev.threadTS != ev.ts
 	}
 	return false
 }
@@ -301,6 +307,15 @@ func (b *Bot) onEvent(ev event) string {
 
 func (b *Bot) answerMessage(ctx context.Context, ev event) {
 	start := time.Now()
+	if ev.kind == "message" && ev.channelType != "im" {
+		// A follow-up without a mention: only in a thread the bot answered
+		// in, and never a message that mentions the bot (its app_mention
+		// is the one answered).
+		if b.mentionsSelf(ev.text) || !b.threads.has(ctx, ev.channel, ev.threadTS) {
+			b.metrics.Events.WithLabelValues(ev.kind, "not_a_follow_up").Inc()
+			return
+		}
+	}
 	if !b.claim(ctx, "event:"+ev.id, "msg:"+ev.channel+":"+ev.ts) {
 		b.metrics.Events.WithLabelValues(ev.kind, "duplicate").Inc()
 		return
@@ -343,7 +358,16 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 			return
 		}
 	}
+	if ev.channelType != "im" {
+		b.threads.add(ctx, ev.channel, thread)
+	}
 	b.metrics.AnswerSeconds.Observe(time.Since(start).Seconds())
+}
+
+// mentionsSelf reports whether a message's text mentions the bot.
+func (b *Bot) mentionsSelf(text string) bool {
+	self := b.selfUser.Load().(string)
+	return self != "" && strings.Contains(text, "<@"+self)
 }
 
 // ask runs the use case and counts the outcome.

@@ -293,3 +293,51 @@ func TestShutdownDeadline(t *testing.T) {
 		t.Fatal("Shutdown met its deadline with work stuck")
 	}
 }
+
+// threadReply is a channel message in a thread, without a mention.
+func threadReply(channel, channelType, user, text, ts, threadTS string) map[string]any {
+	return map[string]any{"type": "message", "channel": channel, "channel_type": channelType, "user": user,
+		"text": text, "ts": ts, "event_ts": ts, "thread_ts": threadTS}
+}
+
+// A reply in a thread the bot answered in is a follow-up, even without a
+// mention, in public and private channels and group DMs; a reply in any
+// other thread, a bot's reply, a reply that mentions the bot (its
+// app_mention is answered) and a retried delivery are not answered again.
+func TestThreadFollowUpsWithoutAMention(t *testing.T) {
+	for _, ct := range []string{"channel", "group", "mpim"} {
+		t.Run(ct, func(t *testing.T) {
+			h := newHarness(t)
+			parent := "1700000300.000100"
+			h.sendEvent("EvAsk", mention(chanPublished, "UALICE", "Who left the Baccio campaign?", parent, ""))
+			// The final reaction comes once the answer is posted and its
+			// thread recorded.
+			h.slack.Wait(t, "reactions.add", 2, 10*time.Second)
+			h.slack.SetThread(chanPublished, parent,
+				slacktest.Message{User: "UALICE", Text: "<@UBOT> Who left the Baccio campaign?", TS: parent},
+				slacktest.Message{User: slacktest.BotUserID, BotID: slacktest.BotID, Text: "Mick Baccio left [1]", TS: "1700000301.000100"},
+				slacktest.Message{User: "UBOB", Text: "and when did he leave?", TS: "1700000302.000100"},
+			)
+			follow := threadReply(chanPublished, ct, "UBOB", "and when did he leave?", "1700000302.000100", parent)
+			h.sendEvent("EvFollow", follow)
+			h.sendEvent("EvFollow", follow) // Slack's retry
+			h.sendEvent("EvOther", threadReply(chanPublished, ct, "UBOB", "When did Mick Baccio leave?", "1700000402.000100", "1700000400.000100"))
+			h.sendEvent("EvBot", map[string]any{"type": "message", "channel": chanPublished, "channel_type": ct, "user": "UOTHERBOT",
+				"bot_id": "BOTHER", "text": "When did he leave?", "ts": "1700000303.000100", "thread_ts": parent})
+			h.sendEvent("EvMentionTwin", threadReply(chanPublished, ct, "UALICE", "<@"+slacktest.BotUserID+"> and why?", "1700000304.000100", parent))
+			h.drain()
+			posts := h.slack.Calls("chat.postMessage")
+			if len(posts) != 2 {
+				t.Fatalf("%d answers, want the question's and one follow-up's", len(posts))
+			}
+			if posts[1].Param("thread_ts") != parent {
+				t.Errorf("follow-up answered in thread %q, want %q", posts[1].Param("thread_ts"), parent)
+			}
+			reqs := h.asker.requests()
+			last := reqs[len(reqs)-1]
+			if last.Question != "and when did he leave?" || fmt.Sprint(last.History) != fmt.Sprint([]string{"Who left the Baccio campaign?"}) {
+				t.Errorf("follow-up asked %q with history %q", last.Question, last.History)
+			}
+		})
+	}
+}

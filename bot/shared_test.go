@@ -78,3 +78,30 @@ func TestShareOnAnotherReplica(t *testing.T) {
 		t.Errorf("shared answer: %s", post.Text())
 	}
 }
+
+// A thread answered by one replica takes follow-ups on the other, and a
+// follow-up delivered to both is answered once.
+func TestThreadFollowUpOnAnotherReplica(t *testing.T) {
+	shared := sharedredis.Open(t)
+	fake := slacktest.New(t)
+	svc, ing := newService(t)
+	claimer := bot.StoreClaimer(shared)
+	opt := func(o *bot.Options) { o.Shared = shared }
+	a := newHarnessWith(t, fake, svc, ing, claimer, opt)
+	b := newHarnessWith(t, fake, svc, ing, claimer, opt)
+	parent := "1700000500.000100"
+	a.sendEvent("EvAsk", mention(chanPublished, "UALICE", "Who left the Baccio campaign?", parent, ""))
+	fake.Wait(t, "reactions.add", 2, 10*time.Second)
+	follow := threadReply(chanPublished, "channel", "UBOB", "and when did he leave?", "1700000502.000100", parent)
+	b.sendEvent("EvFollow", follow)
+	a.sendEvent("EvFollow", follow)
+	fake.Wait(t, "chat.postMessage", 2, 10*time.Second)
+	a.drain()
+	b.drain()
+	if n := len(fake.Calls("chat.postMessage")); n != 2 {
+		t.Errorf("%d posts, want the answer and one follow-up answer", n)
+	}
+	if n := len(a.asker.requests()) + len(b.asker.requests()); n != 2 {
+		t.Errorf("%d questions asked, want 2", n)
+	}
+}
