@@ -247,10 +247,12 @@ func checkQuote(claim, quote string, th *retrieval.Thesaurus) (reason string, mi
 // bestSentence verifies a claim that came without a quote against each
 // sentence of its cited passages, one by one, and returns the first
 // passage (1-based) and the article span of the sentence that supports
-// it; ok is false when none does.
+// it. When none does, reason says why not, and the span is that of the
+// single sentence that came closest (fewest of the claim's words missing).
 func bestSentence(text string, passages []int, hits []retrieval.Hit, th *retrieval.Thesaurus) (n, start, end int, reason string, missing []string) {
 	reason = reasonNoSupport
 	fewest := -1
+	var nearN, nearStart, nearEnd int
 	// Sentences alone first, then with the one before ("It was rebuilt in
 	// 1972" says what "the branch was rebuilt in 1972" says).
 	for _, pair := range []bool{false, true} {
@@ -269,11 +271,12 @@ func bestSentence(text string, passages []int, hits []retrieval.Hit, th *retriev
 				if why == "" {
 					return p, h.Passage.Start + first.Start, h.Passage.Start + sp.End, "", nil
 				}
-				if fewest < 0 || len(miss) < fewest {
+				if !pair && (fewest < 0 || len(miss) < fewest) {
 					fewest, reason, missing = len(miss), why, miss
+					nearN, nearStart, nearEnd = p, h.Passage.Start+sp.Start, h.Passage.Start+sp.End
 				}
 			}
 		}
 	}
-	return 0, 0, 0, reason, missing
+	return nearN, nearStart, nearEnd, reason, missing
 }

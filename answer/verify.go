@@ -40,8 +40,59 @@ type Verdict struct {
 	// Missing lists the claim's words not found in its quote.
 	Missing []string
 	// Passage (1-based) and Start, End place the quote that supports a
-	// kept claim in its article's text.
+	// kept claim in its article's text; for a dropped claim checked
+	// sentence by sentence (Near), the sentence that came closest.
 	Passage, Start, End int
+	Near                bool
+}
+
+// Contradicts reports whether a dropped claim's closest sentence, quote,
+// says otherwise rather than nothing: it differs in negation or order in
+// time, or the claim misses only names and numbers there and the quote
+// gives other ones in their place ("$52 million" where it says "$48
+// million").
+func (v Verdict) Contradicts(claim, quote string) bool {
+	if v.OK || !v.Near {
+		return false
+	}
+	switch v.Reason {
+	case reasonNegQuote, reasonOrder:
+		return true
+	case reasonName, reasonNumber:
+	default:
+		return false
+	}
+	inClaim := map[string]bool{}
+	for _, t := range retrieval.Tokens(normalize(claim)) {
+		inClaim[t.Term] = true
+	}
+	otherNumber, otherName := false, false
+	for i, t := range retrieval.Tokens(normalize(quote)) {
+		if inClaim[t.Term] {
+			continue
+		}
+		otherNumber = otherNumber || t.Number
+		otherName = otherName || t.Capital && !t.Stop && !t.Number && i > 0
+	}
+	for _, m := range v.Missing {
+		toks := retrieval.Tokens(m)
+		if len(toks) == 0 {
+			continue
+		}
+		switch t := toks[0]; {
+		case t.Number:
+			if !otherNumber {
+				return false
+			}
+		case t.Capital:
+			if !otherName {
+				return false
+			}
+		default:
+			return false // a key word is missing: the sentence says something else
+		}
+	}
+	return true
 }
 
 // Reasons a claim is dropped.
@@ -192,6 +243,7 @@ func VerifyClaim(c Claim, hits []retrieval.Hit, th *retrieval.Thesaurus) Verdict
 	if strings.TrimSpace(c.Quote) == "" {
 		n, start, end, why, miss := bestSentence(text, c.Passages, hits, th)
 		v.Passage, v.Start, v.End, v.Reason, v.Missing, v.OK = n, start, end, why, miss, why == ""
+		v.Near = !v.OK && n > 0
 		return v
 	}
 	for _, n := range c.Passages {

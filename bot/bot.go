@@ -28,6 +28,12 @@ type Asker interface {
 	Ask(ctx context.Context, req handlers.AskRequest) (*answer.Answer, error)
 }
 
+// Checker checks a draft against the sources, sentence by sentence;
+// handlers.Service satisfies it.
+type Checker interface {
+	Check(ctx context.Context, req handlers.CheckRequest) ([]handlers.SentenceCheck, error)
+}
+
 // DigestPreviewer composes the digest a channel would get, as plain text
 // (the bot escapes it). The digest issue provides one; without it
 // `/story digest` says digests arrive in a later release.
@@ -48,6 +54,7 @@ type Options struct {
 	Sources  *handlers.Sources  // nil: `/story sources` and `add` are off
 	Feedback *handlers.Feedback // nil: feedback buttons are not drawn
 	Digest   DigestPreviewer    // nil: no digest composer yet
+	Checker  Checker            // nil: `/story check` and the message shortcut are off
 	Access   config.Access
 
 	// Claimer dedups events across replicas; nil means this process only.
@@ -592,6 +599,8 @@ func failureText(err error) string {
 	switch {
 	case errors.Is(err, handlers.ErrEmptyQuestion):
 		return helpText
+	case errors.Is(err, handlers.ErrDraftTooLong):
+		return fmt.Sprintf(":warning: That is too long to check in one go. Please check under %d characters at a time.", handlers.MaxCheckRunes)
 	case errors.Is(err, handlers.ErrQuestionTooLong):
 		return fmt.Sprintf(":warning: That is too long to be one question. Please ask in under %d characters, one question at a time.", handlers.MaxQuestionRunes)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):

@@ -152,6 +152,7 @@ func newHarnessWith(t testing.TB, fake *slacktest.Server, svc *handlers.Service,
 		SigningSecret: secret,
 		APIURL:        fake.APIURL(),
 		Asker:         asker,
+		Checker:       svc,
 		Sources:       &handlers.Sources{Index: svc.Index, Ingester: ing},
 		Feedback:      &handlers.Feedback{Store: handlers.NewFileFeedback(fbDir), Index: svc.Index},
 		Access: config.Access{

@@ -184,14 +184,19 @@ func (b *Bot) serveInteractive(w http.ResponseWriter, r *http.Request, body []by
 	w.WriteHeader(http.StatusOK)
 }
 
-// fromInteraction turns the block actions of a click into interactions.
+// fromInteraction turns the block actions of a click, or the "Check
+// against sources" message shortcut, into interactions.
 func fromInteraction(cb slack.InteractionCallback) []interaction {
-	if cb.Type != slack.InteractionTypeBlockActions {
-		return nil
-	}
 	channel := cb.Channel.ID
 	if channel == "" {
 		channel = cb.Container.ChannelID
+	}
+	if cb.Type == slack.InteractionTypeMessageAction && cb.CallbackID == ShortcutCheck {
+		// "Check against sources" on a message: its text is the draft.
+		return []interaction{{actionID: ActionCheck, value: cb.Message.Text, user: cb.User.ID, channel: channel, responseURL: cb.ResponseURL}}
+	}
+	if cb.Type != slack.InteractionTypeBlockActions {
+		return nil
 	}
 	var out []interaction
 	for _, a := range cb.ActionCallback.BlockActions {

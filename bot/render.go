@@ -11,6 +11,7 @@ import (
 	"github.com/slack-go/slack"
 
 	"github.com/storybot/storybot/answer"
+	"github.com/storybot/storybot/handlers"
 )
 
 // Slack's limits on one message.
@@ -31,7 +32,11 @@ const (
 const (
 	ActionHelpful    = "storybot_helpful"
 	ActionNotHelpful = "storybot_not_helpful"
-	ActionShare      = "storybot_share"
+	// ActionCheck is the interaction of the "Check against sources"
+	// message shortcut, whose callback ID is ShortcutCheck.
+	ActionCheck   = "storybot_check"
+	ShortcutCheck = "storybot_check"
+	ActionShare   = "storybot_share"
 )
 
 // NotCoveredHeading introduces what the sources leave open.
@@ -359,4 +364,44 @@ func slackID(id string) string {
 // textMessage is a one-section message of already-escaped mrkdwn.
 func textMessage(mrkdwnText string) Message {
 	return Message{Text: shorten(mrkdwnText, 300), Blocks: sections(mrkdwnText)}
+}
+
+// RenderCheck turns the checked sentences of a draft into messages: a
+// count, then every sentence marked supported (with its quote and
+// source), contradicted (with the quote that says otherwise) or not
+// found. All text is escaped; the only links are the sources' URLs.
+func RenderCheck(res []handlers.SentenceCheck) []Message {
+	count := map[string]int{}
+	for _, r := range res {
+		count[r.Verdict]++
+	}
+	head := fmt.Sprintf("*Checked against the sources:* %d supported, %d contradicted, %d not found.",
+		count[handlers.Supported], count[handlers.Contradicted], count[handlers.NotFound])
+	blocks := []slack.Block{section(head)}
+	for _, r := range res {
+		var b strings.Builder
+		switch r.Verdict {
+		case handlers.Supported:
+			b.WriteString(":white_check_mark: *Supported:* ")
+		case handlers.Contradicted:
+			b.WriteString(":x: *Contradicted:* ")
+		default:
+			b.WriteString(":grey_question: *Not found in the sources:* ")
+		}
+		b.WriteString(Escape(shorten(strings.Join(strings.Fields(r.Sentence), " "), 600)))
+		if c := r.Citation; c != nil {
+			what := "says"
+			if r.Verdict == handlers.Contradicted {
+				what = "says instead"
+			}
+			b.WriteString("\n> “" + Escape(shorten(strings.Join(strings.Fields(c.Quote), " "), quoteLen)) + "”\n")
+			src := citation(*c)
+			if i := strings.Index(src, "\n"); i >= 0 {
+				src = src[:i] // the source line, without the quote again
+			}
+			b.WriteString("— " + what + " " + strings.TrimPrefix(src, "*[1]* "))
+		}
+		blocks = append(blocks, sections(b.String())...)
+	}
+	return pack(blocks, nil, Escape(head), 0)
 }

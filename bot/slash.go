@@ -57,6 +57,15 @@ func (b *Bot) onSlash(cmd command) string {
 		}
 		ack = ":inbox_tray: Fetching…"
 		work = func(ctx context.Context) { b.slashAdd(ctx, cmd, rest) }
+	case "check":
+		if b.opt.Checker == nil {
+			return "Checking drafts is turned off on this server."
+		}
+		if rest == "" {
+			return "Usage: `/story check TEXT` — paste the sentences to check against the sources."
+		}
+		ack = ":mag: Checking each sentence against the sources…"
+		work = func(ctx context.Context) { b.checkDraft(ctx, rest, cmd.channel, cmd.responseURL) }
 	case "digest":
 		if b.opt.Digest == nil {
 			return "Digest previews arrive in a later release of storybot."
@@ -85,8 +94,9 @@ func (b *Bot) onSlash(cmd command) string {
 // "matching" and terms, or with one or two keywords; "add" with a URL and
 // an optional collection. "ask" always asks. Anything else is a question,
 // so "help me find the council vote" and "Sources say the mayor resigned"
-// are asked. sub is "help", "sources", "add", "digest" or "ask"; rest is
-// the argument, or the question.
+// are asked. "check" takes any text: the draft to check. sub is "help",
+// "sources", "add", "digest", "check" or "ask"; rest is the argument, or
+// the question.
 func parseSlash(text string) (sub, rest string) {
 	text = strings.TrimSpace(text)
 	first, after, _ := strings.Cut(text, " ")
@@ -100,6 +110,8 @@ func parseSlash(text string) (sub, rest string) {
 		if after == "" {
 			return strings.ToLower(first), ""
 		}
+	case "check":
+		return "check", after
 	case "ask":
 		if after == "" {
 			return "help", ""
@@ -256,6 +268,12 @@ type interaction struct {
 func (b *Bot) onInteraction(in interaction) {
 	switch in.actionID {
 	case ActionShare, ActionHelpful, ActionNotHelpful:
+	case ActionCheck:
+		if b.opt.Checker == nil {
+			return
+		}
+		b.spawn(func(ctx context.Context) { b.checkDraft(ctx, in.value, in.channel, in.responseURL) })
+		return
 	default:
 		return
 	}
@@ -331,4 +349,24 @@ func (b *Bot) feedback(ctx context.Context, in interaction, rec *answerRecord) {
 func notInChannel(err error) bool {
 	var se slack.SlackErrorResponse
 	return errors.As(err, &se) && (se.Err == "not_in_channel" || se.Err == "channel_not_found")
+}
+
+// checkDraft checks a draft against the sources the channel may see and
+// answers privately through the response_url.
+func (b *Bot) checkDraft(ctx context.Context, text, channel, responseURL string) {
+	res, err := b.opt.Checker.Check(ctx, handlers.CheckRequest{Text: cleanQuestion(text), Collections: b.opt.Access.Collections(channel)})
+	if err != nil {
+		if errors.Is(err, handlers.ErrEmptyQuestion) {
+			_ = b.respond(ctx, responseURL, textMessage("There is no sentence to check in that text."), false, false, false)
+			return
+		}
+		_ = b.respond(ctx, responseURL, textMessage(failureText(err)), false, false, false)
+		return
+	}
+	msgs := RenderCheck(res)
+	for _, m := range msgs[:min(len(msgs), responseURLUses)] {
+		if b.respond(ctx, responseURL, m, false, false, false) != nil {
+			return
+		}
+	}
 }

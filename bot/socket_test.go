@@ -38,6 +38,7 @@ func socketBot(t *testing.T, fake *slacktest.Server) *bot.Bot {
 	b, err := bot.New(bot.Options{
 		BotToken: "xoxb-test", AppToken: "xapp-test", APIURL: fake.APIURL(),
 		Asker:    svc,
+		Checker:  svc,
 		Sources:  &handlers.Sources{Index: svc.Index, Ingester: ing},
 		Feedback: &handlers.Feedback{Store: handlers.NewFileFeedback(t.TempDir()), Index: svc.Index},
 		Access:   config.Access{DefaultCollections: []string{"published"}},
@@ -110,6 +111,16 @@ func TestSocketMode(t *testing.T) {
 	if r := fake.Wait(t, "respond", 2, 10*time.Second)[1]; !strings.Contains(r.Text(), "Thanks") {
 		t.Errorf("feedback reply: %s", r.Text())
 	}
+
+	// The "Check against sources" shortcut is acknowledged and answered
+	// privately.
+	fake.Send(t, map[string]any{"envelope_id": "env-5", "type": "interactive", "payload": map[string]any{
+		"type": "message_action", "callback_id": bot.ShortcutCheck, "user": map[string]any{"id": "UEDITOR"},
+		"channel": map[string]any{"id": chanPublished}, "response_url": fake.ResponseURL("sock-check"),
+		"message": map[string]any{"type": "message", "user": "UALICE", "ts": "1700000900.000200", "text": draft},
+	}})
+	fake.WaitAck(t, "env-5", 5*time.Second)
+	golden(t, "check.json", fake.Wait(t, "respond", 3, 10*time.Second)[2].Blocks())
 
 	// The Slack HTTP endpoints are not served in Socket Mode.
 	r, err := http.Post(base+"/slack/events", "application/json", strings.NewReader("{}"))

@@ -58,6 +58,9 @@ var ErrEmptyQuestion = errors.New("the question is empty")
 // not a question, and would cost seconds of work and pages of answer.
 const MaxQuestionRunes = 1000
 
+// ErrDraftTooLong is returned for a draft to check over MaxCheckRunes.
+var ErrDraftTooLong = fmt.Errorf("the text to check is longer than %d characters", MaxCheckRunes)
+
 // ErrQuestionTooLong is returned for a question over MaxQuestionRunes.
 var ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
 

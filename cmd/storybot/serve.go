@@ -91,6 +91,7 @@ func newBot(a *app) (*bot.Bot, error) {
 		SigningSecret: cfg.Slack.SigningSecret.Reveal(),
 		APIURL:        cfg.Slack.APIURL,
 		Asker:         svc,
+		Checker:       svc,
 		Sources:       sources,
 		Feedback:      &handlers.Feedback{Store: feedbackStore(cfg, a.store), Index: a.index},
 		Digest:        a.digester(),
