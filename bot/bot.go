@@ -11,6 +11,7 @@ import (
 	"log/slog"
 	"net/http"
 	"regexp"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -69,6 +70,10 @@ type Options struct {
 	Ready map[string]func(ctx context.Context) error
 	// AnswerTimeout bounds the work on one question (default 2 minutes).
 	AnswerTimeout time.Duration
+	// MaxAnswers bounds the questions answered at once (default twice the
+	// CPUs); the rest wait their turn, and the asker is told they are
+	// queued. Acknowledgements never wait.
+	MaxAnswers int
 	// HTTPClient calls Slack (default: 30 s timeout).
 	HTTPClient *http.Client
 }
@@ -90,6 +95,7 @@ type Bot struct {
 	gate    *channelGate
 	answers *answerCache
 	threads *threadSet
+	slots   chan struct{} // one per question being answered
 
 	selfUser atomic.Value // string: the bot's user ID, from auth.test
 	selfBot  atomic.Value // string: the bot's bot ID
@@ -115,6 +121,9 @@ func New(opt Options) (*Bot, error) {
 	}
 	if opt.APIURL == "" {
 		opt.APIURL = slack.APIURL
+	}
+	if opt.MaxAnswers <= 0 {
+		opt.MaxAnswers = 2 * runtime.GOMAXPROCS(0)
 	}
 	if opt.AnswerTimeout <= 0 {
 		opt.AnswerTimeout = 2 * time.Minute
@@ -144,6 +153,7 @@ func New(opt Options) (*Bot, error) {
 		gate:    newChannelGate(opt.Shared),
 		answers: newAnswerCache(10000, 24*time.Hour, opt.Shared),
 		threads: newThreadSet(opt.Shared),
+		slots:   make(chan struct{}, opt.MaxAnswers),
 	}
 	b.selfUser.Store("")
 	b.selfBot.Store("")
@@ -192,6 +202,25 @@ func isAuthError(err error) bool {
 
 // spawn runs f in the background with its own deadline, tracked for
 // graceful shutdown. It returns false once the bot is shutting down.
+// turn waits for a slot to answer in, calling queued first when none is
+// free; it returns a release func, or false when ctx ends first.
+func (b *Bot) turn(ctx context.Context, queued func()) (func(), bool) {
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, true
+	default:
+	}
+	b.metrics.Queued.Inc()
+	defer b.metrics.Queued.Dec()
+	queued()
+	select {
+	case b.slots <- struct{}{}:
+		return func() { <-b.slots }, true
+	case <-ctx.Done():
+		return nil, false
+	}
+}
+
 func (b *Bot) spawn(f func(ctx context.Context)) bool {
 	b.mu.Lock()
 	if b.closing {
@@ -342,6 +371,19 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 		reply(textMessage(rateLimitText(wait)))
 		return
 	}
+	queued := false
+	release, ok := b.turn(ctx, func() {
+		queued = true
+		b.react(ctx, ev.channel, ev.ts, "hourglass_flowing_sand") // ⏳ queued
+	})
+	if !ok {
+		reply(textMessage(failureText(ctx.Err())))
+		return
+	}
+	defer release()
+	if queued {
+		b.unreact(ctx, ev.channel, ev.ts, "hourglass_flowing_sand")
+	}
 	b.react(ctx, ev.channel, ev.ts, "eyes")
 	var history []string
 	if ev.threadTS != "" && ev.threadTS != ev.ts {
@@ -487,13 +529,18 @@ func stateReaction(st answer.Status) string {
 // that says how it ended (⚠️ for a failure), so a finished, failed and
 // running answer look different. Failures are only logged.
 func (b *Bot) settle(ctx context.Context, channel, ts, name string) {
+	b.unreact(ctx, channel, ts, "eyes")
+	b.react(ctx, channel, ts, name)
+}
+
+// unreact removes a reaction; failure is only logged.
+func (b *Bot) unreact(ctx context.Context, channel, ts, name string) {
 	err := b.callSlack(ctx, "reactions.remove", channel, func(ctx context.Context) error {
-		return b.api.RemoveReactionContext(ctx, "eyes", slack.NewRefToMessage(channel, ts))
+		return b.api.RemoveReactionContext(ctx, name, slack.NewRefToMessage(channel, ts))
 	})
 	if err != nil && !strings.Contains(err.Error(), "no_reaction") {
 		b.log.Warn("reaction failed", "err", err)
 	}
-	b.react(ctx, channel, ts, name)
 }
 
 // post sends a message with chat.postMessage, in a thread when threadTS is

@@ -341,3 +341,47 @@ func TestThreadFollowUpsWithoutAMention(t *testing.T) {
 		})
 	}
 }
+
+// With every answering slot taken, a question waits its turn and says so:
+// ⏳ on a mention, a note for a slash command; both are answered once a
+// slot frees, and the ⏳ gives way to 👀.
+func TestQueuedQuestionsSaySo(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.MaxAnswers = 1 })
+	h.asker.gate = make(chan struct{})
+	h.asker.started = make(chan struct{}, 4)
+	h.sendEvent("EvFirst", mention(chanPublished, "UALICE", "When did Mick Baccio leave?", "1700000600.000001", ""))
+	<-h.asker.started // the first holds the only slot
+	h.sendEvent("EvSecond", mention(chanPublished, "UBOB", "When did the bridge reopen?", "1700000600.000002", ""))
+	h.slash(chanPublished, "UCAROL", "When did the bridge reopen?", "queued")
+	h.slack.Wait(t, "respond", 1, 10*time.Second)
+	if r := h.responses("queued"); len(r) != 1 || !strings.Contains(r[0].Text(), "Queued") {
+		t.Fatalf("slash while queued: %+v", r)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for !hasReaction(h, "1700000600.000002", "hourglass_flowing_sand") && time.Now().Before(deadline) {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if !hasReaction(h, "1700000600.000002", "hourglass_flowing_sand") {
+		t.Fatalf("the queued mention shows no ⏳")
+	}
+	close(h.asker.gate)
+	h.slack.Wait(t, "chat.postMessage", 2, 10*time.Second)
+	h.slack.Wait(t, "respond", 2, 10*time.Second)
+	h.drain()
+	removed := false
+	for _, c := range h.slack.Calls("reactions.remove") {
+		removed = removed || c.Param("timestamp") == "1700000600.000002" && c.Param("name") == "hourglass_flowing_sand"
+	}
+	if !removed || !hasReaction(h, "1700000600.000002", "eyes") {
+		t.Errorf("the ⏳ did not give way to 👀")
+	}
+}
+
+func hasReaction(h *harness, ts, name string) bool {
+	for _, c := range h.slack.Calls("reactions.add") {
+		if c.Param("timestamp") == ts && c.Param("name") == name {
+			return true
+		}
+	}
+	return false
+}

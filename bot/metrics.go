@@ -27,6 +27,8 @@ type Metrics struct {
 	// Events counts incoming Slack deliveries by kind and what was done
 	// with them (handled, duplicate, ignored).
 	Events *prometheus.CounterVec
+	// Queued is how many questions wait for a turn to be answered.
+	Queued prometheus.Gauge
 }
 
 // NewMetrics returns the bot's metrics in their own registry, with the Go
@@ -55,8 +57,11 @@ func NewMetrics() *Metrics {
 		Events: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "storybot_slack_events_total", Help: "Slack deliveries, by kind and result.",
 		}, []string{"kind", "result"}),
+		Queued: prometheus.NewGauge(prometheus.GaugeOpts{
+			Name: "storybot_answer_queue_length", Help: "Questions waiting for a turn to be answered.",
+		}),
 	}
-	reg.MustRegister(m.Questions, m.AnswerSeconds, m.SlackErrors, m.SlackRateLimited, m.Ingested, m.Events,
+	reg.MustRegister(m.Questions, m.AnswerSeconds, m.SlackErrors, m.SlackRateLimited, m.Ingested, m.Events, m.Queued,
 		collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	return m
 }

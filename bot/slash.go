@@ -138,13 +138,23 @@ func parseSlash(text string) (sub, rest string) {
 func (b *Bot) slashAsk(ctx context.Context, cmd command) {
 	start := time.Now()
 	question := cleanQuestion(cmd.text)
+	uses := responseURLUses
+	release, ok := b.turn(ctx, func() {
+		uses-- // the note takes one of the response_url's messages
+		_ = b.respond(ctx, cmd.responseURL, textMessage(":hourglass_flowing_sand: Queued behind other questions; your answer follows."), false, false, false)
+	})
+	if !ok {
+		_ = b.respond(ctx, cmd.responseURL, textMessage(failureText(ctx.Err())), false, false, false)
+		return
+	}
+	defer release()
 	ans, err := b.ask(ctx, cmd.channel, cmd.user, question, b.opt.Access.Collections(cmd.channel), nil)
 	if err != nil {
 		_ = b.respond(ctx, cmd.responseURL, textMessage(failureText(err)), false, false, false)
 		return
 	}
 	id := b.answers.put(&answerRecord{answer: ans, question: question, channel: cmd.channel, user: cmd.user, private: true})
-	opt := RenderOptions{AnswerID: id, Share: true, Question: question, MaxMessages: responseURLUses}
+	opt := RenderOptions{AnswerID: id, Share: true, Question: question, MaxMessages: uses}
 	for _, m := range RenderAnswer(ans, opt) {
 		if err := b.respond(ctx, cmd.responseURL, m, false, false, false); err != nil {
 			return
