@@ -170,3 +170,38 @@ func TestBadBotTokenStopsRun(t *testing.T) {
 		t.Fatalf("Run: %v", err)
 	}
 }
+
+// Over Socket Mode too: a reply in a thread the bot answered in is a
+// follow-up without a mention, and a question that opens with a
+// subcommand's word is asked.
+func TestSocketModeFollowUpAndCommands(t *testing.T) {
+	fake := slacktest.New(t)
+	_, cancel, done := runBot(t, socketBot(t, fake))
+	waitFor(t, "socket connection", fake.Connected)
+	parent := "1700000700.000100"
+	send := func(env string, ev map[string]any) {
+		fake.Send(t, map[string]any{"envelope_id": env, "type": "events_api", "payload": json.RawMessage(eventBody("Ev"+env, ev))})
+		fake.WaitAck(t, env, 5*time.Second)
+	}
+	send("s1", mention(chanPublished, "UALICE", "Who left the Baccio campaign?", parent, ""))
+	fake.Wait(t, "reactions.add", 2, 10*time.Second)
+	send("s2", threadReply(chanPublished, "channel", "UBOB", "and when did he leave?", "1700000701.000100", parent))
+	posts := fake.Wait(t, "chat.postMessage", 2, 10*time.Second)
+	if posts[1].Param("thread_ts") != parent || !strings.Contains(posts[1].Text(), "March") {
+		t.Errorf("follow-up answer in thread %q: %s", posts[1].Param("thread_ts"), posts[1].Text())
+	}
+	fake.Send(t, map[string]any{"envelope_id": "s3", "type": "slash_commands", "payload": map[string]any{
+		"command": "/story", "text": "help me find when the bridge reopened", "channel_id": chanPublished, "user_id": "UALICE",
+		"response_url": fake.ResponseURL("s3"),
+	}})
+	if ack := fake.WaitAck(t, "s3", 5*time.Second); !strings.Contains(string(ack.Payload), "Searching") {
+		t.Errorf("a question opening with \"help\" was not asked: %s", ack.Payload)
+	}
+	if r := fake.Wait(t, "respond", 1, 10*time.Second)[0]; !strings.Contains(r.Text(), "Monday") {
+		t.Errorf("answer: %s", r.Text())
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+}
