@@ -385,12 +385,12 @@ func (b *Bot) answerMessage(ctx context.Context, ev event) {
 		b.unreact(ctx, ev.channel, ev.ts, "hourglass_flowing_sand")
 	}
 	b.react(ctx, ev.channel, ev.ts, "eyes")
-	var history []string
+	var history, earlier []string
 	if ev.threadTS != "" && ev.threadTS != ev.ts {
-		history = b.history(ctx, ev.channel, ev.threadTS, ev.ts)
+		history, earlier = b.history(ctx, ev.channel, ev.threadTS, ev.ts)
 	}
 	colls := b.opt.Access.Collections(ev.channel)
-	ans, err := b.ask(ctx, ev.channel, ev.user, question, colls, history)
+	ans, err := b.askIn(ctx, ev.channel, ev.user, question, colls, history, earlier)
 	if err != nil {
 		reply(textMessage(failureText(err)))
 		b.settle(ctx, ev.channel, ev.ts, "warning")
@@ -421,7 +421,13 @@ func (b *Bot) mentionsSelf(text string) bool {
 
 // ask runs the use case and counts the outcome.
 func (b *Bot) ask(ctx context.Context, channel, user, question string, colls, history []string) (*answer.Answer, error) {
-	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history, Channel: channel, User: user})
+	return b.askIn(ctx, channel, user, question, colls, history, nil)
+}
+
+// askIn asks in a conversation whose earlier questions and answers are
+// known.
+func (b *Bot) askIn(ctx context.Context, channel, user, question string, colls, history, answers []string) (*answer.Answer, error) {
+	ans, err := b.opt.Asker.Ask(ctx, handlers.AskRequest{Question: question, Collections: colls, History: history, Answers: answers, Channel: channel, User: user})
 	if err != nil {
 		if !errors.Is(err, handlers.ErrEmptyQuestion) && !errors.Is(err, handlers.ErrQuestionTooLong) {
 			b.metrics.Questions.WithLabelValues("error").Inc()
@@ -436,7 +442,7 @@ func (b *Bot) ask(ctx context.Context, channel, user, question string, colls, hi
 }
 
 // history returns the earlier human questions of a thread, oldest first.
-func (b *Bot) history(ctx context.Context, channel, threadTS, before string) []string {
+func (b *Bot) history(ctx context.Context, channel, threadTS, before string) (questions, answers []string) {
 	var msgs []slack.Message
 	err := b.callSlack(ctx, "conversations.replies", channel, func(ctx context.Context) error {
 		var err error
@@ -447,23 +453,39 @@ func (b *Bot) history(ctx context.Context, channel, threadTS, before string) []s
 	})
 	if err != nil {
 		b.log.Warn("thread history unavailable", "err", err)
-		return nil
+		return nil, nil
 	}
-	self := b.selfUser.Load().(string)
-	var out []string
+	self, selfBot := b.selfUser.Load().(string), b.selfBot.Load().(string)
 	for _, m := range msgs {
-		if !tsBefore(m.Timestamp, before) || m.BotID != "" || m.SubType != "" || m.User == "" || m.User == self {
+		if !tsBefore(m.Timestamp, before) || m.SubType != "" && m.SubType != "bot_message" {
+			continue
+		}
+		if m.User != "" && m.User == self || m.BotID != "" && m.BotID == selfBot {
+			// The bot's own earlier answers: their names tell what "he" or
+			// "that firm" is. Only their plain text, not their sources.
+			if a := strings.TrimSpace(citeMarkRe.ReplaceAllString(m.Text, "")); a != "" {
+				answers = append(answers, shorten(a, 600))
+			}
+			continue
+		}
+		if m.BotID != "" || m.User == "" {
 			continue
 		}
 		if q := cleanQuestion(m.Text); q != "" {
-			out = append(out, q)
+			questions = append(questions, q)
 		}
 	}
-	if len(out) > 5 {
-		out = out[len(out)-5:]
+	if len(questions) > 5 {
+		questions = questions[len(questions)-5:]
 	}
-	return out
+	if len(answers) > 2 {
+		answers = answers[len(answers)-2:]
+	}
+	return questions, answers
 }
+
+// citeMarkRe matches an answer's [n] markers.
+var citeMarkRe = regexp.MustCompile(`\s*\[\d+\]`)
 
 // tsBefore compares two Slack timestamps ("1700000000.000100").
 func tsBefore(a, b string) bool {

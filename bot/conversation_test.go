@@ -104,6 +104,10 @@ func TestThreadFollowUpCarriesHistory(t *testing.T) {
 	if fmt.Sprint(reqs[0].History) != fmt.Sprint(want) {
 		t.Errorf("history %q, want %q", reqs[0].History, want)
 	}
+	// The bot's own earlier answer gives the names a pronoun may stand for.
+	if want := []string{"Mick Baccio left"}; fmt.Sprint(reqs[0].Answers) != fmt.Sprint(want) {
+		t.Errorf("earlier answers %q, want %q", reqs[0].Answers, want)
+	}
 	if reqs[0].Question != "and when did he leave?" {
 		t.Errorf("question %q", reqs[0].Question)
 	}

@@ -75,6 +75,9 @@ type AskRequest struct {
 	// first, so that a follow-up ("and when did he leave?") keeps its
 	// subject.
 	History []string
+	// Answers holds the bot's earlier answers in the conversation, oldest
+	// first: the names they give tell what "she" or "that firm" is.
+	Answers []string
 }
 
 // Ask answers a question from the index.
@@ -87,8 +90,8 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 		return nil, ErrEmptyQuestion
 	}
 	q := answer.Analyze(text, s.Thesaurus)
-	if len(req.History) > 0 {
-		q = answer.FollowUp(q, req.History, s.Thesaurus)
+	if len(req.History)+len(req.Answers) > 0 {
+		q = answer.FollowUp(q, append(append([]string(nil), req.History...), req.Answers...), s.Thesaurus)
 	}
 	n := s.Passages
 	if n <= 0 {
