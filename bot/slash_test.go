@@ -319,6 +319,7 @@ func TestFeedbackClickShowsTheVote(t *testing.T) {
 	if r.Param("replace_original") != "true" {
 		t.Errorf("the vote does not replace the message: %+v", r.JSON)
 	}
+	golden(t, "vote.json", strings.ReplaceAll(r.Blocks(), id, "ANSWER_ID"))
 	if blocks := r.Blocks(); !strings.Contains(blocks, "Thanks — recorded as helpful") ||
 		strings.Contains(blocks, bot.ActionHelpful) || !strings.Contains(blocks, bot.ActionShare) {
 		t.Errorf("after the click: %s", blocks)
