@@ -96,7 +96,7 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 			return nil, &exitError{code: 2, err: fmt.Errorf("STORYBOT_THESAURUS: %w", err)}
 		}
 	}
-	store, err := openStore(ctx, cfg)
+	store, err := openStore(ctx, cfg, log)
 	if err != nil {
 		return nil, err
 	}
@@ -116,9 +116,9 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 	return a, nil
 }
 
-func openStore(ctx context.Context, cfg *config.Config) (retrieval.Store, error) {
+func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (retrieval.Store, error) {
 	if cfg.RedisEnabled() {
-		return openRedis(ctx, cfg)
+		return openRedis(ctx, cfg, log)
 	}
 	return embedded.Open(cfg.DataDir, 30*time.Second)
 }

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/handlers"
@@ -29,7 +30,7 @@ func cmdFeedback(ctx context.Context, args []string, stdout, stderr io.Writer, g
 		return &exitError{code: 2, err: err}
 	}
 	if cfg.RedisEnabled() {
-		store, err := openRedis(ctx, cfg)
+		store, err := openRedis(ctx, cfg, slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel})))
 		if err != nil {
 			return err
 		}

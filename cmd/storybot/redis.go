@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"fmt"
+	"log/slog"
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/retrieval"
@@ -11,7 +12,7 @@ import (
 
 // openRedis opens the Redis store REDIS_URL names: one server, a Sentinel
 // group or a Cluster.
-func openRedis(ctx context.Context, cfg *config.Config) (retrieval.Store, error) {
+func openRedis(ctx context.Context, cfg *config.Config, log *slog.Logger) (retrieval.Store, error) {
 	r := cfg.Redis
 	s, err := redisstore.Open(ctx, redisstore.Options{
 		Addrs:      r.Addrs,
@@ -23,6 +24,7 @@ func openRedis(ctx context.Context, cfg *config.Config) (retrieval.Store, error)
 		Cluster:    r.Cluster,
 		Prefix:     r.Prefix,
 		Timeout:    r.Timeout,
+		Logger:     log, // the follower's warnings ("did redis lose its data?") must be seen
 	})
 	if err != nil {
 		return nil, fmt.Errorf("REDIS_URL (%s): %w", r.Mode(), err)
@@ -67,5 +69,7 @@ func (a *app) stale() string {
 	if a.following == nil || a.following.Healthy() {
 		return ""
 	}
-	return fmt.Sprintf("Redis is unreachable (%v); answering from the index held in memory", a.following.LastError())
+	// Readers see what it means for them; the cause, with its host and
+	// port, is for the logs only (the follower logs it).
+	return "the archive store is unreachable, so answers come from the copy held in memory and may miss the newest articles"
 }

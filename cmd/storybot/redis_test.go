@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -112,6 +113,10 @@ func TestReplicaFollowsRedis(t *testing.T) {
 	a := ask("How much is the Riverton budget?")
 	if a.Status != "answered" || !strings.Contains(strings.Join(a.Notes, " "), "The index may be stale") {
 		t.Errorf("answer while Redis is down: %s %v", a.Status, a.Notes)
+	}
+	// What readers see carries no host or port; the logs do.
+	if u, err := url.Parse(srv.URL); err == nil && strings.Contains(strings.Join(a.Notes, " "), u.Port()) {
+		t.Errorf("the stale note shows the Redis address: %v", a.Notes)
 	}
 	srv.Restart()
 	waitFor(t, func() bool { return replica.stale() == "" })
