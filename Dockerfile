@@ -28,5 +28,7 @@ ENV STORYBOT_DATA=/data \
     STORYBOT_ADDR=:8080
 VOLUME /data
 EXPOSE 8080
+# The image has no shell: the binary asks its own /healthz.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=10s --retries=3 CMD ["/storybot", "health"]
 ENTRYPOINT ["/storybot"]
 CMD ["serve"]

@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -301,5 +303,26 @@ func TestMinConfidenceSetting(t *testing.T) {
 	_, errs, code := runEnv(t, map[string]string{"STORYBOT_DATA": data, "STORYBOT_MIN_CONFIDENCE": "2"}, "ask", q)
 	if code == 0 || !strings.Contains(errs, "STORYBOT_MIN_CONFIDENCE") {
 		t.Errorf("exit %d, stderr %q: want a refusal naming the setting", code, errs)
+	}
+}
+
+// `storybot version` names the build; `storybot health` fails, saying
+// why, when nothing answers or /healthz is not 200.
+func TestVersionAndHealth(t *testing.T) {
+	out, _, code := cli(t, t.TempDir(), "version")
+	if code != 0 || !strings.HasPrefix(out, "storybot dev") || !strings.Contains(out, "go1.") {
+		t.Errorf("version: exit %d %q", code, out)
+	}
+	down := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		http.Error(w, "starting", http.StatusServiceUnavailable)
+	}))
+	defer down.Close()
+	addr := strings.TrimPrefix(down.URL, "http://")
+	if _, errs, code := runEnv(t, map[string]string{"STORYBOT_ADDR": addr}, "health"); code != 1 || !strings.Contains(errs, "answered 503") {
+		t.Errorf("health of a 503: exit %d %q", code, errs)
+	}
+	down.Close()
+	if _, errs, code := runEnv(t, nil, "health", "--addr", addr, "--timeout", "1s"); code != 1 || !strings.Contains(errs, "not answering") {
+		t.Errorf("health of nothing: exit %d %q", code, errs)
 	}
 }

@@ -25,6 +25,8 @@ Usage:
   storybot serve [--data DIR] [--addr HOST:PORT]   (Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP)
   storybot feedback [--data DIR]                    (Slack feedback as JSON Lines)
   storybot digest [--data DIR] [--since DURATION] [--channel C]   (print the digest, do not post)
+  storybot health [--addr HOST:PORT]                (exit 0 when a running serve answers /healthz)
+  storybot version
 
 Common flags:
   --data DIR      the embedded store's folder (STORYBOT_DATA; default: per-user data folder)
@@ -77,6 +79,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer, getenv fu
 	switch cmd {
 	case "ingest":
 		return cmdIngest(ctx, rest, stdout, stderr, getenv)
+	case "version", "--version":
+		return cmdVersion(stdout)
+	case "health":
+		return cmdHealth(ctx, rest, stdout, stderr, getenv)
 	case "ask":
 		return cmdAsk(ctx, rest, stdout, stderr, getenv)
 	case "eval":

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"net"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -147,6 +149,19 @@ func TestServeHTTPModeEndToEnd(t *testing.T) {
 	}
 	if r := fake.Wait(t, "respond", 1, 10*time.Second)[0]; !strings.Contains(r.Text(), "•") {
 		t.Errorf("sources: %s", r.Text())
+	}
+	// `storybot health` asks the running serve; /metrics names the build.
+	if out, errs, code := storybot(context.Background(), t, env, "health"); code != 0 || !strings.Contains(out, "alive") {
+		t.Errorf("health: exit %d %s%s", code, out, errs)
+	}
+	if resp, err := http.Get("http://" + addr + "/metrics"); err != nil {
+		t.Errorf("metrics: %v", err)
+	} else {
+		b, _ := io.ReadAll(resp.Body)
+		resp.Body.Close()
+		if !regexp.MustCompile(`storybot_build_info\{commit="[^"]*",go_version="go[^"]+",version="dev"\} 1`).Match(b) {
+			t.Errorf("metrics lack storybot_build_info:\n%s", b)
+		}
 	}
 	cancel()
 	select {
