@@ -4,6 +4,8 @@ import (
 	"sync/atomic"
 
 	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/storybot/storybot/retrieval/redisstore"
 )
 
 // registerModelMetrics exposes the model's and the embedder's counters on
@@ -37,4 +39,33 @@ func (a *app) registerModelMetrics(reg prometheus.Registerer) {
 	if h := a.models.hybrid; h != nil && h.Stats != nil {
 		counter("storybot_search_lexical_fallbacks_total", "Searches that fell back to lexical only because embedding failed.", &h.Stats.Fallbacks, nil)
 	}
+}
+
+// registerStoreMetrics exposes what an operator alerts on: the index's
+// size, and for the Redis store its health, the times it lost its data and
+// the articles written back from memory.
+func (a *app) registerStoreMetrics(reg prometheus.Registerer) {
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storybot_index_articles", Help: "Articles in the index held in memory."},
+			func() float64 { return float64(a.index.Len()) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storybot_index_passages", Help: "Passages in the index held in memory."},
+			func() float64 { return float64(a.index.Passages()) }),
+	)
+	rs, ok := a.store.(*redisstore.Store)
+	if !ok {
+		return
+	}
+	reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{Name: "storybot_store_healthy", Help: "1 while the index follows Redis, 0 while Redis is unreachable (answers come from memory)."},
+			func() float64 {
+				if rs.Healthy() {
+					return 1
+				}
+				return 0
+			}),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "storybot_store_resets_total", Help: "Times Redis was found to have lost its data."},
+			func() float64 { return float64(rs.Resets.Load()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{Name: "storybot_store_restored_articles_total", Help: "Articles this replica wrote back to Redis from memory after a loss."},
+			func() float64 { return float64(rs.Restored.Load()) }),
+	)
 }

@@ -80,6 +80,7 @@ func newBot(a *app) (*bot.Bot, error) {
 	metrics := bot.NewMetrics()
 	a.registerModelMetrics(metrics.Registry())
 	registerBuildInfo(metrics.Registry())
+	a.registerStoreMetrics(metrics.Registry())
 	a.onIngest = func(sum *retrieval.Summary) {
 		for _, r := range sum.Results {
 			metrics.Ingested.WithLabelValues(string(r.Outcome)).Inc()

@@ -19,6 +19,9 @@ const (
 	followCount      = 512
 	followMinBackoff = 100 * time.Millisecond
 	followMaxBackoff = 2 * time.Second
+	// followCheckEvery is how often a quiet follower compares its position
+	// with Redis's, to notice a Redis that lost its data.
+	followCheckEvery = 2 * time.Second
 )
 
 // errBehind means the change stream no longer holds every change since the
@@ -33,7 +36,7 @@ var errBehind = errors.New("change stream does not continue from our position")
 // answers continue from memory, and retries with capped backoff until Redis
 // is back. It returns only when ctx ends, with ctx's error.
 func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) error {
-	f := &follower{s: s, ix: ix, known: make(map[string]bool)}
+	f := &follower{s: s, ix: ix, known: make(map[string]bool), checked: time.Now()}
 	backoff := followMinBackoff
 	loaded, needLoad, needCheck := false, true, false
 	for {
@@ -57,6 +60,14 @@ func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) e
 			var reload bool
 			if reload, err = f.check(ctx); err == nil {
 				needCheck, needLoad = false, reload
+			}
+		case time.Since(f.checked) > followCheckEvery:
+			// A Redis that restarted empty between two polls answers the
+			// next one with nothing new: compare positions now and then.
+			f.checked = time.Now()
+			var reload bool
+			if reload, err = f.check(ctx); err == nil && reload {
+				err = fmt.Errorf("%w: redis version went back", errBehind)
 			}
 		default:
 			err = f.poll(ctx)
@@ -103,6 +114,8 @@ type follower struct {
 	// known holds the ids this follower put into ix, so a reload can
 	// remove the ones Redis no longer has.
 	known map[string]bool
+	// checked is when the position was last compared with Redis's.
+	checked time.Time
 }
 
 // position reads the version and the last stream entry id together, in one
@@ -174,19 +187,68 @@ func (f *follower) load(ctx context.Context) error {
 	if fetchErr != nil {
 		return fetchErr
 	}
-	dropped := 0
+	var missing []string
 	for id := range f.known {
 		if !seen[id] {
-			f.ix.Remove(id)
-			dropped++
+			missing = append(missing, id)
 		}
 	}
-	if dropped > 0 && dropped >= len(f.known)/2 {
-		f.s.log.Warn("redis follow: reload dropped most of the index; did redis lose its data?", "dropped", dropped, "kept", len(seen))
+	// Redis's version going backwards means it lost its data (a restart
+	// without persistence, a flush): what this index holds and Redis no
+	// longer does was lost, not deleted. Deletions come through the
+	// stream, never through a reload.
+	if len(missing) > 0 && v < f.lastV {
+		f.s.Resets.Add(1)
+		f.s.log.Warn("redis follow: redis lost its data; keeping the index held in memory", "missing", len(missing), "in_redis", len(seen), "version", v, "was", f.lastV)
+		f.restore(ctx, missing)
+		for _, id := range missing {
+			seen[id] = true // still indexed; the stream brings back whatever was written
+		}
+	} else {
+		for _, id := range missing {
+			f.ix.Remove(id)
+		}
 	}
 	f.known, f.lastV, f.lastID = seen, v, id
 	f.s.log.Debug("redis follow: index loaded", "articles", len(seen), "version", v)
 	return nil
+}
+
+// restoreLease bounds how long one replica may hold the restore lease.
+const restoreLease = 2 * time.Minute
+
+// restore writes the articles Redis lost back from this index. Exactly one
+// replica does it: the one that takes the lease; the others keep their
+// index and follow the stream as the articles come back.
+func (f *follower) restore(ctx context.Context, ids []string) {
+	s := f.s
+	c, cancel := s.call(ctx)
+	got, err := s.rdb.SetNX(c, s.restoreKey, strconv.FormatInt(time.Now().UnixNano(), 10), restoreLease).Result()
+	cancel()
+	if err != nil || !got {
+		s.log.Info("redis follow: another replica is writing the articles back", "err", err)
+		return
+	}
+	n := 0
+	for _, id := range ids {
+		a := f.ix.Get(id)
+		if a == nil {
+			continue
+		}
+		if err := s.Put(ctx, a); err != nil {
+			s.log.Warn("redis follow: writing an article back failed", "id", id, "err", err)
+			continue
+		}
+		n++
+	}
+	s.Restored.Add(int64(n))
+	s.log.Warn("redis follow: wrote the articles back from memory", "restored", n, "of", len(ids))
+	// Writing back is idempotent (an unchanged article is not written
+	// again), so the lease can go: a replica that finds the loss later
+	// finds the articles there.
+	c, cancel = s.call(ctx)
+	s.rdb.Del(c, s.restoreKey)
+	cancel()
 }
 
 // check decides, after Redis trouble, whether the stream still continues

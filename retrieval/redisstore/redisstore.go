@@ -84,6 +84,12 @@ type Store struct {
 
 	// Keys under the {prefix} hash tag.
 	idsKey, verKey, changesKey string
+	// restoreKey is the lease one replica holds while it writes its
+	// in-memory articles back to a Redis that lost them.
+	restoreKey string
+	// Resets counts the times Redis was found to have lost its data, and
+	// Restored the articles this process wrote back from memory.
+	Resets, Restored atomic.Int64
 
 	healthy atomic.Bool
 	errMu   sync.Mutex
@@ -149,6 +155,7 @@ func Open(ctx context.Context, o Options) (*Store, error) {
 		idsKey:     o.Prefix + ":{" + o.Prefix + "}:ids",
 		verKey:     o.Prefix + ":{" + o.Prefix + "}:ver",
 		changesKey: o.Prefix + ":{" + o.Prefix + "}:changes",
+		restoreKey: o.Prefix + ":{" + o.Prefix + "}:restore",
 	}
 	c, cancel := s.call(ctx)
 	defer cancel()
