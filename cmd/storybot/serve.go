@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/storybot/storybot/retrieval/redisstore"
 	"io"
 	"net"
 	"time"
@@ -41,6 +42,11 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return err
 	}
 	defer a.close()
+	if rs, ok := a.store.(*redisstore.Store); ok {
+		for _, w := range rs.Durability(ctx) {
+			a.log.Warn("redis settings can lose articles: " + w + " (see the README's Redis section)")
+		}
+	}
 	if err := a.cfg.ValidateServe(); err != nil {
 		return &exitError{code: 2, err: err}
 	}

@@ -267,3 +267,30 @@ func (s *Store) LastError() error {
 	defer s.errMu.Unlock()
 	return s.lastErr
 }
+
+// Durability returns what in the Redis configuration can lose articles:
+// no persistence (neither the append-only file nor snapshots) and an
+// eviction policy other than noeviction. A server that refuses CONFIG GET
+// (managed services often do) yields nothing: it cannot be told.
+func (s *Store) Durability(ctx context.Context) []string {
+	get := func(name string) (string, bool) {
+		c, cancel := s.call(ctx)
+		defer cancel()
+		m, err := s.rdb.ConfigGet(c, name).Result()
+		if err != nil {
+			return "", false
+		}
+		v, ok := m[name]
+		return v, ok
+	}
+	var out []string
+	aof, okA := get("appendonly")
+	save, okS := get("save")
+	if okA && okS && aof != "yes" && strings.TrimSpace(save) == "" {
+		out = append(out, "persistence is off (appendonly no, save \"\"): a restart loses every article; set appendonly yes")
+	}
+	if policy, ok := get("maxmemory-policy"); ok && policy != "noeviction" {
+		out = append(out, fmt.Sprintf("maxmemory-policy is %s: Redis may evict articles under memory pressure; set noeviction", policy))
+	}
+	return out
+}

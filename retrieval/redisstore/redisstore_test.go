@@ -570,3 +570,30 @@ func TestKV(t *testing.T) {
 		t.Errorf("Incr ttl %s", ttl)
 	}
 }
+
+// Durability names the Redis settings that can lose articles.
+func TestDurability(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		opt  redistest.Options
+		want []string
+	}{
+		{"no persistence", redistest.Options{Private: true}, []string{"persistence is off"}},
+		{"append-only, evicting", redistest.Options{Private: true, AppendOnly: true, Args: []string{"--maxmemory-policy", "allkeys-lru"}}, []string{"maxmemory-policy is allkeys-lru"}},
+		{"safe", redistest.Options{Private: true, AppendOnly: true}, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			srv := redistest.StartServer(t, tc.opt)
+			s := open(t, srv.URL, "dur")
+			got := s.Durability(context.Background())
+			if len(got) != len(tc.want) {
+				t.Fatalf("warnings %q, want %d like %q", got, len(tc.want), tc.want)
+			}
+			for i, w := range tc.want {
+				if !strings.Contains(got[i], w) {
+					t.Errorf("warning %q, want one about %q", got[i], w)
+				}
+			}
+		})
+	}
+}
