@@ -65,9 +65,14 @@ type Options struct {
 	Shared  Shared
 	Metrics *Metrics
 	Log     *slog.Logger
-	// Ready holds extra readiness checks for /readyz (the index loaded, the
-	// store reachable), by name.
+	// Ready holds extra readiness checks for /readyz, by name: a failing
+	// one makes the replica not ready (503).
 	Ready map[string]func(ctx context.Context) error
+	// Degraded holds checks of dependencies the bot answers without (the
+	// store, while the index is in memory): a failing one is reported in
+	// /readyz's body, but the replica stays ready, so a load balancer does
+	// not drop every replica at once.
+	Degraded map[string]func(ctx context.Context) error
 	// AnswerTimeout bounds the work on one question (default 2 minutes).
 	AnswerTimeout time.Duration
 	// MaxAnswers bounds the questions answered at once (default twice the

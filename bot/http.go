@@ -64,6 +64,18 @@ func (b *Bot) readyz(w http.ResponseWriter, r *http.Request) {
 			lines = append(lines, n+": ok")
 		}
 	}
+	names = names[:0]
+	for n := range b.opt.Degraded {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		if err := b.opt.Degraded[n](ctx); err != nil {
+			lines = append(lines, n+": degraded ("+err.Error()+")")
+		} else {
+			lines = append(lines, n+": ok")
+		}
+	}
 	w.Header().Set("Content-Type", "text/plain; charset=utf-8")
 	if !ok {
 		w.WriteHeader(http.StatusServiceUnavailable)

@@ -14,38 +14,49 @@ import (
 	"github.com/slack-go/slack/socketmode"
 )
 
-// Run checks the bot token with auth.test, then serves until ctx ends:
-// HTTP on ln (the Slack endpoints in HTTP mode; health, readiness and
-// metrics always) and, with an app token, Socket Mode. On ctx's end it
-// stops taking work and lets in-flight answers finish within
-// shutdownTimeout. A rejected token, at start or from Socket Mode later,
-// ends Run with an error wrapping ErrAuth.
-func (b *Bot) Run(ctx context.Context, ln net.Listener, shutdownTimeout time.Duration) error {
-	if err := b.AuthTest(ctx); err != nil {
-		ln.Close()
-		return err
-	}
-	srv := &http.Server{
+// Server returns an HTTP server of the bot's Handler with its time limits.
+func (b *Bot) Server() *http.Server {
+	return &http.Server{
 		Handler:           b.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       30 * time.Second,
 		WriteTimeout:      30 * time.Second,
 		ErrorLog:          slog.NewLogLogger(b.log.Handler(), slog.LevelWarn),
 	}
-	errc := make(chan error, 2)
-	go func() {
-		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
-			errc <- fmt.Errorf("http: %w", err)
+}
+
+// Run checks the bot token with auth.test, then serves until ctx ends:
+// HTTP on ln (the Slack endpoints in HTTP mode; health, readiness and
+// metrics always), unless ln is nil because the caller serves Handler
+// itself, and, with an app token, Socket Mode. On ctx's end it
+// stops taking work and lets in-flight answers finish within
+// shutdownTimeout. A rejected token, at start or from Socket Mode later,
+// ends Run with an error wrapping ErrAuth.
+func (b *Bot) Run(ctx context.Context, ln net.Listener, shutdownTimeout time.Duration) error {
+	if err := b.AuthTest(ctx); err != nil {
+		if ln != nil {
+			ln.Close()
 		}
-	}()
+		return err
+	}
+	errc := make(chan error, 2)
+	var srv *http.Server
+	if ln != nil {
+		srv = b.Server()
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				errc <- fmt.Errorf("http: %w", err)
+			}
+		}()
+	}
 	runCtx, cancelRun := context.WithCancel(ctx)
 	defer cancelRun()
 	if b.opt.AppToken != "" {
 		b.slackOK.Store(false) // ready once the socket is connected
 		go func() { errc <- b.runSocketMode(runCtx) }()
-		b.log.Info("serving", "mode", "socket", "addr", ln.Addr().String())
+		b.log.Info("serving", "mode", "socket")
 	} else {
-		b.log.Info("serving", "mode", "http", "addr", ln.Addr().String())
+		b.log.Info("serving", "mode", "http")
 	}
 	var runErr error
 	select {
@@ -56,7 +67,9 @@ func (b *Bot) Run(ctx context.Context, ln net.Listener, shutdownTimeout time.Dur
 	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
 	defer cancel()
 	cancelRun()
-	_ = srv.Shutdown(sctx) // stop taking requests; Slack retries elsewhere
+	if srv != nil {
+		_ = srv.Shutdown(sctx) // stop taking requests; Slack retries elsewhere
+	}
 	if err := b.Shutdown(sctx); err != nil {
 		b.log.Warn("shutdown", "err", err)
 	}

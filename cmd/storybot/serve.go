@@ -5,9 +5,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/retrieval/redisstore"
 	"io"
 	"net"
+	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/storybot/storybot/bot"
@@ -37,6 +40,24 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 		return getenv(k)
 	}
 	cf.follow = true // a shared store's changes reach this replica's index
+	// Listen first: /healthz answers from the first second, and /readyz
+	// says the index is loading, while a large archive loads.
+	var sw switchHandler
+	sw.set(startingHandler())
+	var srv *http.Server
+	if cfg, err := config.Load(cf.env(env), cf.configFile); err == nil {
+		ln, err := net.Listen("tcp", cfg.Addr)
+		if err != nil {
+			return fmt.Errorf("STORYBOT_ADDR: %w", err)
+		}
+		srv = &http.Server{Handler: &sw, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+		go func() { _ = srv.Serve(ln) }()
+		defer func() {
+			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			_ = srv.Shutdown(sctx)
+		}()
+	}
 	a, err := openApp(ctx, cf, stderr, env)
 	if err != nil {
 		return err
@@ -54,15 +75,12 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	if err != nil {
 		return err
 	}
-	ln, err := net.Listen("tcp", a.cfg.Addr)
-	if err != nil {
-		return fmt.Errorf("STORYBOT_ADDR: %w", err)
-	}
+	sw.set(b.Handler())
 	// Feeds and scheduled digests run beside the bot and stop with it.
 	bgCtx, stopBackground := context.WithCancel(ctx)
 	wait := a.startBackground(bgCtx, b.PostDigest)
 	defer func() { stopBackground(); wait() }()
-	if err := b.Run(ctx, ln, a.cfg.ShutdownTimeout); err != nil {
+	if err := b.Run(ctx, nil, a.cfg.ShutdownTimeout); err != nil {
 		if errors.Is(err, bot.ErrAuth) {
 			return &exitError{code: 1, err: err}
 		}
@@ -106,7 +124,11 @@ func newBot(a *app) (*bot.Bot, error) {
 		Access:        cfg.Access,
 		Log:           a.log,
 		Ready: map[string]func(context.Context) error{
-			"index": func(context.Context) error { return nil }, // loaded before serving starts
+			"index": func(context.Context) error { return nil }, // loaded before the bot starts
+		},
+		// Without the store the bot answers from the index in memory:
+		// degraded, still ready.
+		Degraded: map[string]func(context.Context) error{
 			"store": func(ctx context.Context) error {
 				_, err := a.store.Get(ctx, "storybot-readyz-probe")
 				if err == nil || errors.Is(err, retrieval.ErrNotFound) {
@@ -125,4 +147,27 @@ func newBot(a *app) (*bot.Bot, error) {
 		opt.Shared = sh
 	}
 	return bot.New(opt)
+}
+
+// switchHandler serves whichever handler was set last: the starting page
+// while the index loads, then the bot.
+type switchHandler struct{ h atomic.Pointer[http.Handler] }
+
+func (s *switchHandler) set(h http.Handler) { s.h.Store(&h) }
+
+func (s *switchHandler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	(*s.h.Load()).ServeHTTP(w, r)
+}
+
+// startingHandler answers while the index loads: alive, not ready.
+func startingHandler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
+		io.WriteString(w, "ok\n")
+	})
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "5")
+		http.Error(w, "index: loading", http.StatusServiceUnavailable)
+	})
+	return mux
 }

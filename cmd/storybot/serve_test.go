@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"github.com/storybot/storybot/internal/redistest"
 	"io"
 	"net"
 	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"regexp"
 	"strings"
@@ -171,5 +173,67 @@ func TestServeHTTPModeEndToEnd(t *testing.T) {
 		}
 	case <-time.After(15 * time.Second):
 		t.Fatal("serve did not stop")
+	}
+}
+
+// While the index loads, the process is alive but not ready.
+func TestStartingHandler(t *testing.T) {
+	var sw switchHandler
+	sw.set(startingHandler())
+	srv := httptest.NewServer(&sw)
+	defer srv.Close()
+	get := func(path string) (int, string) {
+		resp, err := http.Get(srv.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz while loading: %d", code)
+	}
+	if code, body := get("/readyz"); code != 503 || !strings.Contains(body, "loading") {
+		t.Errorf("/readyz while loading: %d %q", code, body)
+	}
+	sw.set(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { io.WriteString(w, "bot") }))
+	if _, body := get("/readyz"); body != "bot" {
+		t.Errorf("after the switch: %q", body)
+	}
+}
+
+// With Redis gone, a serving replica stays ready (it answers from memory)
+// and says the store is degraded; /healthz stays ok.
+func TestReadyWhileRedisIsDown(t *testing.T) {
+	rsrv := redistest.StartServer(t, redistest.Options{AppendOnly: true, Private: true})
+	fake := slacktest.New(t)
+	addr := freeAddr(t)
+	env := map[string]string{"STORYBOT_DATA": t.TempDir(), "REDIS_URL": rsrv.URL, "STORYBOT_REDIS_TIMEOUT": "300ms",
+		"SLACK_API_URL": fake.APIURL(), "SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "sekrit", "STORYBOT_ADDR": addr}
+	if _, errs, code := storybot(context.Background(), t, env, "ingest", "../../testdata/seeds"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { storybot(ctx, t, env, "serve"); close(done) }()
+	defer func() { cancel(); <-done }()
+	get := func(path string) (int, string) {
+		resp, err := http.Get("http://" + addr + path)
+		if err != nil {
+			return 0, err.Error()
+		}
+		defer resp.Body.Close()
+		b, _ := io.ReadAll(resp.Body)
+		return resp.StatusCode, string(b)
+	}
+	waitFor(t, func() bool { code, _ := get("/readyz"); return code == 200 })
+	rsrv.Stop()
+	waitFor(t, func() bool { _, body := get("/readyz"); return strings.Contains(body, "store: degraded") })
+	if code, body := get("/readyz"); code != 200 {
+		t.Errorf("/readyz with Redis down: %d %q, want 200 (answers come from memory)", code, body)
+	}
+	if code, _ := get("/healthz"); code != 200 {
+		t.Errorf("/healthz with Redis down: %d", code)
 	}
 }
