@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"golang.org/x/net/http/httpproxy"
 	"net"
 	"net/http"
 	"net/url"
@@ -190,6 +191,13 @@ func (s *Sources) Add(ctx context.Context, req AddRequest, visible []string) (*A
 	return res, nil
 }
 
+// forbidden reports an address /story add must never reach: this host,
+// link-local, multicast or unspecified.
+func forbidden(ip net.IP) bool {
+	return ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
+		ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast()
+}
+
 // ErrForbiddenAddress is returned for a URL that resolves to a loopback,
 // link-local, multicast or unspecified address.
 var ErrForbiddenAddress = errors.New("that address is not allowed")
@@ -206,9 +214,7 @@ func AddClient(timeout time.Duration) *http.Client {
 			if err != nil {
 				return err
 			}
-			ip := net.ParseIP(host)
-			if ip == nil || ip.IsLoopback() || ip.IsLinkLocalUnicast() || ip.IsLinkLocalMulticast() ||
-				ip.IsMulticast() || ip.IsUnspecified() || ip.IsInterfaceLocalMulticast() {
+			if forbidden(net.ParseIP(host)) {
 				return ErrForbiddenAddress
 			}
 			return nil
@@ -216,7 +222,34 @@ func AddClient(timeout time.Duration) *http.Client {
 	}
 	tr := http.DefaultTransport.(*http.Transport).Clone()
 	tr.DialContext = dialer.DialContext
-	tr.Proxy = nil // a proxy would dial on our behalf, past the check
+	// HTTPS_PROXY, HTTP_PROXY and NO_PROXY are honoured, read when the
+	// client is made. Through a proxy the address dialled is the proxy's
+	// (checked as above); the target the proxy will reach is checked
+	// before the request goes: a literal forbidden address, or a name that
+	// resolves to one here, is refused. A name that does not resolve here
+	// is left to the proxy, which resolves it on its own network.
+	proxyFor := httpproxy.FromEnvironment().ProxyFunc()
+	tr.Proxy = func(req *http.Request) (*url.URL, error) {
+		p, err := proxyFor(req.URL)
+		if err != nil || p == nil {
+			return p, err
+		}
+		host := req.URL.Hostname()
+		if ip := net.ParseIP(host); ip != nil {
+			if forbidden(ip) {
+				return nil, ErrForbiddenAddress
+			}
+			return p, nil
+		}
+		if addrs, err := net.DefaultResolver.LookupIPAddr(req.Context(), host); err == nil {
+			for _, a := range addrs {
+				if forbidden(a.IP) {
+					return nil, ErrForbiddenAddress
+				}
+			}
+		}
+		return p, nil
+	}
 	return &http.Client{
 		Timeout:   timeout,
 		Transport: tr,

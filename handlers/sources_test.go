@@ -3,9 +3,12 @@ package handlers_test
 import (
 	"context"
 	"errors"
+	"io"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -161,5 +164,57 @@ func TestAddClientRefusesInternalAddresses(t *testing.T) {
 		t.Fatal(err)
 	} else {
 		resp.Body.Close()
+	}
+}
+
+// HTTP_PROXY is honoured, and a forbidden target is refused before the
+// request reaches the proxy, which would otherwise dial it for us.
+func TestAddClientThroughAProxy(t *testing.T) {
+	var ip net.IP
+	addrs, _ := net.InterfaceAddrs()
+	for _, a := range addrs {
+		if n, ok := a.(*net.IPNet); ok && !n.IP.IsLoopback() && n.IP.To4() != nil && !n.IP.IsLinkLocalUnicast() {
+			ip = n.IP
+			break
+		}
+	}
+	if ip == nil {
+		t.Skip("no non-loopback address to run a proxy on")
+	}
+	ln, err := net.Listen("tcp", net.JoinHostPort(ip.String(), "0"))
+	if err != nil {
+		t.Skip(err)
+	}
+	var mu sync.Mutex
+	var seen []string
+	proxy := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		seen = append(seen, r.URL.String())
+		mu.Unlock()
+		io.WriteString(w, "via proxy "+r.URL.Host)
+	})}
+	go proxy.Serve(ln)
+	defer proxy.Close()
+	t.Setenv("HTTP_PROXY", "http://"+ln.Addr().String())
+	t.Setenv("NO_PROXY", "")
+	c := handlers.AddClient(5 * time.Second)
+	resp, err := c.Get("http://news.example/story")
+	if err != nil {
+		t.Fatalf("through the proxy: %v", err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if string(body) != "via proxy news.example" {
+		t.Errorf("body %q, want the proxy's", body)
+	}
+	for _, u := range []string{"http://169.254.169.254/latest/meta-data/", "http://127.0.0.1:9/x", "http://localhost:9/x"} {
+		if _, err := c.Get(u); !errors.Is(err, handlers.ErrForbiddenAddress) {
+			t.Errorf("%s: err %v, want the address refused", u, err)
+		}
+	}
+	mu.Lock()
+	defer mu.Unlock()
+	if len(seen) != 1 {
+		t.Errorf("the proxy saw %q, want only the allowed request", seen)
 	}
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"log/slog"
 	"os"
 	"slices"
@@ -120,7 +122,21 @@ func openStore(ctx context.Context, cfg *config.Config, log *slog.Logger) (retri
 	if cfg.RedisEnabled() {
 		return openRedis(ctx, cfg, log)
 	}
-	return embedded.Open(cfg.DataDir, 30*time.Second)
+	st, err := embedded.Open(cfg.DataDir, 30*time.Second)
+	if err != nil {
+		return nil, dataFolderHint(err, cfg.DataDir)
+	}
+	return st, nil
+}
+
+// dataFolderHint adds what to do to a data folder this user cannot write:
+// in the image, typically a root-owned bind mount.
+func dataFolderHint(err error, dir string) error {
+	if !errors.Is(err, fs.ErrPermission) {
+		return err
+	}
+	return fmt.Errorf("%w\nstorybot runs as uid %d and cannot write the data folder %s: make it writable by that user "+
+		"(docker: chown -R 65532 on the host folder, or use a named volume), or set STORYBOT_DATA to a folder it can write", err, os.Getuid(), dir)
 }
 
 // load fills the index from the store.

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -324,5 +325,17 @@ func TestVersionAndHealth(t *testing.T) {
 	down.Close()
 	if _, errs, code := runEnv(t, nil, "health", "--addr", addr, "--timeout", "1s"); code != 1 || !strings.Contains(errs, "not answering") {
 		t.Errorf("health of nothing: exit %d %q", code, errs)
+	}
+}
+
+// A data folder this user cannot write gets an error that says what to do.
+func TestDataFolderHint(t *testing.T) {
+	err := dataFolderHint(fmt.Errorf("open /data/storybot.db: %w", fs.ErrPermission), "/data")
+	if !errors.Is(err, fs.ErrPermission) || !strings.Contains(err.Error(), "cannot write the data folder /data") || !strings.Contains(err.Error(), "chown -R 65532") {
+		t.Errorf("hint: %v", err)
+	}
+	other := errors.New("disk full")
+	if got := dataFolderHint(other, "/data"); got != other {
+		t.Errorf("other errors are changed: %v", got)
 	}
 }
