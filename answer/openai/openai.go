@@ -97,13 +97,16 @@ type Options struct {
 // Usage counts what the answerer did, for metrics. All fields are safe to
 // read while answers are written.
 type Usage struct {
-	Answers          atomic.Int64 // questions answered (model or fallback)
-	Calls            atomic.Int64 // chat completion requests sent
-	Retries          atomic.Int64 // of those, retries after a transient failure
-	Repairs          atomic.Int64 // repair requests after invalid JSON
-	Fallbacks        atomic.Int64 // answers the extractive answerer wrote instead
-	DroppedClaims    atomic.Int64 // claims that failed verification
-	JudgeCalls       atomic.Int64 // judge requests sent (each also counts in Calls)
+	Answers       atomic.Int64 // questions answered (model or fallback)
+	Calls         atomic.Int64 // chat completion requests sent
+	Retries       atomic.Int64 // of those, retries after a transient failure
+	Repairs       atomic.Int64 // repair requests after invalid JSON
+	Fallbacks     atomic.Int64 // answers the extractive answerer wrote instead
+	DroppedClaims atomic.Int64 // claims that failed verification
+	JudgeCalls    atomic.Int64 // judge requests sent (each also counts in Calls)
+	// Down is set while the model's last call failed (after retries):
+	// answers fall back to the extractive answerer.
+	Down             atomic.Bool
 	JudgedOut        atomic.Int64 // claims the judge found unsupported
 	PromptTokens     atomic.Int64
 	CompletionTokens atomic.Int64
@@ -240,6 +243,7 @@ func (a *Answerer) Answer(ctx context.Context, q answer.Question, hits []retriev
 	}
 	if err != nil {
 		a.usage.Fallbacks.Add(1)
+		a.usage.Down.Store(true)
 		fb := a.opt.Fallback.Answer(q, hits)
 		fb.Notes = append(fb.Notes, FallbackNote)
 		a.log.Warn("model answer failed; extractive fallback", append(attrs, "status", fb.Status, "error", a.redact(err))...)
@@ -331,6 +335,7 @@ func (a *Answerer) complete(ctx context.Context, msgs []goopenai.ChatCompletionM
 		resp, err := a.client.CreateChatCompletion(callCtx, req)
 		cancel()
 		if err == nil {
+			a.usage.Down.Store(false)
 			t.prompt += resp.Usage.PromptTokens
 			t.completion += resp.Usage.CompletionTokens
 			a.usage.PromptTokens.Add(int64(resp.Usage.PromptTokens))

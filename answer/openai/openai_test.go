@@ -306,6 +306,9 @@ func TestServerErrorsUntilFallback(t *testing.T) {
 	if n := f.srv.Calls(openaitest.ChatPath); n != 3 {
 		t.Errorf("%d calls, want 3 (1 + 2 retries)", n)
 	}
+	if !f.a.Usage().Down.Load() {
+		t.Errorf("the model is not marked down after falling back")
+	}
 	if u := f.a.Usage().Snapshot(); u.Retries != 2 || u.Calls != 3 || u.Fallbacks != 1 {
 		t.Errorf("usage = %+v", u)
 	}

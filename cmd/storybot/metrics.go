@@ -26,6 +26,14 @@ func (a *app) registerModelMetrics(reg prometheus.Registerer) {
 		counter("storybot_model_dropped_claims_total", "Model claims dropped by verification.", &u.DroppedClaims, nil)
 		counter("storybot_model_judge_calls_total", "Judge requests sent (STORYBOT_MODEL_JUDGE); each also counts in storybot_model_calls_total.", &u.JudgeCalls, nil)
 		counter("storybot_model_judged_out_claims_total", "Model claims the judge found unsupported by their quote.", &u.JudgedOut, nil)
+		reg.MustRegister(prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "storybot_model_up", Help: "0 while the model's last answer fell back to the extractive answerer, else 1.",
+		}, func() float64 {
+			if u.Down.Load() {
+				return 0
+			}
+			return 1
+		}))
 	}
 	if c := a.models.cached; c != nil {
 		counter("storybot_answer_cache_hits_total", "Answers served from the cache.", &c.Stats.Hits, nil)

@@ -130,4 +130,22 @@ func TestModelMetricsAreExposed(t *testing.T) {
 	if !found {
 		t.Errorf("model tokens not on /metrics")
 	}
+	// The model's health follows its last answer.
+	up := func() float64 {
+		mfs, _ := reg.Gather()
+		for _, mf := range mfs {
+			if mf.GetName() == "storybot_model_up" {
+				return mf.GetMetric()[0].GetGauge().GetValue()
+			}
+		}
+		t.Fatal("no storybot_model_up")
+		return -1
+	}
+	if up() != 1 {
+		t.Errorf("storybot_model_up %v before any failure", up())
+	}
+	a.models.answerer.Usage().Down.Store(true)
+	if up() != 0 {
+		t.Errorf("storybot_model_up %v after a fallback", up())
+	}
 }

@@ -130,6 +130,10 @@ func newBot(a *app) (*bot.Bot, error) {
 		// degraded, still ready.
 		Degraded: map[string]func(context.Context) error{
 			"store": func(ctx context.Context) error {
+				if rs, ok := a.store.(*redisstore.Store); ok && rs.Resets.Load() > 0 && rs.Healthy() {
+					// Say what happened, once it is over.
+					return fmt.Errorf("recovered: Redis lost its data %d time(s); this replica wrote back %d articles", rs.Resets.Load(), rs.Restored.Load())
+				}
 				_, err := a.store.Get(ctx, "storybot-readyz-probe")
 				if err == nil || errors.Is(err, retrieval.ErrNotFound) {
 					return nil
