@@ -676,7 +676,12 @@ func failureText(err error) string {
 	case errors.Is(err, handlers.ErrDraftTooLong):
 		return fmt.Sprintf(":warning: That is too long to check in one go. Please check under %d characters at a time.", handlers.MaxCheckRunes)
 	case errors.Is(err, handlers.ErrQuestionTooLong):
-		return fmt.Sprintf(":warning: That is too long to be one question. Please ask in under %d characters, one question at a time.", handlers.MaxQuestionRunes)
+		limit := handlers.MaxQuestionRunes
+		var tl *handlers.QuestionTooLongError
+		if errors.As(err, &tl) {
+			limit = tl.Limit
+		}
+		return fmt.Sprintf(":warning: That is too long to be one question. Please ask in under %d characters, one question at a time.", limit)
 	case errors.Is(err, context.DeadlineExceeded), errors.Is(err, context.Canceled):
 		return ":warning: Sorry, finding an answer took too long. Please try again, perhaps with a narrower question."
 	}

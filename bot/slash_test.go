@@ -6,9 +6,11 @@ import (
 	"fmt"
 	"github.com/prometheus/client_golang/prometheus"
 	dto "github.com/prometheus/client_model/go"
+	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -334,5 +336,47 @@ func TestFeedbackClickShowsTheVote(t *testing.T) {
 	var rec handlers.FeedbackRecord
 	if len(lines) != 1 || json.Unmarshal([]byte(lines[0]), &rec) != nil || rec.Helpful {
 		t.Errorf("export %q: want one vote, not helpful", lines)
+	}
+}
+
+// After hostile input of every kind, /metrics holds no label value taken
+// from a message: every series is one of a fixed set.
+func TestMetricsLabelsAfterHostileInput(t *testing.T) {
+	h := newHarness(t)
+	hostile := "embargoed-story-about-ceo-smith <!channel> zeppelin"
+	for i, text := range []string{hostile, "SOURCES " + hostile, "add " + hostile + "?", "check", "help " + hostile, "ask " + hostile} {
+		h.slash(chanPublished, "UALICE", text, fmt.Sprintf("h%d", i))
+	}
+	h.sendEvent("EvH1", mention(chanPublished, "UALICE", hostile, "1700000800.000001", ""))
+	h.sendEvent("EvH2", threadReply(chanPublished, "channel", "UBOB", hostile, "1700000800.000002", "1700000800.000009"))
+	h.sendEvent("EvH3", map[string]any{"type": "message", "subtype": hostile, "channel": chanPublished, "channel_type": "channel", "user": "UBOB", "text": hostile, "ts": "1700000800.000003"})
+	h.click(chanPublished, "UALICE", hostile, hostile, "hc")
+	h.drain()
+	srv := httptest.NewServer(h.bot.Metrics().Handler())
+	defer srv.Close()
+	resp, err := http.Get(srv.URL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	body, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	labelRe := regexp.MustCompile(`^(storybot_\w+)\{([^}]*)\}`)
+	valueRe := regexp.MustCompile(`(\w+)="([^"]*)"`)
+	allowed := regexp.MustCompile(`^(app_mention|message|http|slash_(help|ask|sources|add|digest|check)|accepted|ignored|duplicate|not_a_follow_up|shutting_down|unauthorized|answered|partial|not_covered|error|rate_limited|new|updated|unchanged|failed|[a-z]+\.[a-zA-Z.]+|response_url|[0-9.e+Inf]+)$`)
+	series := 0
+	for _, line := range strings.Split(string(body), "\n") {
+		m := labelRe.FindStringSubmatch(line)
+		if m == nil {
+			continue
+		}
+		series++
+		for _, kv := range valueRe.FindAllStringSubmatch(m[2], -1) {
+			if strings.Contains(strings.ToLower(kv[2]), "smith") || strings.Contains(kv[2], "zeppelin") || !allowed.MatchString(kv[2]) {
+				t.Errorf("%s{%s=%q}: a label value from outside the fixed set", m[1], kv[1], kv[2])
+			}
+		}
+	}
+	if series == 0 {
+		t.Fatalf("no labelled series scraped:\n%s", body)
 	}
 }

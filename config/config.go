@@ -44,6 +44,8 @@ type Config struct {
 	// a lower confidence is reported not covered. 0 means the fitted
 	// model's own threshold.
 	MinConfidence float64
+	// MaxQuestion bounds a question, in characters (STORYBOT_MAX_QUESTION).
+	MaxQuestion int
 
 	Redis  Redis
 	Slack  Slack

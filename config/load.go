@@ -20,6 +20,8 @@ const (
 	DefaultSlackAPIURL     = "https://slack.com/api/"
 	DefaultModelTimeout    = 30 * time.Second
 	DefaultAnswerMaxTokens = 800
+	// DefaultMaxQuestion is the longest question, in characters.
+	DefaultMaxQuestion     = 1000
 	DefaultModelRetries    = 3
 	DefaultAzureAPIVersion = "2024-10-21"
 	DefaultDigestTime      = "08:00"
@@ -101,6 +103,8 @@ func loadCore(src *source, c *Config) {
 	}
 
 	c.ShutdownTimeout = duration(src, setShutdown, DefaultShutdownTimeout, time.Second, time.Hour)
+
+	c.MaxQuestion = integer(src, setMaxQuestion, DefaultMaxQuestion, 100, 20000)
 
 	if v := src.str(setMinConfidence); v.set {
 		f, err := strconv.ParseFloat(v.raw, 64)

@@ -65,8 +65,9 @@ var (
 	setAddChannels    = setting{"STORYBOT_ADD_CHANNELS", "access.add_channels"}
 	setUserRate       = setting{"STORYBOT_USER_RATE", "access.user_rate"}
 	setMinConfidence  = setting{"STORYBOT_MIN_CONFIDENCE", "answer.min_confidence"}
+	setMaxQuestion    = setting{"STORYBOT_MAX_QUESTION", "answer.max_question"}
 	fileSettings      = []setting{
-		setData, setAddr, setLogLevel, setShutdown, setThesaurus, setMinConfidence,
+		setData, setAddr, setLogLevel, setShutdown, setThesaurus, setMinConfidence, setMaxQuestion,
 		setRedisURL, setRedisPrefix, setRedisTimeout,
 		setBotToken, setAppToken, setSigningSecret, setSlackAPIURL,
 		setOpenAIKey, setOpenAIBaseURL, setOpenAIType, setOpenAIVersion,

@@ -39,6 +39,9 @@ type Service struct {
 	// MinConfidence is the extractive answerer's operating point; 0 means
 	// the fitted model's own (see answer.Extractive).
 	MinConfidence float64
+	// MaxQuestion bounds a question, in characters; 0 means
+	// MaxQuestionRunes.
+	MaxQuestion int
 	// Search, when set, retrieves passages instead of the lexical index
 	// alone (hybrid lexical and vector search); it must honour
 	// q.Collections.
@@ -54,15 +57,27 @@ type Service struct {
 // ErrEmptyQuestion is returned for a question with no words in it.
 var ErrEmptyQuestion = errors.New("the question is empty")
 
-// MaxQuestionRunes bounds a question: a longer text is a pasted document,
-// not a question, and would cost seconds of work and pages of answer.
+// MaxQuestionRunes is the default bound of a question: a longer text is a
+// pasted document, not a question, and would cost seconds of work and
+// pages of answer. Service.MaxQuestion changes it.
 const MaxQuestionRunes = 1000
 
 // ErrDraftTooLong is returned for a draft to check over MaxCheckRunes.
 var ErrDraftTooLong = fmt.Errorf("the text to check is longer than %d characters", MaxCheckRunes)
 
-// ErrQuestionTooLong is returned for a question over MaxQuestionRunes.
-var ErrQuestionTooLong = fmt.Errorf("the question is longer than %d characters", MaxQuestionRunes)
+// ErrQuestionTooLong is what a question over the bound is; the error
+// returned is a *QuestionTooLongError, which says the bound.
+var ErrQuestionTooLong = errors.New("the question is too long")
+
+// QuestionTooLongError is a question over the bound.
+type QuestionTooLongError struct{ Limit int }
+
+func (e *QuestionTooLongError) Error() string {
+	return fmt.Sprintf("the question is longer than %d characters", e.Limit)
+}
+
+// Is makes errors.Is(err, ErrQuestionTooLong) true.
+func (e *QuestionTooLongError) Is(target error) bool { return target == ErrQuestionTooLong }
 
 // AskRequest is one question and where it was asked.
 type AskRequest struct {
@@ -83,8 +98,12 @@ type AskRequest struct {
 // Ask answers a question from the index.
 func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, error) {
 	text := strings.TrimSpace(req.Question)
-	if utf8.RuneCountInString(text) > MaxQuestionRunes {
-		return nil, ErrQuestionTooLong
+	limit := s.MaxQuestion
+	if limit <= 0 {
+		limit = MaxQuestionRunes
+	}
+	if utf8.RuneCountInString(text) > limit {
+		return nil, &QuestionTooLongError{Limit: limit}
 	}
 	if len(retrieval.Tokens(text)) == 0 {
 		return nil, ErrEmptyQuestion

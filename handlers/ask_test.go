@@ -21,3 +21,13 @@ func TestQuestionLengthLimit(t *testing.T) {
 		t.Errorf("a question of %d characters: err %v, want ErrQuestionTooLong", len([]rune(over)), err)
 	}
 }
+
+// The bound is a setting; the error says it.
+func TestQuestionLengthSetting(t *testing.T) {
+	svc := &Service{Index: newTestIndex(t, testArticles()), MaxQuestion: 200}
+	_, err := svc.Ask(context.Background(), AskRequest{Question: "Who " + strings.Repeat("x", 200) + "?"})
+	var tl *QuestionTooLongError
+	if !errors.As(err, &tl) || tl.Limit != 200 || !strings.Contains(err.Error(), "200 characters") {
+		t.Errorf("err %v, want a QuestionTooLongError at 200", err)
+	}
+}

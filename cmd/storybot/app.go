@@ -165,7 +165,7 @@ func (a *app) warnIfEmpty(stderr io.Writer) {
 }
 
 func (a *app) service() *handlers.Service {
-	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale, MinConfidence: a.cfg.MinConfidence}
+	s := &handlers.Service{Index: a.index, Thesaurus: a.thesaurus, Stale: a.stale, MinConfidence: a.cfg.MinConfidence, MaxQuestion: a.cfg.MaxQuestion}
 	a.models.configure(s)
 	return s
 }
