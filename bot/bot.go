@@ -668,6 +668,17 @@ func rateLimitText(wait time.Duration) string {
 	return fmt.Sprintf(":hourglass: You're asking faster than I can keep up. Please try again in %d seconds.", secs)
 }
 
+// addrRe finds network addresses in an error: IPv4 and bracketed IPv6
+// addresses with or without a port, and host:port after "dial" or
+// "lookup … on".
+var addrRe = regexp.MustCompile(`\b(?:\d{1,3}\.){3}\d{1,3}(?::\d+)?\b|\[[0-9A-Fa-f:.]+\](?::\d+)?|(?:dial (?:tcp|udp)[46]? |on )[\w.-]+:\d+`)
+
+// forPeople words an error for Slack: the addresses of this network
+// (proxies, resolvers, internal hosts) are left out; the logs keep them.
+func forPeople(err error) string {
+	return addrRe.ReplaceAllString(err.Error(), "(an internal address)")
+}
+
 // failureText is the user-facing wording of every failure to answer.
 func failureText(err error) string {
 	switch {

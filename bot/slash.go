@@ -187,7 +187,7 @@ func (b *Bot) slashAdd(ctx context.Context, cmd command, arg string) {
 	res, err := b.opt.Sources.Add(ctx, handlers.AddRequest{URL: url, Collection: coll}, colls)
 	if err != nil {
 		b.metrics.Ingested.WithLabelValues(string(retrieval.Failed)).Inc()
-		msg := ":warning: " + Escape(err.Error())
+		msg := ":warning: " + Escape(forPeople(err))
 		if !errors.Is(err, handlers.ErrBadURL) && !errors.Is(err, handlers.ErrNothingRead) && !errors.Is(err, handlers.ErrAddDisabled) {
 			b.log.Warn("story add failed", "err", err)
 		}
