@@ -170,7 +170,9 @@ func (a *Answer) Claimed() []Claimed {
 		claim := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(markerRe.ReplaceAllString(s, "")), ". "))
 		for _, n := range Markers(s) {
 			c, ok := byN[n]
-			if q := strings.Join(strings.Fields(c.Quote), " "); ok && q != "" && !strings.Contains(q, claim) {
+			// A sentence that is its quote, or holds it ("What they do
+			// say: <quote>"), shows it already.
+			if q := strings.TrimRight(strings.Join(strings.Fields(c.Quote), " "), ". "); ok && q != "" && !strings.Contains(q, claim) && !strings.Contains(claim, q) {
 				cl.Quotes = append(cl.Quotes, c)
 			}
 		}

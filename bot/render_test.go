@@ -141,6 +141,12 @@ func TestRenderQuoteUnderClaim(t *testing.T) {
 	if strings.Count(text, "He resigned on Tuesday") != 1 {
 		t.Errorf("a claim that is its own quote is quoted again: %q", text)
 	}
+	// A not-covered answer's related fact holds its quote: not quoted again.
+	nc := &answer.Answer{Status: answer.NotCovered, Answer: "None of the 2 sources found says who replaced him. What they do say: He resigned on Tuesday. [1]",
+		NotCovered: []string{"who replaced him"}, Citations: []answer.Citation{{N: 1, Title: "U", Quote: "He resigned on Tuesday."}}}
+	if text := renderText(bot.RenderAnswer(nc, bot.RenderOptions{})); strings.Count(text, "He resigned on Tuesday") != 2 { // the answer and the source list
+		t.Errorf("a related fact is quoted again under itself: %s", text)
+	}
 }
 
 func TestRenderLimits(t *testing.T) {
