@@ -117,9 +117,16 @@ func (c *citer) cite(h retrieval.Hit, start, end int) int {
 			return x.N
 		}
 	}
+	cit := NewCitation(len(c.cites)+1, h, start, end)
+	c.cites = append(c.cites, cit)
+	return cit.N
+}
+
+// NewCitation cites the text [start, end) of a hit's article as number n.
+func NewCitation(n int, h retrieval.Hit, start, end int) Citation {
 	a := h.Article
 	cit := Citation{
-		N:         len(c.cites) + 1,
+		N:         n,
 		ArticleID: a.ID,
 		PassageID: h.Passage.ID,
 		Title:     a.Title,
@@ -133,9 +140,11 @@ func (c *citer) cite(h retrieval.Hit, start, end int) int {
 	if !a.Published.IsZero() {
 		cit.Published = a.Published.Format("2006-01-02")
 	}
-	c.cites = append(c.cites, cit)
-	return cit.N
+	return cit
 }
+
+// StripMarkers removes the citation markers of a text: [1], [1, 2].
+func StripMarkers(s string) string { return markersRe.ReplaceAllString(s, "") }
 
 // sentenceCase capitalises the first letter of a clause.
 func sentenceCase(s string) string {
@@ -167,7 +176,7 @@ func (a *Answer) Claimed() []Claimed {
 	for _, sp := range retrieval.Sentences(a.Answer) {
 		s := a.Answer[sp.Start:sp.End]
 		cl := Claimed{Text: s}
-		claim := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(markerRe.ReplaceAllString(s, "")), ". "))
+		claim := strings.TrimSpace(strings.TrimRight(strings.TrimSpace(StripMarkers(s)), ". "))
 		for _, n := range Markers(s) {
 			c, ok := byN[n]
 			// A sentence that is its quote, or holds it ("What they do

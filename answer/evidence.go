@@ -2,7 +2,6 @@ package answer
 
 import (
 	"regexp"
-	"strings"
 
 	"github.com/storybot/storybot/retrieval"
 )
@@ -230,11 +229,7 @@ func isYear(s string) bool {
 }
 
 // negation reports a word that negates its clause.
-func negation(word string) bool {
-	w := strings.ToLower(word)
-	return w == "not" || w == "no" || w == "never" || w == "neither" || w == "nor" || w == "without" ||
-		strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
-}
+func negation(word string) bool { return denies(word, denials) }
 
 // Disclaims reports whether a sentence says what its source does not know
 // ("did not say", "declined to", "it is unclear"): it leaves a question

@@ -127,8 +127,11 @@ func acronymsOf(toks []retrieval.Token) map[string][]string {
 var (
 	// negators deny what follows them, in so many words or in effect
 	// ("failure to secure", "without a deal").
-	negators = wordSet(`not no never neither nor none nobody nothing without fail fails failed failing failure
-	unable lack lacks lacked lacking refuse refuses refused refusing`)
+	// denials are the words that deny in so many words; the evidence
+	// model's negation feature reads them.
+	denials  = wordSet(`not no never neither nor without`)
+	negators = union(denials, wordSet(`none nobody nothing fail fails failed failing failure
+	unable lack lacks lacked lacking refuse refuses refused refusing`))
 	// beforeWords and afterWords order events in time.
 	beforeWords = wordSet(`before prior earlier until ahead preceding previously formerly`)
 	afterWords  = wordSet(`after later following since subsequently afterward afterwards then`)
@@ -142,9 +145,19 @@ func wordSet(s string) map[string]bool {
 	return m
 }
 
-func negates(t retrieval.Token) bool {
-	w := strings.ToLower(t.Surface)
-	return negators[w] || strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
+func negates(t retrieval.Token) bool { return denies(t.Surface, negators) }
+
+// denies reports a word of the set, or a verb negated with n't.
+func denies(word string, set map[string]bool) bool {
+	w := strings.ToLower(word)
+	return set[w] || strings.HasSuffix(w, "n't") || strings.HasSuffix(w, "n’t")
+}
+
+func union(a, b map[string]bool) map[string]bool {
+	for w := range a {
+		b[w] = true
+	}
+	return b
 }
 
 // orderOf says which way a text orders events in time: -1 before, 1 after,

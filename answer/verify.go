@@ -337,7 +337,7 @@ func isClaimName(text string, t retrieval.Token) bool {
 
 // cleanClaim removes markers the writer added and normalises space.
 func cleanClaim(s string) string {
-	s = markersRe.ReplaceAllString(s, "")
+	s = StripMarkers(s)
 	return strings.Join(strings.Fields(s), " ")
 }
 

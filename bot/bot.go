@@ -468,7 +468,7 @@ func (b *Bot) history(ctx context.Context, channel, threadTS, before string) (qu
 		if m.User != "" && m.User == self || m.BotID != "" && m.BotID == selfBot {
 			// The bot's own earlier answers: their names tell what "he" or
 			// "that firm" is. Only their plain text, not their sources.
-			if a := strings.TrimSpace(citeMarkRe.ReplaceAllString(m.Text, "")); a != "" {
+			if a := strings.TrimSpace(answer.StripMarkers(m.Text)); a != "" {
 				answers = append(answers, shorten(a, 600))
 			}
 			continue
@@ -488,9 +488,6 @@ func (b *Bot) history(ctx context.Context, channel, threadTS, before string) (qu
 	}
 	return questions, answers
 }
-
-// citeMarkRe matches an answer's [n] markers.
-var citeMarkRe = regexp.MustCompile(`\s*\[\d+\]`)
 
 // tsBefore compares two Slack timestamps ("1700000000.000100").
 func tsBefore(a, b string) bool {

@@ -85,12 +85,7 @@ func (s *Service) checkSentence(sent string, collections []string) SentenceCheck
 	default:
 		return res
 	}
-	a := h.Article
-	c := &answer.Citation{N: 1, ArticleID: a.ID, PassageID: h.Passage.ID, Title: a.Title, Outlet: a.Outlet, URL: a.URL,
-		Source: a.Source, Quote: a.Text[v.Start:v.End], Start: v.Start, End: v.End}
-	if !a.Published.IsZero() {
-		c.Published = a.Published.Format("2006-01-02")
-	}
-	res.Citation = c
+	c := answer.NewCitation(1, h, v.Start, v.End)
+	res.Citation = &c
 	return res
 }
