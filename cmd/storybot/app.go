@@ -85,6 +85,12 @@ func openApp(ctx context.Context, cf commonFlags, stderr io.Writer, getenv func(
 	if err != nil {
 		return nil, &exitError{code: 2, err: err}
 	}
+	return openAppWith(ctx, cf, cfg, stderr)
+}
+
+// openAppWith opens the store and loads the index with settings already
+// read.
+func openAppWith(ctx context.Context, cf commonFlags, cfg *config.Config, stderr io.Writer) (*app, error) {
 	log := slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: cfg.LogLevel}))
 	th := retrieval.NewThesaurus()
 	if path := cfg.Thesaurus; path != "" {

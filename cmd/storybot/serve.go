@@ -44,21 +44,22 @@ func cmdServe(ctx context.Context, args []string, stdout, stderr io.Writer, gete
 	// says the index is loading, while a large archive loads.
 	var sw switchHandler
 	sw.set(startingHandler())
-	var srv *http.Server
-	if cfg, err := config.Load(cf.env(env), cf.configFile); err == nil {
-		ln, err := net.Listen("tcp", cfg.Addr)
-		if err != nil {
-			return fmt.Errorf("STORYBOT_ADDR: %w", err)
-		}
-		srv = &http.Server{Handler: &sw, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
-		go func() { _ = srv.Serve(ln) }()
-		defer func() {
-			sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-			defer cancel()
-			_ = srv.Shutdown(sctx)
-		}()
+	cfg, err := config.Load(cf.env(env), cf.configFile)
+	if err != nil {
+		return &exitError{code: 2, err: err}
 	}
-	a, err := openApp(ctx, cf, stderr, env)
+	ln, err := net.Listen("tcp", cfg.Addr)
+	if err != nil {
+		return fmt.Errorf("STORYBOT_ADDR: %w", err)
+	}
+	srv := &http.Server{Handler: &sw, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 30 * time.Second, WriteTimeout: 30 * time.Second}
+	go func() { _ = srv.Serve(ln) }()
+	defer func() {
+		sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = srv.Shutdown(sctx)
+	}()
+	a, err := openAppWith(ctx, cf, cfg, stderr)
 	if err != nil {
 		return err
 	}
