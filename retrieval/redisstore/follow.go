@@ -116,6 +116,10 @@ type follower struct {
 	known map[string]bool
 	// checked is when the position was last compared with Redis's.
 	checked time.Time
+	// lost is set when a check found Redis's version behind ours: Redis
+	// lost its data, even if another replica has written it back by the
+	// time this one reloads.
+	lost bool
 }
 
 // position reads the version and the last stream entry id together, in one
@@ -197,8 +201,12 @@ func (f *follower) load(ctx context.Context) error {
 	// without persistence, a flush): what this index holds and Redis no
 	// longer does was lost, not deleted. Deletions come through the
 	// stream, never through a reload.
-	if len(missing) > 0 && v < f.lastV {
+	lost := v < f.lastV || f.lost
+	f.lost = false
+	if lost {
 		f.s.Resets.Add(1)
+	}
+	if len(missing) > 0 && lost {
 		f.s.log.Warn("redis follow: redis lost its data; keeping the index held in memory", "missing", len(missing), "in_redis", len(seen), "version", v, "was", f.lastV)
 		f.restore(ctx, missing)
 		for _, id := range missing {
@@ -260,6 +268,7 @@ func (f *follower) check(ctx context.Context) (reload bool, err error) {
 	}
 	switch {
 	case v < f.lastV:
+		f.lost = true
 		return true, nil
 	case v == f.lastV:
 		return id != f.lastID, nil
@@ -295,6 +304,9 @@ func (f *follower) poll(ctx context.Context) error {
 		for _, m := range st.Messages {
 			ch := change{op: str(m.Values["op"]), id: str(m.Values["id"])}
 			ch.v, _ = strconv.ParseInt(str(m.Values["v"]), 10, 64)
+			if ch.v <= f.lastV {
+				f.lost = true // the versions started again: Redis lost its data
+			}
 			if ch.v != f.lastV+int64(len(changes))+1 {
 				return fmt.Errorf("%w: expected version %d, stream has %d", errBehind, f.lastV+int64(len(changes))+1, ch.v)
 			}
