@@ -20,7 +20,16 @@ import (
 var (
 	bucketArticles = []byte("articles")
 	bucketKV       = []byte("kv")
+	// bucketChanges is the change log: big-endian sequence -> op, id.
+	bucketChanges = []byte("changes")
+	// bucketMeta holds the store's epoch.
+	bucketMeta = []byte("meta")
+	keyEpoch   = []byte("epoch")
 )
+
+// keepChanges is how many writes the change log keeps; a reader further
+// behind reads everything. A variable for tests.
+var keepChanges uint64 = 1 << 18
 
 // FileName is the database file inside the data folder.
 const FileName = "storybot.db"
@@ -45,10 +54,14 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		return nil, fmt.Errorf("open %s: %w", path, err)
 	}
 	err = db.Update(func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketKV} {
+		for _, b := range [][]byte{bucketArticles, bucketKV, bucketChanges, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
+		}
+		meta := tx.Bucket(bucketMeta)
+		if meta.Get(keyEpoch) == nil {
+			return meta.Put(keyEpoch, []byte(newEpoch()))
 		}
 		return nil
 	})
@@ -69,8 +82,38 @@ func (s *Store) Put(ctx context.Context, a *retrieval.Article) error {
 		return fmt.Errorf("put %s: %w", a.ID, err)
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketArticles).Put([]byte(a.ID), b)
+		return putTx(tx, a.ID, b)
 	})
+}
+
+// PutMany implements retrieval.BatchStore: one transaction, one fsync.
+func (s *Store) PutMany(ctx context.Context, arts []*retrieval.Article) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	vals := make([][]byte, len(arts))
+	for i, a := range arts {
+		b, err := json.Marshal(a)
+		if err != nil {
+			return fmt.Errorf("put %s: %w", a.ID, err)
+		}
+		vals[i] = b
+	}
+	return s.db.Update(func(tx *bolt.Tx) error {
+		for i, a := range arts {
+			if err := putTx(tx, a.ID, vals[i]); err != nil {
+				return fmt.Errorf("put %s: %w", a.ID, err)
+			}
+		}
+		return nil
+	})
+}
+
+func putTx(tx *bolt.Tx, id string, val []byte) error {
+	if err := tx.Bucket(bucketArticles).Put([]byte(id), val); err != nil {
+		return err
+	}
+	return logChange(tx, "put", id)
 }
 
 // Get implements retrieval.Store.
@@ -121,7 +164,14 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 		return err
 	}
 	return s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketArticles).Delete([]byte(id))
+		b := tx.Bucket(bucketArticles)
+		if b.Get([]byte(id)) == nil {
+			return nil
+		}
+		if err := b.Delete([]byte(id)); err != nil {
+			return err
+		}
+		return logChange(tx, "delete", id)
 	})
 }
 
