@@ -162,10 +162,26 @@ func StorybotSearch(ix *retrieval.Index, q string, k int) []string {
 	return ids
 }
 
-// KnownItem is a query and the article it should find.
+// KnownItem is a query and the article it should find; Also lists other
+// articles that count as finding it (a news question answered by several
+// reports).
 type KnownItem struct {
 	Query     string
 	ArticleID string
+	Also      []string
+}
+
+// finds reports whether passage id belongs to one of the item's articles.
+func (it KnownItem) finds(id string) bool {
+	if strings.HasPrefix(id, it.ArticleID+"-p") {
+		return true
+	}
+	for _, a := range it.Also {
+		if strings.HasPrefix(id, a+"-p") {
+			return true
+		}
+	}
+	return false
 }
 
 // KnownItems samples up to n documents (deterministically, spread over the
@@ -218,7 +234,7 @@ func Evaluate(items []KnownItem, k int, search func(q string) ([]string, error))
 			return Quality{}, err
 		}
 		for rank, id := range ids[:min(k, len(ids))] {
-			if strings.HasPrefix(id, it.ArticleID+"-p") {
+			if it.finds(id) {
 				q.MRR += 1 / float64(rank+1)
 				q.Hits++
 				break

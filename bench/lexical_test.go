@@ -12,7 +12,12 @@ import (
 // the same passages' text (it does no cleaning or chunking), in batches,
 // which bleve analyses on all CPUs.
 func BenchmarkBuild(b *testing.B) {
-	name := qualityCorpus()
+	for _, name := range lexicalCorpora() {
+		benchmarkBuild(b, name)
+	}
+}
+
+func benchmarkBuild(b *testing.B, name string) {
 	for _, w := range []int{1, runtime.GOMAXPROCS(0)} {
 		b.Run(fmt.Sprintf("corpus=%s/engine=storybot/workers=%d", name, w), func(b *testing.B) {
 			docs := documents(b, name)
@@ -45,11 +50,12 @@ func BenchmarkBuild(b *testing.B) {
 // BenchmarkQuery measures top-10 lexical query latency, one known-item
 // query (a reworded headline) at a time, on the same corpus and queries.
 func BenchmarkQuery(b *testing.B) {
-	name := qualityCorpus()
-	for _, e := range engines {
-		b.Run("corpus="+name+"/engine="+e, func(b *testing.B) {
-			runQueries(b, corpus(b, name), e)
-		})
+	for _, name := range lexicalCorpora() {
+		for _, e := range engines {
+			b.Run("corpus="+name+"/engine="+e, func(b *testing.B) {
+				runQueries(b, corpus(b, name), e)
+			})
+		}
 	}
 }
 
@@ -57,22 +63,23 @@ func BenchmarkQuery(b *testing.B) {
 // articles, query with a reworded headline (words dropped, order shuffled)
 // and score the rank of the article's first passage in the top 10.
 func BenchmarkQuality(b *testing.B) {
-	name := qualityCorpus()
-	for _, e := range engines {
-		b.Run("corpus="+name+"/engine="+e, func(b *testing.B) {
-			f := corpus(b, name)
-			search := f.searcher(b, e)
-			var q Quality
-			for b.Loop() {
-				var err error
-				if q, err = Evaluate(f.items, 10, search); err != nil {
-					b.Fatal(err)
+	for _, name := range lexicalCorpora() {
+		for _, e := range engines {
+			b.Run("corpus="+name+"/engine="+e, func(b *testing.B) {
+				f := corpus(b, name)
+				search := f.searcher(b, e)
+				var q Quality
+				for b.Loop() {
+					var err error
+					if q, err = Evaluate(f.items, 10, search); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(q.MRR, "MRR@10")
-			b.ReportMetric(q.Hits, "hits@10")
-			b.ReportMetric(float64(q.N), "queries")
-		})
+				b.ReportMetric(q.MRR, "MRR@10")
+				b.ReportMetric(q.Hits, "hits@10")
+				b.ReportMetric(float64(q.N), "queries")
+			})
+		}
 	}
 }
 

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"os"
 	"os/exec"
+	"path/filepath"
 	"runtime"
 	"slices"
 	"strings"
@@ -156,6 +157,44 @@ func reuters(b *testing.B) []retrieval.Document {
 	return docs
 }
 
+// archive returns the real news archive's documents and questions,
+// skipping the benchmark when it is absent.
+func archive(b *testing.B) ([]retrieval.Document, []KnownItem) {
+	b.Helper()
+	docs, items, err := LoadArchive(ArchiveDir())
+	if errors.Is(err, ErrNoCorpus) {
+		b.Skipf("the news archive is not here (build it with ../shared/scripts/news-archive.py and set STORYBOT_ARCHIVE): %v", err)
+	}
+	if err != nil {
+		b.Fatal(err)
+	}
+	return docs, items
+}
+
+// lexicalCorpora names the corpora the lexical comparison runs on: the
+// real news archive when STORYBOT_ARCHIVE names it (the headline table),
+// then Reuters or the synthetic corpus.
+func lexicalCorpora() []string {
+	if _, _, err := archiveFiles(); err == nil {
+		return []string{"archive", qualityCorpus()}
+	}
+	return []string{qualityCorpus()}
+}
+
+func archiveFiles() (string, string, error) {
+	dir := ArchiveDir()
+	a, q := filepath.Join(dir, "articles.jsonl.gz"), filepath.Join(dir, "questions.jsonl")
+	if dir == "" {
+		return a, q, ErrNoCorpus
+	}
+	for _, f := range []string{a, q} {
+		if _, err := os.Stat(f); err != nil {
+			return a, q, err
+		}
+	}
+	return a, q, nil
+}
+
 // qualityCorpus names the corpus the lexical comparison runs on: Reuters
 // when present, else the 20k-passage synthetic corpus.
 func qualityCorpus() string {
@@ -178,6 +217,8 @@ func corpus(b *testing.B, name string) *fixture {
 	switch name {
 	case "reuters":
 		f.docs = reuters(b)
+	case "archive":
+		f.docs, f.items = archive(b)
 	default:
 		n, ok := map[string]int{"synthetic-20k": smallPassages, "synthetic-200k": midPassages, "synthetic-1M": largePassages}[name]
 		if !ok {
@@ -185,7 +226,9 @@ func corpus(b *testing.B, name string) *fixture {
 		}
 		f.docs = NewGenerator(vocabulary(b), corpusSeed).Documents(n)
 	}
-	f.items = KnownItems(f.docs, knownItems, querySeed)
+	if f.items == nil {
+		f.items = KnownItems(f.docs, knownItems, querySeed)
+	}
 	f.ix, f.ixHeap = replicaIndex(b, BuildStorybot(f.docs))
 	f.docs = nil
 	for _, a := range f.ix.Articles() {
@@ -319,8 +362,12 @@ func TestReplicaHeapChild(t *testing.T) {
 // build benchmarks.
 func documents(b *testing.B, name string) []retrieval.Document {
 	b.Helper()
-	if name == "reuters" {
+	switch name {
+	case "reuters":
 		return reuters(b)
+	case "archive":
+		docs, _ := archive(b)
+		return docs
 	}
 	n := map[string]int{"synthetic-20k": smallPassages, "synthetic-200k": midPassages, "synthetic-1M": largePassages}[name]
 	return NewGenerator(vocabulary(b), corpusSeed).Documents(n)

@@ -79,6 +79,10 @@ type Options struct {
 	// CPUs); the rest wait their turn, and the asker is told they are
 	// queued. Acknowledgements never wait.
 	MaxAnswers int
+	// MaxQueue bounds the questions waiting for a turn (default 64 times
+	// MaxAnswers). A question beyond it is turned away at once with a
+	// message saying storybot is busy, never left unanswered.
+	MaxQueue int
 	// HTTPClient calls Slack (default: 30 s timeout).
 	HTTPClient *http.Client
 }
@@ -101,6 +105,9 @@ type Bot struct {
 	answers *answerCache
 	threads *threadSet
 	slots   chan struct{} // one per question being answered
+	// admitted counts the questions taken in and not yet finished: those
+	// answered and those waiting. It is at most MaxAnswers + MaxQueue.
+	admitted atomic.Int64
 
 	selfUser atomic.Value // string: the bot's user ID, from auth.test
 	selfBot  atomic.Value // string: the bot's bot ID
@@ -129,6 +136,9 @@ func New(opt Options) (*Bot, error) {
 	}
 	if opt.MaxAnswers <= 0 {
 		opt.MaxAnswers = 2 * runtime.GOMAXPROCS(0)
+	}
+	if opt.MaxQueue <= 0 {
+		opt.MaxQueue = 64 * opt.MaxAnswers
 	}
 	if opt.AnswerTimeout <= 0 {
 		opt.AnswerTimeout = 2 * time.Minute
@@ -224,6 +234,24 @@ func (b *Bot) turn(ctx context.Context, queued func()) (func(), bool) {
 	case <-ctx.Done():
 		return nil, false
 	}
+}
+
+// admit takes a question in when the queue has room; done must follow
+// when it has been answered.
+func (b *Bot) admit() bool {
+	if b.admitted.Add(1) > int64(b.opt.MaxAnswers+b.opt.MaxQueue) {
+		b.admitted.Add(-1)
+		b.metrics.Questions.WithLabelValues("shed").Inc()
+		return false
+	}
+	return true
+}
+
+func (b *Bot) done() { b.admitted.Add(-1) }
+
+// busyText turns a question away when the queue is full.
+func (b *Bot) busyText() string {
+	return fmt.Sprintf(":hourglass: storybot is busy: %d questions are waiting for an answer. Please ask again in a minute.", b.opt.MaxQueue)
 }
 
 func (b *Bot) spawn(f func(ctx context.Context)) bool {
@@ -337,13 +365,31 @@ func (b *Bot) onEvent(ev event) string {
 	res := "ignored"
 	switch {
 	case !b.accept(ev):
-	case !b.spawn(func(ctx context.Context) { b.answerMessage(ctx, ev) }):
+	case !b.admit():
+		// Turned away, still exactly once: the claim decides who says so.
+		res = "busy"
+		b.spawn(func(ctx context.Context) { b.turnAway(ctx, ev) })
+	case !b.spawn(func(ctx context.Context) { defer b.done(); b.answerMessage(ctx, ev) }):
+		b.done()
 		res = "shutting_down"
 	default:
 		res = "accepted"
 	}
 	b.metrics.Events.WithLabelValues(ev.kind, res).Inc()
 	return res
+}
+
+// turnAway tells the asker storybot is too busy to take the question.
+func (b *Bot) turnAway(ctx context.Context, ev event) {
+	if !b.claim(ctx, "event:"+ev.id, "msg:"+ev.channel+":"+ev.ts) {
+		return
+	}
+	thread := ev.threadTS
+	if thread == "" {
+		thread = ev.ts
+	}
+	_, _ = b.post(ctx, ev.channel, thread, textMessage(b.busyText()))
+	b.settle(ctx, ev.channel, ev.ts, "warning")
 }
 
 func (b *Bot) answerMessage(ctx context.Context, ev event) {

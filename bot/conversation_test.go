@@ -389,3 +389,56 @@ func hasReaction(h *harness, ts, name string) bool {
 	}
 	return false
 }
+
+// Past the queue's bound a question is turned away at once with a message
+// that says why and what to do, never dropped in silence, and still exactly
+// once across Slack's retries.
+func TestOverloadIsTurnedAwayWithAMessage(t *testing.T) {
+	h := newHarness(t, func(o *bot.Options) { o.MaxAnswers, o.MaxQueue = 1, 1 })
+	h.asker.gate = make(chan struct{})
+	h.asker.started = make(chan struct{}, 4)
+	h.sendEvent("EvRunning", mention(chanPublished, "UALICE", "When did Mick Baccio leave?", "1700000700.000001", ""))
+	<-h.asker.started // the only slot is taken
+	if ack := h.slash(chanPublished, "UBOB", "When did the bridge reopen?", "waiting"); strings.Contains(ack, "busy") {
+		t.Fatalf("the first waiting question was turned away: %q", ack)
+	}
+	ack := h.slash(chanPublished, "UCAROL", "When did the bridge reopen?", "shed")
+	if !strings.Contains(ack, "busy") || !strings.Contains(ack, "ask again") {
+		t.Errorf("slash past the queue's bound acked %q, want a busy message", ack)
+	}
+	shed := mention(chanPublished, "UDAN", "When did the bridge reopen?", "1700000700.000003", "")
+	h.sendEvent("EvShed", shed)
+	h.sendEvent("EvShed", shed) // Slack's retry
+	h.slack.Wait(t, "chat.postMessage", 1, 10*time.Second)
+	close(h.asker.gate)
+	// The queue frees up as the answers go out: a question is taken again.
+	taken := false
+	for i := 0; i < 200 && !taken; i++ {
+		taken = !strings.Contains(h.slash(chanPublished, "UERIN", "When did the bridge reopen?", "later"), "busy")
+		if !taken {
+			time.Sleep(20 * time.Millisecond)
+		}
+	}
+	if !taken {
+		t.Errorf("questions are still turned away after the rush")
+	}
+	h.drain()
+	busy := 0
+	for _, c := range h.slack.Calls("chat.postMessage") {
+		if strings.Contains(c.Text(), "busy") {
+			busy++
+			if c.Param("thread_ts") != "1700000700.000003" {
+				t.Errorf("busy reply outside the asker's thread: %q", c.Param("thread_ts"))
+			}
+		}
+	}
+	if busy != 1 {
+		t.Errorf("%d busy replies to the turned-away mention, want exactly 1", busy)
+	}
+	if !hasReaction(h, "1700000700.000003", "warning") {
+		t.Errorf("the turned-away mention shows no ⚠️")
+	}
+	if got := len(h.asker.requests()); got != 3 {
+		t.Errorf("%d questions answered, want 3 (the running one, the waiting one, the later one)", got)
+	}
+}

@@ -77,10 +77,17 @@ func (b *Bot) onSlash(cmd command) string {
 			b.metrics.Questions.WithLabelValues("rate_limited").Inc()
 			return rateLimitText(wait)
 		}
+		if !b.admit() {
+			b.metrics.Events.WithLabelValues("slash_ask", "busy").Inc()
+			return b.busyText()
+		}
 		ack = ":mag: Searching…"
-		work = func(ctx context.Context) { b.slashAsk(ctx, cmd) }
+		work = func(ctx context.Context) { defer b.done(); b.slashAsk(ctx, cmd) }
 	}
 	if !b.spawn(work) {
+		if sub == "ask" {
+			b.done()
+		}
 		return ":warning: storybot is restarting; please try again in a moment."
 	}
 	// sub is one of parseSlash's fixed names: metrics never carry text.
