@@ -71,8 +71,10 @@ type Digest struct {
 	// Leads are questions asked in the channel since the previous digest
 	// that the sources could not (fully) answer.
 	Leads []Lead
-	// until is set when the digest ends before now (a past window).
+	// until is set when the digest does not end now (a past window).
 	until bool
+	// ref is the clock when composed: dates of another year show it.
+	ref time.Time
 }
 
 // StoryItem is one story of a digest: the articles about one event that
@@ -98,7 +100,7 @@ type StoryItem struct {
 	FirstPublished time.Time
 	LastPublished  time.Time
 	LastIngested   time.Time
-	// ref is the digest's end: dates of another year show their year.
+	// ref is the clock when composed: dates of another year show it.
 	ref time.Time
 }
 
@@ -197,7 +199,6 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		}
 		it := d.story(ctx, members, visible, phrases)
 		it.FirstPublished, it.LastPublished, it.LastIngested = inLoc(it.FirstPublished, loc), inLoc(it.LastPublished, loc), inLoc(it.LastIngested, loc)
-		it.ref = req.Now
 		stories = append(stories, it)
 	}
 	sort.Slice(stories, func(i, j int) bool {
@@ -211,7 +212,12 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		return a.StoryID < b.StoryID
 	})
 
-	dg := &Digest{Channel: req.Channel, Since: req.Since, Now: req.Now, until: req.Now.Before(d.now().Add(-time.Minute))}
+	clock := d.now()
+	dg := &Digest{Channel: req.Channel, Since: req.Since, Now: req.Now, ref: clock,
+		until: req.Now.Sub(clock).Abs() > time.Minute}
+	for i := range stories {
+		stories[i].ref = clock
+	}
 	if d.Leads != nil && req.Channel != "" {
 		leads, err := d.Leads.Since(ctx, req.Channel, req.Since, req.Now)
 		if err != nil {
@@ -530,9 +536,9 @@ func (d *Digest) Text() string {
 }
 
 func (d *Digest) header() string {
-	since := stamp(d.Since, d.Now)
+	since := stamp(d.Since, d.ref)
 	if d.until {
-		since += " until " + stamp(d.Now, d.Now)
+		since += " until " + stamp(d.Now, d.ref)
 	}
 	if len(d.Stories) == 0 {
 		return fmt.Sprintf("No new stories since %s.\n", since)

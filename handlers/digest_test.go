@@ -145,7 +145,7 @@ func TestComposeStories(t *testing.T) {
 		t.Errorf("an old story is in the digest:\n%s", dg.Text())
 	}
 	text := dg.Text()
-	for _, want := range []string{"Daily digest: 2 stories", "2 sources: Coast Ledger, Bay Courier, Wire Reprint (+1 copy)", "published 14 Mar 2031", "ingested 14 Mar 18:00 UTC"} {
+	for _, want := range []string{"Daily digest: 2 stories", "2 sources: Coast Ledger, Bay Courier, Wire Reprint (+1 copy)", "published 14 Mar 2031", "ingested 14 Mar 2031 18:00 UTC"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
@@ -235,7 +235,7 @@ func TestComposeEmpty(t *testing.T) {
 	if !dg.Empty() {
 		t.Fatalf("want an empty digest, got %d stories", len(dg.Stories))
 	}
-	if got := dg.Text(); got != "No new stories since Sat 15 Mar 07:00 UTC.\n" {
+	if got := dg.Text(); got != "No new stories since Sat 15 Mar 2031 07:00 UTC until Sat 15 Mar 2031 08:00 UTC.\n" {
 		t.Errorf("empty text %q", got)
 	}
 }
@@ -306,5 +306,10 @@ func TestPreviewDigestSince(t *testing.T) {
 	}
 	if !strings.Contains(text, "Harbour ferry") || strings.Contains(text, "Marlow") {
 		t.Errorf("preview should hold only what came after the last digest:\n%s", text)
+	}
+	// The clock's year goes without saying, and a digest that ends now
+	// has no "until".
+	if !strings.HasPrefix(text, "Daily digest: 1 story since Fri 14 Mar 18:30 UTC\n") || !strings.Contains(text, "ingested 14 Mar 20:00 UTC") {
+		t.Errorf("dates of the current year:\n%s", text)
 	}
 }
