@@ -239,3 +239,18 @@ func firstSentence(text string) string {
 	}
 	return ""
 }
+
+// BenchmarkArchiveDigestDay composes the digest of 17 Nov 2022, the
+// archive's busiest day, first with the phrase statistics counted (as a
+// one-off `storybot digest` does), then as serve does (counted once).
+func BenchmarkArchiveDigestDay(b *testing.B) {
+	ix := archiveIndex(b)
+	since := time.Date(2022, 11, 17, 0, 0, 0, 0, time.UTC)
+	d := &Digester{Index: ix}
+	b.ResetTimer()
+	for b.Loop() {
+		if _, err := d.Compose(context.Background(), DigestRequest{Since: since, Now: since.Add(24 * time.Hour)}); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

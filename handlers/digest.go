@@ -166,15 +166,16 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 	}
 	visible := func(a *retrieval.Article) bool { return a != nil && slices.Contains(allowed, a.Collection) }
 
-	// The window's articles: published in (Since, Now], or ingested then
+	// The window's articles: published in [Since, Now), or ingested then
 	// when the publication date is unknown. An archive imported today is
-	// not today's news.
+	// not today's news, and a past window holds what was published then
+	// even when it was ingested later.
 	var arts []*retrieval.Article
 	for _, h := range d.Index.Headers() {
-		if !visible(h) || h.Ingested.After(req.Now) {
+		if !visible(h) {
 			continue
 		}
-		if w := storyTime(h); !w.After(req.Since) || w.After(req.Now) {
+		if w := storyTime(h); w.Before(req.Since) || !w.Before(req.Now) {
 			continue
 		}
 		if a := d.Index.Get(h.ID); a != nil {

@@ -69,7 +69,7 @@ func newStoryDoc(a *retrieval.Article, when time.Time, idf func(string) float64,
 	}
 	var norm float64
 	for t, x := range vec {
-		v := (1 + math.Log(x)) * idf(t)
+		v := (1 + math.Log(x)) * (1 + idf(t)) // 1+: in a small index every word is common, yet shared words still count
 		vec[t] = v
 		norm += v * v
 	}
