@@ -10,6 +10,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/phrase"
 )
 
 // Digest bounds used when the request and the Digester name none.
@@ -70,6 +71,10 @@ type Digest struct {
 	// Leads are questions asked in the channel since the previous digest
 	// that the sources could not (fully) answer.
 	Leads []Lead
+	// until is set when the digest does not end now (a past window).
+	until bool
+	// ref is the clock when composed: dates of another year show it.
+	ref time.Time
 }
 
 // StoryItem is one story of a digest: the articles about one event that
@@ -95,6 +100,8 @@ type StoryItem struct {
 	FirstPublished time.Time
 	LastPublished  time.Time
 	LastIngested   time.Time
+	// ref is the clock when composed: dates of another year show it.
+	ref time.Time
 }
 
 // Empty reports whether the digest has no stories.
@@ -159,28 +166,39 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 	}
 	visible := func(a *retrieval.Article) bool { return a != nil && slices.Contains(allowed, a.Collection) }
 
-	// Group the visible articles by story; keep the stories with news.
-	groups := map[string][]*retrieval.Article{}
-	fresh := map[string]bool{}
-	for _, a := range d.Index.Headers() {
-		if !visible(a) || a.Ingested.After(req.Now) {
+	// The window's articles: published in [Since, Now), or ingested then
+	// when the publication date is unknown. An archive imported today is
+	// not today's news, and a past window holds what was published then
+	// even when it was ingested later.
+	var arts []*retrieval.Article
+	for _, h := range d.Index.Headers() {
+		if !visible(h) {
 			continue
 		}
-		sid := a.StoryID
-		if sid == "" {
-			sid = a.ID
+		if w := storyTime(h); w.Before(req.Since) || !w.Before(req.Now) {
+			continue
 		}
-		groups[sid] = append(groups[sid], a)
-		if a.Ingested.After(req.Since) {
-			fresh[sid] = true
+		if a := d.Index.Get(h.ID); a != nil {
+			arts = append(arts, a)
 		}
 	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	var phrases *phrase.Stats
+	if len(arts) > 0 {
+		phrases = phrase.For(d.Index)
+	}
 	var stories []StoryItem
-	for sid := range fresh {
+	for _, g := range groupStories(storyDocs(arts, memoIDF(d.Index))) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		it := d.story(ctx, sid, d.withText(groups[sid]), visible)
+		members := make([]*retrieval.Article, len(g))
+		for i, sd := range g {
+			members[i] = sd.a
+		}
+		it := d.story(ctx, members, visible, phrases)
 		it.FirstPublished, it.LastPublished, it.LastIngested = inLoc(it.FirstPublished, loc), inLoc(it.LastPublished, loc), inLoc(it.LastIngested, loc)
 		stories = append(stories, it)
 	}
@@ -195,7 +213,12 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		return a.StoryID < b.StoryID
 	})
 
-	dg := &Digest{Channel: req.Channel, Since: req.Since, Now: req.Now}
+	clock := d.now()
+	dg := &Digest{Channel: req.Channel, Since: req.Since, Now: req.Now, ref: clock,
+		until: req.Now.Sub(clock).Abs() > time.Minute}
+	for i := range stories {
+		stories[i].ref = clock
+	}
 	if d.Leads != nil && req.Channel != "" {
 		leads, err := d.Leads.Since(ctx, req.Channel, req.Since, req.Now)
 		if err != nil {
@@ -227,23 +250,16 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 	return dg, nil
 }
 
-// withText returns the story's articles with their texts, leaving out any
-// removed since they were listed.
-func (d *Digester) withText(arts []*retrieval.Article) []*retrieval.Article {
-	out := make([]*retrieval.Article, 0, len(arts))
-	for _, a := range arts {
-		if full := d.Index.Get(a.ID); full != nil {
-			out = append(out, full)
-		}
-	}
-	return out
-}
-
 // maxLeads bounds the leads section.
 const maxLeads = 10
 
-// story builds one story item from its visible articles.
-func (d *Digester) story(ctx context.Context, sid string, arts []*retrieval.Article, visible func(*retrieval.Article) bool) StoryItem {
+// story builds one story item from its visible articles. The lead, which
+// gives the headline and the summary, is the clearest source: one that
+// does not read as machine-reworded, a complete article over a stub, an
+// original over its copies, an outlet with a name over an unknown one,
+// then the longest, the earliest and the smallest ID, so the same articles
+// always give the same lead.
+func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible func(*retrieval.Article) bool, phrases *phrase.Stats) StoryItem {
 	// An article counts as its original when the channel may see that
 	// original; otherwise it stands for itself.
 	origin := func(a *retrieval.Article) string {
@@ -252,27 +268,42 @@ func (d *Digester) story(ctx context.Context, sid string, arts []*retrieval.Arti
 		}
 		return a.ID
 	}
+	spun := map[string]bool{}
+	for _, a := range arts {
+		if phrases != nil {
+			spun[a.ID] = phrases.Score(a.ID, a.Title+"\n"+a.Text).Spun()
+		}
+	}
 	isOriginal := func(a *retrieval.Article) bool { return origin(a) == a.ID }
 	sort.Slice(arts, func(i, j int) bool {
 		a, b := arts[i], arts[j]
-		if oa, ob := isOriginal(a), isOriginal(b); oa != ob {
-			return oa
+		if sa, sb := spun[a.ID], spun[b.ID]; sa != sb {
+			return sb
 		}
 		if ca, cb := clarity(a), clarity(b); ca != cb {
 			return ca > cb
 		}
-		if !a.Ingested.Equal(b.Ingested) {
-			return a.Ingested.Before(b.Ingested)
+		if oa, ob := isOriginal(a), isOriginal(b); oa != ob {
+			return oa
+		}
+		if na, nb := outletOf(a) != "", outletOf(b) != ""; na != nb {
+			return na
+		}
+		if la, lb := len(a.Text)/lengthStep, len(b.Text)/lengthStep; la != lb {
+			return la > lb
+		}
+		if ta, tb := storyTime(a), storyTime(b); !ta.Equal(tb) {
+			return ta.Before(tb)
 		}
 		return a.ID < b.ID
 	})
 	lead := arts[0]
-	it := StoryItem{StoryID: sid, Headline: lead.Title, URL: lead.URL, Articles: len(arts)}
+	it := StoryItem{StoryID: lead.ID, Headline: headline(lead), URL: lead.URL, Articles: len(arts)}
 	origins := map[string]bool{}
 	for _, a := range arts {
 		origins[origin(a)] = true
-		if a.Outlet != "" && !slices.Contains(it.Outlets, a.Outlet) {
-			it.Outlets = append(it.Outlets, a.Outlet)
+		if o := outletOf(a); o != "" && !slices.Contains(it.Outlets, o) {
+			it.Outlets = append(it.Outlets, o)
 		}
 		if p := a.Published; !p.IsZero() {
 			if it.FirstPublished.IsZero() || p.Before(it.FirstPublished) {
@@ -287,9 +318,6 @@ func (d *Digester) story(ctx context.Context, sid string, arts []*retrieval.Arti
 		}
 	}
 	it.Sources = len(origins)
-	if it.Headline == "" {
-		it.Headline = "(untitled)"
-	}
 
 	var c storyCiter
 	if s := d.modelSummary(ctx, arts); s != nil {
@@ -302,7 +330,18 @@ func (d *Digester) story(ctx context.Context, sid string, arts []*retrieval.Arti
 		}
 		it.Summary = strings.Join(parts, " ")
 	}
-	it.Open = openPoints(arts, &c)
+	// Open points come from the story's own reports, and from a reworded
+	// one only when no clearer source is left to say it.
+	var clear []*retrieval.Article
+	for _, a := range arts {
+		if !spun[a.ID] {
+			clear = append(clear, a)
+		}
+	}
+	if len(clear) == 0 {
+		clear = arts
+	}
+	it.Open = openPoints(clear, &c)
 	it.Citations = c.cites
 	return it
 }
@@ -351,6 +390,32 @@ func clarity(a *retrieval.Article) int {
 		score++
 	}
 	return score
+}
+
+// lengthStep is the difference in text length, in bytes, that makes one
+// article more complete than another.
+const lengthStep = 1000
+
+// headline is the story's title from its lead article: the page's title
+// without the site's name, never a URL slug; the first sentence when the
+// page has no title.
+func headline(a *retrieval.Article) string {
+	t := cleanTitle(a.Title)
+	if t == "" || isSlug(t) {
+		if ss := leadSentences(a.Text); len(ss) > 0 {
+			t = a.Text[ss[0].Start:ss[0].End]
+		}
+	}
+	if t == "" || isSlug(t) {
+		return "(untitled)"
+	}
+	return t
+}
+
+// isSlug reports whether a title is a URL's last segment
+// ("hurricane-isaac-prompts-student-evacuations") rather than words.
+func isSlug(t string) bool {
+	return !strings.ContainsAny(t, " \t") && strings.Count(t, "-")+strings.Count(t, "_") >= 2
 }
 
 // Lead-sentence bounds, in bytes: shorter is a dateline or a fragment,
@@ -431,7 +496,7 @@ func (c *storyCiter) mark(a *retrieval.Article, sp retrieval.Span) string {
 		}
 	}
 	cit := answer.Citation{
-		N: len(c.cites) + 1, ArticleID: a.ID, Title: a.Title, Outlet: a.Outlet, URL: a.URL, Source: a.Source,
+		N: len(c.cites) + 1, ArticleID: a.ID, Title: headline(a), Outlet: outletOf(a), URL: a.URL, Source: a.Source,
 		Quote: a.Text[sp.Start:sp.End], Start: sp.Start, End: sp.End,
 	}
 	for i, p := range a.Passages {
@@ -472,7 +537,10 @@ func (d *Digest) Text() string {
 }
 
 func (d *Digest) header() string {
-	since := d.Since.Format("Mon 2 Jan 15:04 MST")
+	since := stamp(d.Since, d.ref)
+	if d.until {
+		since += " until " + stamp(d.Now, d.ref)
+	}
 	if len(d.Stories) == 0 {
 		return fmt.Sprintf("No new stories since %s.\n", since)
 	}
@@ -509,9 +577,14 @@ func (s *StoryItem) text(n int) string {
 	}
 	for _, id := range order {
 		c := byID[id]
-		fmt.Fprintf(&b, "   %s %s", strings.Join(marks[id], ""), orElse(c.Outlet, "source"))
+		fmt.Fprintf(&b, "   %s", strings.Join(marks[id], ""))
+		sep := " "
+		if c.Outlet != "" {
+			fmt.Fprintf(&b, " %s", c.Outlet)
+			sep = ", "
+		}
 		if c.Title != "" {
-			fmt.Fprintf(&b, ", %q", c.Title)
+			fmt.Fprintf(&b, "%s%q", sep, c.Title)
 		}
 		if c.URL != "" {
 			fmt.Fprintf(&b, " %s", c.URL)
@@ -534,7 +607,7 @@ func (s *StoryItem) Dates() string {
 		parts = append(parts, "published "+s.FirstPublished.Format(day)+" – "+s.LastPublished.Format(day))
 	}
 	if !s.LastIngested.IsZero() {
-		parts = append(parts, "ingested "+s.LastIngested.Format("2 Jan 15:04 MST"))
+		parts = append(parts, "ingested "+stampDay(s.LastIngested, s.ref))
 	}
 	return strings.Join(parts, ", ")
 }
@@ -549,6 +622,29 @@ func (d *Digest) leadsText() string {
 		fmt.Fprintf(&b, "   • %s (%s)\n", l.Question, l.Time.Format("2 Jan 15:04"))
 	}
 	return b.String()
+}
+
+// stamp formats a time of the digest, with the year when it is not the
+// year of ref (the digest's end).
+func stamp(t, ref time.Time) string {
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	if t.Year() != ref.In(t.Location()).Year() {
+		return t.Format("Mon 2 Jan 2006 15:04 MST")
+	}
+	return t.Format("Mon 2 Jan 15:04 MST")
+}
+
+// stampDay is stamp without the weekday.
+func stampDay(t, ref time.Time) string {
+	if ref.IsZero() {
+		ref = time.Now()
+	}
+	if t.Year() != ref.In(t.Location()).Year() {
+		return t.Format("2 Jan 2006 15:04 MST")
+	}
+	return t.Format("2 Jan 15:04 MST")
 }
 
 func inLoc(t time.Time, loc *time.Location) time.Time {

@@ -29,7 +29,7 @@ Traffic will be diverted over the Quayside crossing, and buses on routes 4 and 9
 Transport director Ines Okafor said the repairs would cost about 2.3 million pounds. She did not say whether the contractor had been chosen.`
 
 const bridgeOther = `Commuters face six weeks of detours after the city shut the Marlow Street bridge over corroded beams found during a routine inspection.
-Shop owners on the east bank said they feared losing trade during the closure.
+Shop owners on the east bank said they feared losing trade during the closure of the Marlow Street bridge, which transport director Ines Okafor said would reopen in the spring.
 The transport office declined to say when the inspection reports would be published.`
 
 const ferryText = `A new passenger ferry between Northpoint and the old harbour will start sailing in May, the port authority announced on Wednesday.
@@ -145,7 +145,7 @@ func TestComposeStories(t *testing.T) {
 		t.Errorf("an old story is in the digest:\n%s", dg.Text())
 	}
 	text := dg.Text()
-	for _, want := range []string{"Daily digest: 2 stories", "2 sources: Coast Ledger, Bay Courier, Wire Reprint (+1 copy)", "published 14 Mar 2031", "ingested 14 Mar 18:00 UTC"} {
+	for _, want := range []string{"Daily digest: 2 stories", "2 sources: Coast Ledger, Bay Courier, Wire Reprint (+1 copy)", "published 14 Mar 2031", "ingested 14 Mar 2031 18:00 UTC"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("text lacks %q:\n%s", want, text)
 		}
@@ -235,7 +235,7 @@ func TestComposeEmpty(t *testing.T) {
 	if !dg.Empty() {
 		t.Fatalf("want an empty digest, got %d stories", len(dg.Stories))
 	}
-	if got := dg.Text(); got != "No new stories since Sat 15 Mar 07:00 UTC.\n" {
+	if got := dg.Text(); got != "No new stories since Sat 15 Mar 2031 07:00 UTC until Sat 15 Mar 2031 08:00 UTC.\n" {
 		t.Errorf("empty text %q", got)
 	}
 }
@@ -287,7 +287,7 @@ func TestComposeSummarizer(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			dg := compose(t, &Digester{Index: ix, Summarizer: tt.s}, DigestRequest{Since: day0.Add(11 * time.Hour), Now: day1})
+			dg := compose(t, &Digester{Index: ix, Summarizer: tt.s}, DigestRequest{Since: day0.Add(10*time.Hour + 30*time.Minute), Now: day1})
 			if len(dg.Stories) != 1 || !strings.HasPrefix(dg.Stories[0].Summary, tt.want) {
 				t.Fatalf("summary %q, want prefix %q", dg.Stories[0].Summary, tt.want)
 			}
@@ -299,12 +299,17 @@ func TestComposeSummarizer(t *testing.T) {
 func TestPreviewDigestSince(t *testing.T) {
 	ix := newTestIndex(t, testArticles())
 	d := &Digester{Index: ix, Now: func() time.Time { return day1 },
-		LastPosted: func(context.Context, string) (time.Time, bool) { return day0.Add(11 * time.Hour), true }}
+		LastPosted: func(context.Context, string) (time.Time, bool) { return day0.Add(10*time.Hour + 30*time.Minute), true }}
 	text, err := d.PreviewDigest(context.Background(), "C1", []string{"published"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(text, "Harbour ferry") || strings.Contains(text, "Marlow") {
 		t.Errorf("preview should hold only what came after the last digest:\n%s", text)
+	}
+	// The clock's year goes without saying, and a digest that ends now
+	// has no "until".
+	if !strings.HasPrefix(text, "Daily digest: 1 story since Fri 14 Mar 18:30 UTC\n") || !strings.Contains(text, "ingested 14 Mar 20:00 UTC") {
+		t.Errorf("dates of the current year:\n%s", text)
 	}
 }

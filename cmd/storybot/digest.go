@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync"
 	"time"
 
@@ -28,7 +29,9 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	fs.SetOutput(stderr)
 	var cf commonFlags
 	cf.register(fs)
-	since := fs.Duration("since", 0, "cover stories ingested in this past duration (default: since the channel's last digest, or 24h)")
+	var since, until timeFlag
+	fs.Var(&since, "since", "cover stories published after this time: a duration back from now (36h) or a date (2024-03-05, RFC 3339) (default: since the channel's last digest, or 24h)")
+	fs.Var(&until, "until", "cover stories published up to this time: a duration back from now or a date (default: now)")
 	channel := fs.String("channel", "", "the channel whose collections and leads to use (default: the default collections)")
 	rest, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -37,9 +40,6 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	if len(rest) > 0 {
 		return &exitError{code: 2, err: fmt.Errorf("digest: unexpected argument %q", rest[0])}
 	}
-	if *since < 0 {
-		return &exitError{code: 2, err: fmt.Errorf("--since: must be positive")}
-	}
 	a, err := openApp(ctx, cf, stderr, getenv)
 	if err != nil {
 		return err
@@ -47,17 +47,28 @@ func cmdDigest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	defer a.close()
 	d := a.digester()
 	now := time.Now()
-	from := now.Add(-24 * time.Hour)
-	if *since > 0 {
-		from = now.Add(-*since)
-	} else if t, ok := d.LastPosted(ctx, *channel); ok && t.Before(now) {
+	loc := a.cfg.Digest.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	to := now
+	if until.set {
+		to = until.at(now, loc)
+	}
+	from := to.Add(-24 * time.Hour)
+	if since.set {
+		from = since.at(now, loc)
+	} else if t, ok := d.LastPosted(ctx, *channel); ok && t.Before(to) {
 		from = t
+	}
+	if !from.Before(to) {
+		return &exitError{code: 2, err: fmt.Errorf("--since %s is not before --until %s", from.Format(time.RFC3339), to.Format(time.RFC3339))}
 	}
 	dg, err := d.Compose(ctx, handlers.DigestRequest{
 		Channel:     *channel,
 		Collections: a.cfg.Access.Collections(*channel),
 		Since:       from,
-		Now:         now,
+		Now:         to,
 	})
 	if err != nil {
 		return err
@@ -172,4 +183,60 @@ func (a *app) startBackground(ctx context.Context, post DigestPoster) (wait func
 		wg.Go(func() { _ = s.Run(ctx) })
 	}
 	return wg.Wait
+}
+
+// timeFlag is a point in time given as a duration back from now ("36h")
+// or a date: 2024-03-05 (midnight in the digest's time zone), 2024-03-05
+// 08:00, or RFC 3339.
+type timeFlag struct {
+	set  bool
+	ago  time.Duration
+	date string
+}
+
+func (f *timeFlag) String() string {
+	if f == nil || !f.set {
+		return ""
+	}
+	if f.date != "" {
+		return f.date
+	}
+	return f.ago.String()
+}
+
+// Set implements flag.Value.
+func (f *timeFlag) Set(s string) error {
+	s = strings.TrimSpace(s)
+	if d, err := time.ParseDuration(s); err == nil {
+		if d <= 0 {
+			return fmt.Errorf("duration %q must be positive", s)
+		}
+		*f = timeFlag{set: true, ago: d}
+		return nil
+	}
+	for _, layout := range timeLayouts {
+		if _, err := time.Parse(layout, s); err == nil {
+			*f = timeFlag{set: true, date: s}
+			return nil
+		}
+	}
+	return fmt.Errorf("%q is neither a duration (36h) nor a date (2024-03-05, 2024-03-05 08:00, RFC 3339)", s)
+}
+
+var timeLayouts = []string{time.RFC3339, "2006-01-02 15:04", "2006-01-02T15:04", "2006-01-02"}
+
+// at returns the time the flag names; a date without a zone is in loc.
+func (f *timeFlag) at(now time.Time, loc *time.Location) time.Time {
+	if f.date == "" {
+		return now.Add(-f.ago)
+	}
+	if t, err := time.Parse(time.RFC3339, f.date); err == nil {
+		return t
+	}
+	for _, layout := range timeLayouts[1:] {
+		if t, err := time.ParseInLocation(layout, f.date, loc); err == nil {
+			return t
+		}
+	}
+	return now
 }

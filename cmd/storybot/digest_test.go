@@ -29,17 +29,24 @@ func TestDigestCommand(t *testing.T) {
 		want      []string
 		forbidden []string
 	}{
-		{"default channel", []string{"digest", "--since", "1h", "--config", cfg},
+		{"default channel", []string{"digest", "--since", "2031-09-01", "--until", "2031-09-04", "--config", cfg},
 			[]string{"Daily digest: 1 story since", "Fire destroys packing shed at Hollin orchard",
 				"A fire destroyed the main packing shed at Hollin orchard on Monday night, two weeks before the apple harvest was due to begin. [1]",
 				"1 source: Dale Observer, Northern Wire (+1 copy)", "published 2 Sep 2031 – 3 Sep 2031",
 				"Not covered: The fire service did not say what caused the blaze. [",
 				"https://observer.example/orchard-fire"},
 			[]string{"EMBARGOED", "Fenwick"}},
-		{"desk sees the embargo", []string{"digest", "--since", "1h", "--channel", "CDESK", "--config", cfg},
+		{"desk sees the embargo", []string{"digest", "--since", "2031-09-01", "--until", "2031-09-04T00:00:00+01:00", "--channel", "CDESK", "--config", cfg},
 			[]string{"Daily digest: 2 stories", "Fire destroys packing shed", "EMBARGOED Dale and Fenwick councils to merge"}, nil},
-		{"unlisted channel", []string{"digest", "--since", "1h", "--channel", "COTHER", "--config", cfg},
+		{"unlisted channel", []string{"digest", "--since", "2031-09-01 00:00", "--until", "2031-09-04", "--channel", "COTHER", "--config", cfg},
 			[]string{"Fire destroys packing shed"}, []string{"Fenwick"}},
+		{"window by publication, not ingest", []string{"digest", "--since", "1h", "--config", cfg},
+			[]string{"No new stories since"}, []string{"Hollin"}},
+		{"one day", []string{"digest", "--since", "2031-09-02", "--until", "2031-09-03", "--config", cfg},
+			[]string{"Daily digest: 1 story since Tue 2 Sep 2031 00:00 BST until Wed 3 Sep 2031 00:00 BST", "published 2 Sep 2031"},
+			[]string{"Orchard shed lost"}},
+		{"a past window", []string{"digest", "--since", "2031-08-01", "--until", "2031-08-30", "--config", cfg},
+			[]string{"No new stories since Fri 1 Aug 2031 00:00 BST until Sat 30 Aug 2031 00:00 BST."}, []string{"Hollin"}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,8 +73,11 @@ func TestDigestCommand(t *testing.T) {
 	if code != 0 || !strings.HasPrefix(out, "No new stories since") {
 		t.Errorf("empty digest: exit %d\n%s", code, out)
 	}
-	if _, _, code := cli(t, data, "digest", "--since", "yesterday"); code != 2 {
-		t.Errorf("bad --since: exit %d, want 2", code)
+	if _, errs, code := cli(t, data, "digest", "--since", "yesterday"); code != 2 || !strings.Contains(errs, "neither a duration") {
+		t.Errorf("bad --since: exit %d, want 2: %s", code, errs)
+	}
+	if _, errs, code := cli(t, data, "digest", "--since", "2031-09-04", "--until", "2031-09-01"); code != 2 || !strings.Contains(errs, "is not before --until") {
+		t.Errorf("--since after --until: exit %d, want 2: %s", code, errs)
 	}
 	if _, _, code := cli(t, data, "digest", "extra"); code != 2 {
 		t.Errorf("stray argument: exit %d, want 2", code)

@@ -1,0 +1,331 @@
+package handlers
+
+import (
+	"math"
+	"net/url"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/storybot/storybot/retrieval"
+)
+
+// Story grouping for the digest. Two reports are one story when they share
+// the rare names and terms of the event and were published close in time.
+// Each report is compared with the centre of a story (the sum of its
+// members' term vectors), never with one member alone, so reports that
+// each share a little with the next cannot chain unrelated events into
+// one ever-growing group; and a story spans a bounded time.
+const (
+	// groupLeadBytes is how much of an article's text says what it is
+	// about: its headline and first paragraphs name the event; later ones
+	// wander into background shared with other events.
+	groupLeadBytes = 2500
+	// groupCosine is the least cosine with a story's centre that joins it.
+	groupCosine = 0.3
+	// groupMember is the least cosine with each of half of a story's
+	// members that joins it.
+	groupMember = 0.2
+	// groupGap is the longest time between a story's newest report and
+	// one that joins it; groupSpan bounds the time from its first.
+	groupGap  = 48 * time.Hour
+	groupSpan = 7 * 24 * time.Hour
+	// groupKeys is how many of an article's heaviest terms find the
+	// stories it is compared with.
+	groupKeys = 12
+)
+
+// storyDoc is one article as grouping sees it.
+type storyDoc struct {
+	a    *retrieval.Article // with its text
+	when time.Time
+	vec  map[string]float64 // unit length
+	keys []string           // heaviest terms first
+}
+
+// newStoryDoc weighs the terms of a's headline and lead by their rarity
+// (idf); names and the headline count double.
+func newStoryDoc(a *retrieval.Article, when time.Time, idf func(string) float64, chrome func(string) bool) *storyDoc {
+	vec := map[string]float64{}
+	add := func(text string, w float64, names bool) {
+		toks := retrieval.Tokens(text)
+		for i, t := range toks {
+			if t.Stop || len(t.Term) < 2 {
+				continue
+			}
+			x := w
+			if names && t.Capital && i > 0 {
+				x *= 2
+			}
+			vec[t.Term] += x
+		}
+	}
+	add(cleanTitle(a.Title), 2, false) // headlines capitalise every word
+	text := leadOf(a.Text)
+	for _, line := range strings.Split(text, "\n") {
+		if !chrome(retrieval.LineKey(line)) {
+			add(line, 1, true)
+		}
+	}
+	var norm float64
+	for t, x := range vec {
+		v := (1 + math.Log(x)) * (1 + idf(t)) // 1+: in a small index every word is common, yet shared words still count
+		vec[t] = v
+		norm += v * v
+	}
+	norm = math.Sqrt(norm)
+	keys := make([]string, 0, len(vec))
+	for t := range vec {
+		if norm > 0 {
+			vec[t] /= norm
+		}
+		keys = append(keys, t)
+	}
+	sort.Slice(keys, func(i, j int) bool {
+		if vec[keys[i]] != vec[keys[j]] {
+			return vec[keys[i]] > vec[keys[j]]
+		}
+		return keys[i] < keys[j]
+	})
+	if len(keys) > groupKeys {
+		keys = keys[:groupKeys]
+	}
+	return &storyDoc{a: a, when: when, vec: vec, keys: keys}
+}
+
+// chromeWords and chromeDocs say which lines are a site's chrome rather
+// than news: short lines that three or more of the articles repeat, the
+// rule ingest cleans by (a long paragraph several reports share is a
+// quote, and evidence of one story).
+const (
+	chromeWords = 16
+	chromeDocs  = 3
+	// chromeLongDocs: a paragraph of any length repeated by this many
+	// articles is a form or a notice (a privacy notice a scraper caught),
+	// not one event's quote.
+	chromeLongDocs = 10
+)
+
+// storyDocs prepares articles for grouping; when gives each one's time.
+func storyDocs(arts []*retrieval.Article, idf func(string) float64) []*storyDoc {
+	counts := map[string]int{}
+	for _, a := range arts {
+		seen := map[string]bool{}
+		for _, line := range strings.Split(leadOf(a.Text), "\n") {
+			if k := retrieval.LineKey(line); k != "" && !seen[k] {
+				seen[k] = true
+				counts[k]++
+			}
+		}
+	}
+	chrome := func(k string) bool {
+		n := counts[k]
+		return k == "" || n >= chromeDocs && len(strings.Fields(k)) <= chromeWords || n >= chromeLongDocs
+	}
+	docs := make([]*storyDoc, len(arts))
+	for i, a := range arts {
+		docs[i] = newStoryDoc(a, storyTime(a), idf, chrome)
+	}
+	return docs
+}
+
+// leadOf returns the first groupLeadBytes of text, cut at a rune.
+func leadOf(text string) string {
+	if len(text) <= groupLeadBytes {
+		return text
+	}
+	cut := groupLeadBytes
+	for cut < len(text) && text[cut]&0xC0 == 0x80 {
+		cut++
+	}
+	return text[:cut]
+}
+
+// storyGroup is a story being built.
+type storyGroup struct {
+	docs        []*storyDoc
+	centre      map[string]float64 // sum of the members' vectors
+	norm2       float64            // its squared length
+	first, last time.Time
+}
+
+func (g *storyGroup) cosine(d *storyDoc) float64 {
+	if g.norm2 == 0 {
+		return 0
+	}
+	var dot float64
+	for t, x := range d.vec {
+		dot += x * g.centre[t]
+	}
+	return dot / math.Sqrt(g.norm2)
+}
+
+// agrees reports whether d is close to at least half of the story's
+// members one by one: a broad story's centre drifts towards what a whole
+// beat has in common, and this keeps it to one event.
+func (g *storyGroup) agrees(d *storyDoc) bool {
+	need := (len(g.docs) + 1) / 2
+	for i, m := range g.docs {
+		if cosine(d.vec, m.vec) >= groupMember {
+			need--
+		}
+		if need <= 0 {
+			return true
+		}
+		if need > len(g.docs)-i-1 {
+			return false
+		}
+	}
+	return need <= 0
+}
+
+func cosine(a, b map[string]float64) float64 {
+	if len(a) > len(b) {
+		a, b = b, a
+	}
+	var dot float64
+	for t, x := range a {
+		dot += x * b[t]
+	}
+	return dot
+}
+
+func (g *storyGroup) add(d *storyDoc) {
+	var dot float64
+	for t, x := range d.vec {
+		dot += x * g.centre[t]
+		g.centre[t] += x
+	}
+	g.norm2 += 2*dot + 1
+	g.docs = append(g.docs, d)
+	if g.first.IsZero() || d.when.Before(g.first) {
+		g.first = d.when
+	}
+	if d.when.After(g.last) {
+		g.last = d.when
+	}
+}
+
+// groupStories groups the articles into stories. Copies (DuplicateOf an
+// article among docs) join their original's story whatever their text.
+// The result is the same for the same articles, whatever their order.
+func groupStories(docs []*storyDoc) [][]*storyDoc {
+	sort.Slice(docs, func(i, j int) bool {
+		if !docs[i].when.Equal(docs[j].when) {
+			return docs[i].when.Before(docs[j].when)
+		}
+		return docs[i].a.ID < docs[j].a.ID
+	})
+	byID := make(map[string]*storyDoc, len(docs))
+	for _, d := range docs {
+		byID[d.a.ID] = d
+	}
+	var groups []*storyGroup
+	of := map[string]int{}         // article ID → group
+	postings := map[string][]int{} // term → groups whose members hold it as a key
+	var copies []*storyDoc
+	for _, d := range docs {
+		if o := d.a.DuplicateOf; o != "" && o != d.a.ID && byID[o] != nil {
+			copies = append(copies, d)
+			continue
+		}
+		best, bestCos := -1, groupCosine
+		seen := map[int]bool{}
+		for _, k := range d.keys {
+			for _, gi := range postings[k] {
+				if seen[gi] {
+					continue
+				}
+				seen[gi] = true
+				g := groups[gi]
+				if d.when.Sub(g.last) > groupGap || d.when.Sub(g.first) > groupSpan || g.first.Sub(d.when) > groupGap {
+					continue
+				}
+				if c := g.cosine(d); c >= bestCos && g.agrees(d) {
+					if c > bestCos || best < 0 || gi < best {
+						best, bestCos = gi, c
+					}
+				}
+			}
+		}
+		if best < 0 {
+			best = len(groups)
+			groups = append(groups, &storyGroup{centre: map[string]float64{}})
+		}
+		groups[best].add(d)
+		of[d.a.ID] = best
+		for _, k := range d.keys {
+			ps := postings[k]
+			if len(ps) == 0 || ps[len(ps)-1] != best {
+				postings[k] = append(ps, best)
+			}
+		}
+	}
+	for _, d := range copies {
+		o := d.a.DuplicateOf
+		for byID[o] != nil && byID[o].a.DuplicateOf != "" && byID[o].a.DuplicateOf != o {
+			if _, ok := of[o]; ok {
+				break
+			}
+			o = byID[o].a.DuplicateOf
+		}
+		gi, ok := of[o]
+		if !ok {
+			gi = len(groups)
+			groups = append(groups, &storyGroup{centre: map[string]float64{}})
+		}
+		groups[gi].docs = append(groups[gi].docs, d)
+		of[d.a.ID] = gi
+	}
+	out := make([][]*storyDoc, len(groups))
+	for i, g := range groups {
+		out[i] = g.docs
+	}
+	return out
+}
+
+// storyTime is when an article's news is from: its publication when
+// known, its ingest otherwise.
+func storyTime(a *retrieval.Article) time.Time {
+	if !a.Published.IsZero() {
+		return a.Published
+	}
+	return a.Ingested
+}
+
+// memoIDF returns the index's IDF, remembered per term.
+func memoIDF(ix *retrieval.Index) func(string) float64 {
+	memo := map[string]float64{}
+	return func(t string) float64 {
+		v, ok := memo[t]
+		if !ok {
+			v = ix.IDF(t)
+			memo[t] = v
+		}
+		return v
+	}
+}
+
+// outletOf names where an article comes from: its outlet (from the page,
+// the feed or the record), else its URL's host; "" when nothing is known.
+func outletOf(a *retrieval.Article) string {
+	if a.Outlet != "" {
+		return a.Outlet
+	}
+	if u, err := url.Parse(a.URL); err == nil && u.Host != "" {
+		return strings.TrimPrefix(strings.ToLower(u.Hostname()), "www.")
+	}
+	return ""
+}
+
+// cleanTitle drops what a page's title adds to its headline: the site's
+// name after a bar ("… | CNN Politics", "… | The Week UK") and the
+// ellipsis of a cut title.
+func cleanTitle(t string) string {
+	t = strings.TrimSpace(t)
+	if i := strings.Index(t, " | "); i > 0 {
+		t = t[:i]
+	}
+	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, "..."), "…"))
+	return strings.TrimRight(t, " -–—|:")
+}
