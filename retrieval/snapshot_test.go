@@ -200,12 +200,24 @@ func TestSnapshotDamage(t *testing.T) {
 		}
 	}
 	t.Run("flipped byte", func(t *testing.T) {
-		// Every section, its header and checksum included, at a stride
-		// prime to everything in the layout.
-		for at := 28; at < len(good); at += 211 {
-			b := slices.Clone(good)
-			b[at] ^= 0x40
-			check(t, fmt.Sprintf("byte %d of %d flipped", at, len(good)), b, retrieval.ErrSnapshotCorrupt)
+		// In every section: its tag, its length, the first, middle and
+		// last bytes of its payload, and its checksum.
+		sections := 0
+		for at := 28; at < len(good); sections++ {
+			n := int(binary.LittleEndian.Uint64(good[at+4:]))
+			end := at + 12 + n + 4
+			for _, i := range []int{at, at + 5, at + 12, at + 12 + n/2, at + 12 + n - 1, end - 1} {
+				if i >= at+12+n && i < end-4 {
+					continue // an empty payload
+				}
+				b := slices.Clone(good)
+				b[i] ^= 0x40
+				check(t, fmt.Sprintf("section %q: byte %d of %d flipped", good[at:at+4], i, len(good)), b, retrieval.ErrSnapshotCorrupt)
+			}
+			at = end
+		}
+		if sections < 5 {
+			t.Fatalf("found %d sections", sections)
 		}
 	})
 	t.Run("truncated", func(t *testing.T) {
