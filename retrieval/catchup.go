@@ -80,7 +80,7 @@ func catchUp(ctx context.Context, ix *Index, st Store, from Position, apply bool
 				case err != nil:
 					return at, changed, fmt.Errorf("catch up: read %s: %w", ch.ID, err)
 				default:
-					held = ix.holds(a)
+					held = ix.Holds(a)
 					if !held && apply {
 						ix.Put(a)
 						changed++
@@ -98,9 +98,9 @@ func catchUp(ctx context.Context, ix *Index, st Store, from Position, apply bool
 	return at, changed, nil
 }
 
-// holds reports whether the index holds a as it is: the same content and
+// Holds reports whether the index holds a as it is: the same content and
 // the same metadata, every field compared.
-func (ix *Index) holds(a *Article) bool {
+func (ix *Index) Holds(a *Article) bool {
 	h := ix.Header(a.ID)
 	if h == nil || h.Hash != a.Hash {
 		return false

@@ -172,7 +172,18 @@ func (a *app) redisLoaded(ctx context.Context, rs *redisstore.Store, fromSnapsho
 func (a *app) loadRedisOnce(ctx context.Context, rs *redisstore.Store) error {
 	ix, from := a.redisStart()
 	a.index = ix
+	if err := followUntilReady(ctx, rs, ix, from); err != nil {
+		return err
+	}
+	a.redisLoaded(ctx, rs, from != nil, false)
+	return nil
+}
+
+// followUntilReady runs rs's follower on ix from from until ix is up to
+// date with Redis, then stops it.
+func followUntilReady(ctx context.Context, rs *redisstore.Store, ix *retrieval.Index, from *redisstore.StreamPosition) error {
 	fctx, stop := context.WithCancel(ctx)
+	defer stop()
 	ready := make(chan struct{})
 	done := make(chan error, 1)
 	go func() { done <- rs.FollowFrom(fctx, ix, from, func() { close(ready) }) }()
@@ -180,16 +191,14 @@ func (a *app) loadRedisOnce(ctx context.Context, rs *redisstore.Store) error {
 	case <-ready:
 		stop()
 		<-done
+		return nil
 	case err := <-done:
-		stop()
 		return fmt.Errorf("load index from Redis: %w", err)
 	case <-ctx.Done():
 		stop()
 		<-done
 		return ctx.Err()
 	}
-	a.redisLoaded(ctx, rs, from != nil, false)
-	return nil
 }
 
 // snapshotPosition returns the store position the index reflects now: a
@@ -200,6 +209,15 @@ func (a *app) snapshotPosition(ctx context.Context) (retrieval.Position, error) 
 		p, ok := f.FollowPosition()
 		if !ok {
 			return retrieval.Position{}, errors.New("the index has not been loaded from Redis yet")
+		}
+		if rs, isRedis := a.store.(*redisstore.Store); isRedis && a.following == nil {
+			// No follower runs: this command's own writes (an ingest) are
+			// in the index but past p. Following the stream from p again
+			// finds them held and moves the position past them.
+			if err := followUntilReady(ctx, rs, a.index, &p); err != nil {
+				return retrieval.Position{}, err
+			}
+			p, _ = f.FollowPosition()
 		}
 		return retrieval.Position{Epoch: p.ID, Seq: uint64(p.Version)}, nil
 	}

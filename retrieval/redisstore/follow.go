@@ -260,7 +260,9 @@ func (f *follower) load(ctx context.Context) error {
 		fetchErr = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
 			if a != nil {
 				seen[id] = true
-				fetched <- a
+				if !f.ix.Holds(a) { // an index from a snapshot holds most already
+					fetched <- a
+				}
 			}
 		})
 	}()
@@ -426,7 +428,9 @@ func (f *follower) apply(ctx context.Context, changes []change) error {
 			delete(f.known, id)
 			return
 		}
-		f.ix.Put(a)
+		if !f.ix.Holds(a) { // this process's own writes come back through the stream
+			f.ix.Put(a)
+		}
 		f.known[id] = true
 	})
 }
