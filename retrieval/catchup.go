@@ -6,6 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
+	"sync/atomic"
 )
 
 // catchUpBatch is how many changes one Changes call reads.
@@ -62,40 +65,80 @@ func catchUp(ctx context.Context, ix *Index, st Store, from Position, apply bool
 		if len(chs) == 0 {
 			break
 		}
+		// Reading and decoding the changed articles is the cost: do it on
+		// every core, then go through the changes in order.
+		var ids []string
+		for _, ch := range chs {
+			if _, seen := same[ch.ID]; !seen && ch.Seq <= to.Seq {
+				same[ch.ID] = false
+				ids = append(ids, ch.ID)
+			}
+		}
+		checked, err := checkArticles(ctx, ix, st, ids)
+		if err != nil {
+			return at, changed, fmt.Errorf("catch up: %w", err)
+		}
+		for i, id := range ids {
+			c := checked[i]
+			if !c.held && apply {
+				if c.a == nil {
+					ix.Remove(id)
+				} else {
+					ix.Put(c.a)
+				}
+				changed++
+				c.held = true
+			}
+			same[id] = c.held
+		}
 		for _, ch := range chs {
 			if ch.Seq > to.Seq {
 				break
 			}
-			held, seen := same[ch.ID]
-			if !seen {
-				a, err := st.Get(ctx, ch.ID)
-				switch {
-				case errors.Is(err, ErrNotFound):
-					held = ix.Header(ch.ID) == nil
-					if !held && apply {
-						ix.Remove(ch.ID)
-						changed++
-						held = true
-					}
-				case err != nil:
-					return at, changed, fmt.Errorf("catch up: read %s: %w", ch.ID, err)
-				default:
-					held = ix.Holds(a)
-					if !held && apply {
-						ix.Put(a)
-						changed++
-						held = true
-					}
-				}
-				same[ch.ID] = held
-			}
-			if !held {
+			if !same[ch.ID] {
 				return at, changed, nil
 			}
 			at.Seq = ch.Seq
 		}
 	}
 	return at, changed, nil
+}
+
+// checked is an article of the store, as read (nil: not there), and
+// whether the index holds it as it is (or, absent, lacks it too).
+type checked struct {
+	a    *Article
+	held bool
+}
+
+// checkArticles reads the articles ids name from st and checks each
+// against ix, on every core.
+func checkArticles(ctx context.Context, ix *Index, st Store, ids []string) ([]checked, error) {
+	out := make([]checked, len(ids))
+	errs := make([]error, len(ids))
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	for range min(runtime.GOMAXPROCS(0), len(ids)) {
+		wg.Go(func() {
+			for {
+				i := int(next.Add(1)) - 1
+				if i >= len(ids) {
+					return
+				}
+				a, err := st.Get(ctx, ids[i])
+				switch {
+				case errors.Is(err, ErrNotFound):
+					out[i] = checked{held: ix.Header(ids[i]) == nil}
+				case err != nil:
+					errs[i] = fmt.Errorf("read %s: %w", ids[i], err)
+				default:
+					out[i] = checked{a: a, held: ix.Holds(a)}
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return out, errors.Join(errs...)
 }
 
 // Holds reports whether the index holds a as it is: the same content and
