@@ -168,6 +168,29 @@ func TestSnapshotRoundTrip(t *testing.T) {
 	}
 	sameIndex(t, ix, got)
 
+	// Duplicate detection and boilerplate counting find the same on both:
+	// a copy of a held article under another key is a copy of the same one.
+	var copies []retrieval.Document
+	for _, a := range ix.Articles()[:10] {
+		copies = append(copies, retrieval.Document{Source: "copy-of-" + a.ID, Key: "copy-of-" + a.ID, Title: a.Title, Text: a.Text})
+	}
+	outcomes := func(x *retrieval.Index) []string {
+		st, err := embedded.Open(t.TempDir(), time.Second)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		var out []string
+		for _, r := range (&retrieval.Ingester{Store: st, Index: x, Now: func() time.Time { return time.Unix(1700000000, 0) }}).Ingest(context.Background(), copies).Results {
+			out = append(out, fmt.Sprintf("%s %s %s", r.Source, r.Outcome, r.DuplicateOf))
+		}
+		return out
+	}
+	if d := cmp.Diff(outcomes(ix), outcomes(got)); d != "" {
+		t.Errorf("ingest outcomes differ (-built +restored):\n%s", d)
+	}
+	sameIndex(t, ix, got)
+
 	// And a snapshot of the restored index restores alike again.
 	again, _ := readSnapshot(t, snapshotOf(t, got, info))
 	sameIndex(t, ix, again)
