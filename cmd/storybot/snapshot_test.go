@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"os"
@@ -10,7 +11,9 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/internal/redistest"
+	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/retrieval/embedded"
+	"github.com/storybot/storybot/retrieval/redisstore"
 	"github.com/storybot/storybot/retrieval/storetest"
 )
 
@@ -168,5 +171,68 @@ func TestCLIRedisSnapshot(t *testing.T) {
 	out, errs, _ := runEnv(t, env, q...)
 	if !strings.Contains(errs, "from=snapshot") || !strings.Contains(out, "telescope") {
 		t.Fatalf("ask: want the index from the snapshot with the other replica's article:\n%s\n%s", errs, out)
+	}
+}
+
+// TestRedisReplicaStartsFromSnapshot: serve's replica (openApp with
+// follow) starts from the local snapshot, applies what was written since
+// from the stream without reading every article, follows on, and saves its
+// index at shutdown stamped with the stream position it reached.
+func TestRedisReplicaStartsFromSnapshot(t *testing.T) {
+	srv := redistest.StartServer(t, redistest.Options{Private: true})
+	data := t.TempDir()
+	env := map[string]string{"STORYBOT_DATA": data, "REDIS_URL": srv.URL, "STORYBOT_LOG_LEVEL": "debug", "HOME": t.TempDir()}
+	if _, errs, code := runEnv(t, env, "ingest", "../../testdata/articles"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	snaps, _ := filepath.Glob(filepath.Join(data, "index-redis-*.snap"))
+	if len(snaps) != 1 {
+		t.Fatalf("snapshots: %v", snaps)
+	}
+	_, before, err := retrieval.LoadSnapshot(snaps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Another replica, with its own data folder, writes after the snapshot.
+	other := map[string]string{"STORYBOT_DATA": t.TempDir(), "REDIS_URL": srv.URL, "HOME": t.TempDir()}
+	if _, errs, code := runEnv(t, other, "ingest", "../../testdata/seeds"); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var logs bytes.Buffer
+	replica, err := openApp(ctx, commonFlags{follow: true}, &logs, func(k string) string { return env[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	rs := replica.store.(*redisstore.Store)
+	if !strings.Contains(logs.String(), "from=snapshot") || rs.FullLoads.Load() != 0 {
+		replica.close()
+		t.Fatalf("replica did not start from its snapshot (full loads %d):\n%s", rs.FullLoads.Load(), logs.String())
+	}
+	svc := replica.service()
+	if a, err := svc.Ask(ctx, askReq("When did Baccio speak at a cybersecurity conference?")); err != nil || a.Status != "answered" {
+		replica.close()
+		t.Fatalf("an article written after the snapshot is not answered from: %v %v", a, err)
+	}
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "lighthouse.txt"), []byte("Lighthouse keeper finds brass telescope\n\nThe lighthouse keeper of Quarrelsome Point found a brass telescope in the cellar on Monday.\n"), 0o600)
+	if _, errs, code := runEnv(t, other, "ingest", dir); code != 0 {
+		t.Fatalf("ingest: %s", errs)
+	}
+	waitFor(t, func() bool {
+		a, _ := svc.Ask(ctx, askReq("What did the lighthouse keeper of Quarrelsome Point find?"))
+		return a != nil && strings.Contains(a.Answer, "telescope")
+	})
+	p, _ := rs.FollowPosition()
+	cancel()
+	replica.close() // shutdown: the index changed, so it is saved
+	ix, after, err := retrieval.LoadSnapshot(snaps[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.Position.Seq != uint64(p.Version) || after.Position.Seq <= before.Position.Seq || ix.Len() != replica.index.Len() {
+		t.Errorf("snapshot at shutdown: position %+v, %d articles; want version %d (was %d), %d articles", after.Position, ix.Len(), p.Version, before.Position.Seq, replica.index.Len())
 	}
 }
