@@ -1,7 +1,6 @@
 package retrieval
 
 import (
-	"hash/maphash"
 	"slices"
 	"strings"
 	"sync"
@@ -432,7 +431,7 @@ func (a analysis) fill(w *wordInfo, b *strings.Builder) {
 	w.surfOff, w.surfLen = place(a.surface)
 	w.termOff, w.termLen = place(a.term)
 	w.text = b.String()[start:]
-	w.termHash = maphash.String(textSeed, a.term)
+	w.termHash = termHash(a.term)
 	w.stop, w.capital, w.number = a.stop, a.capital, a.num
 }
 

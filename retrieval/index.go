@@ -3,7 +3,6 @@ package retrieval
 import (
 	"bytes"
 	"encoding/binary"
-	"hash/maphash"
 	"iter"
 	"math"
 	"runtime"
@@ -97,8 +96,6 @@ type termInfo struct {
 	last       int32  // doc of the last posting (0 when none)
 	df         int32  // live passages holding the term
 }
-
-var textSeed = maphash.MakeSeed()
 
 // NewIndex returns an empty index.
 func NewIndex() *Index {
@@ -1291,7 +1288,7 @@ func shortParagraphKeys(text string) []uint64 {
 		if k == "" || len(strings.Fields(k)) > boilerplateMaxWords {
 			continue
 		}
-		h := maphash.String(textSeed, k)
+		h := lineHash(k)
 		if !seen[h] {
 			seen[h] = true
 			out = append(out, h)
@@ -1305,7 +1302,7 @@ func shortParagraphKeys(text string) []uint64 {
 func (ix *Index) paragraphCount(key string) int {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	return int(ix.paraCount[maphash.String(textSeed, key)])
+	return int(ix.paraCount[lineHash(key)])
 }
 
 // Collections lists the collections that hold articles.

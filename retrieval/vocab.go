@@ -2,7 +2,8 @@ package retrieval
 
 import (
 	"encoding/binary"
-	"hash/maphash"
+
+	"github.com/cespare/xxhash/v2"
 )
 
 // vocab interns the index's terms to dense int32 IDs. A Go map from string
@@ -17,9 +18,22 @@ type vocab struct {
 	at    []uint32 // by term ID: the term's address in names
 }
 
-// termHash is the hash vocab files a term under, the one wordInfo keeps.
+// termHash is the hash vocab files a term under, the one wordInfo keeps,
+// and what passage text keys are built from. It is the same in every
+// process (xxhash, unseeded), so text keys, short-paragraph keys and the
+// vocabulary's table can be saved in an index snapshot and read back by
+// another process (see snapshot.go). A seeded hash would guard the
+// vocabulary's table against words chosen to collide; the articles come
+// from the newsroom's own sources, and a collision costs probing, never a
+// wrong answer.
 func termHash(term string) uint64 {
-	return maphash.String(textSeed, term)
+	return xxhash.Sum64String(term)
+}
+
+// lineHash is the key of a short paragraph's LineKey (see
+// shortParagraphKeys); like termHash, the same in every process.
+func lineHash(key string) uint64 {
+	return xxhash.Sum64String(key) ^ 0x5bd1e9955bd1e995
 }
 
 // name returns the term with ID id.
@@ -80,6 +94,6 @@ func (v *vocab) insert(id int32, h uint64) {
 func (v *vocab) grow() {
 	v.slots = make([]uint32, max(1024, 2*len(v.slots)))
 	for id := range v.at {
-		v.insert(int32(id), maphash.Bytes(textSeed, v.name(int32(id))))
+		v.insert(int32(id), xxhash.Sum64(v.name(int32(id))))
 	}
 }

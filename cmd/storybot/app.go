@@ -17,6 +17,7 @@ import (
 	"github.com/storybot/storybot/handlers"
 	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/retrieval/embedded"
+	"github.com/storybot/storybot/retrieval/redisstore"
 )
 
 // app is what every command shares: settings, the store and the index
@@ -33,6 +34,8 @@ type app struct {
 	// onIngest, when set, sees the results of background ingests (feeds),
 	// for metrics.
 	onIngest func(*retrieval.Summary)
+	// snap is the index's snapshot (see snapshot.go).
+	snap snapState
 }
 
 // commonFlags are the flags every command takes.
@@ -117,6 +120,9 @@ func openAppWith(ctx context.Context, cf commonFlags, cfg *config.Config, stderr
 		store.Close()
 		return nil, err
 	}
+	if cf.follow {
+		go a.saveSnapshots(ctx)
+	}
 	if err := a.setupModels(ctx); err != nil {
 		store.Close()
 		return nil, err
@@ -145,8 +151,17 @@ func dataFolderHint(err error, dir string) error {
 		"(docker: chown -R 65532 on the host folder, or use a named volume), or set STORYBOT_DATA to a folder it can write", err, os.Getuid(), dir)
 }
 
-// load fills the index from the store.
+// load fills the index from the store: from the index snapshot brought
+// up to date with the store's changes where the store keeps a change log
+// (the embedded store) or a change stream (Redis), from every article
+// otherwise.
 func (a *app) load(ctx context.Context) error {
+	if rs, ok := a.store.(*redisstore.Store); ok {
+		return a.loadRedisOnce(ctx, rs)
+	}
+	if _, ok := a.store.(retrieval.ChangeLog); ok {
+		return a.loadFromSnapshot(ctx)
+	}
 	arts, err := a.store.List(ctx)
 	if err != nil {
 		return fmt.Errorf("load index: %w", err)
@@ -155,7 +170,12 @@ func (a *app) load(ctx context.Context) error {
 	return nil
 }
 
-func (a *app) close() { a.store.Close() }
+// close saves the index snapshot when the command changed the index (an
+// ingest; serve at shutdown), then closes the store.
+func (a *app) close() {
+	a.saveSnapshotIfChanged()
+	a.store.Close()
+}
 
 // warnIfEmpty tells the user, on stderr, that there is nothing to answer
 // from yet, so "not covered" is not mistaken for a finding.

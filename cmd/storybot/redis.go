@@ -50,12 +50,24 @@ func (a *app) follow(ctx context.Context) error {
 	}
 	ready := make(chan struct{})
 	done := make(chan error, 1)
+	rs, isRedis := a.store.(*redisstore.Store)
+	var from *redisstore.StreamPosition
+	if isRedis {
+		a.index, from = a.redisStart() // a replica starts from its snapshot
+	}
 	go func() {
+		if isRedis {
+			done <- rs.FollowFrom(ctx, a.index, from, func() { close(ready) })
+			return
+		}
 		done <- f.Follow(ctx, a.index, func() { close(ready) })
 	}()
 	select {
 	case <-ready:
 		a.following = f
+		if isRedis {
+			a.redisLoaded(ctx, rs, from != nil, true)
+		}
 		return nil
 	case err := <-done:
 		return fmt.Errorf("load index from Redis: %w", err)

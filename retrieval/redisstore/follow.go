@@ -36,9 +36,37 @@ var errBehind = errors.New("change stream does not continue from our position")
 // answers continue from memory, and retries with capped backoff until Redis
 // is back. It returns only when ctx ends, with ctx's error.
 func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) error {
+	return s.FollowFrom(ctx, ix, nil, ready)
+}
+
+// StreamPosition is a place in Redis's change stream: the version the
+// write counter had reached and the stream entry that announced it.
+type StreamPosition struct {
+	Version int64  `json:"version"`
+	ID      string `json:"id"`
+}
+
+// FollowFrom is Follow for an index that already holds Redis's articles as
+// of from (an index snapshot's position), or nil for an empty index: it
+// applies the changes written since from instead of loading everything,
+// and calls ready once it has caught up with Redis. When the stream no
+// longer reaches back to from (trimmed), or Redis's history is not the one
+// from belongs to (it lost its data, was flushed or replaced), it loads
+// everything as Follow does, removing from ix what Redis does not hold. A
+// snapshot's position never counts as a loss of Redis's data: nothing is
+// written back from a snapshot.
+func (s *Store) FollowFrom(ctx context.Context, ix *retrieval.Index, from *StreamPosition, ready func()) error {
 	f := &follower{s: s, ix: ix, known: make(map[string]bool), checked: time.Now()}
 	backoff := followMinBackoff
 	loaded, needLoad, needCheck := false, true, false
+	catching := false
+	if from != nil {
+		f.lastV, f.lastID, f.snapshot = from.Version, from.ID, true
+		for _, a := range ix.Headers() {
+			f.known[a.ID] = true
+		}
+		needLoad, catching = false, true
+	}
 	for {
 		if err := ctx.Err(); err != nil {
 			s.healthy.Store(false)
@@ -54,6 +82,15 @@ func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) e
 					if ready != nil {
 						ready()
 					}
+				}
+			}
+		case catching:
+			var done bool
+			if done, err = f.catchUp(ctx); err == nil && done {
+				catching, loaded, f.snapshot = false, true, false
+				s.log.Debug("redis follow: index caught up from its snapshot", "version", f.lastV)
+				if ready != nil {
+					ready()
 				}
 			}
 		case needCheck:
@@ -74,7 +111,7 @@ func (s *Store) Follow(ctx context.Context, ix *retrieval.Index, ready func()) e
 		}
 		if errors.Is(err, errBehind) {
 			s.log.Info("redis follow: reloading index", "reason", err.Error())
-			needLoad, err = true, nil
+			needLoad, catching, err = true, false, nil
 			continue
 		}
 		if err != nil {
@@ -120,6 +157,52 @@ type follower struct {
 	// lost its data, even if another replica has written it back by the
 	// time this one reloads.
 	lost bool
+	// snapshot is set while lastV and lastID come from an index snapshot,
+	// not from this process's reading of Redis: a Redis behind them may
+	// have been flushed on purpose, so it is not counted as a loss.
+	snapshot bool
+}
+
+// publish makes the position the index reflects visible to FollowPosition.
+func (f *follower) publish() {
+	f.s.followPos.Store(&StreamPosition{Version: f.lastV, ID: f.lastID})
+}
+
+// catchUp applies the changes since a snapshot's position until the
+// follower reaches Redis's position as it stood when catchUp began, and
+// reports whether it has.
+func (f *follower) catchUp(ctx context.Context) (bool, error) {
+	v, id, err := f.position(ctx)
+	if err != nil {
+		return false, err
+	}
+	switch {
+	case v < f.lastV || v == f.lastV && id != f.lastID:
+		return false, fmt.Errorf("%w: redis is at version %d, the index snapshot at %d of another history", errBehind, v, f.lastV)
+	case v == f.lastV:
+		f.publish()
+		return true, nil
+	}
+	for f.lastV < v {
+		before := f.lastV
+		if err := f.poll(ctx); err != nil {
+			return false, err
+		}
+		if f.lastV == before {
+			return false, fmt.Errorf("%w: the stream ends at version %d, redis is at %d", errBehind, f.lastV, v)
+		}
+	}
+	return true, nil
+}
+
+// FollowPosition returns the stream position the index Follow keeps
+// reflects: it holds every change up to it, perhaps some after. The second
+// result is false before the index is first loaded.
+func (s *Store) FollowPosition() (StreamPosition, bool) {
+	if p := s.followPos.Load(); p != nil {
+		return *p, true
+	}
+	return StreamPosition{}, false
 }
 
 // position reads the version and the last stream entry id together, in one
@@ -177,7 +260,9 @@ func (f *follower) load(ctx context.Context) error {
 		fetchErr = f.s.fetch(ctx, ids, func(id string, a *retrieval.Article) {
 			if a != nil {
 				seen[id] = true
-				fetched <- a
+				if !f.ix.Holds(a) { // an index from a snapshot holds most already
+					fetched <- a
+				}
 			}
 		})
 	}()
@@ -201,8 +286,9 @@ func (f *follower) load(ctx context.Context) error {
 	// without persistence, a flush): what this index holds and Redis no
 	// longer does was lost, not deleted. Deletions come through the
 	// stream, never through a reload.
-	lost := v < f.lastV || f.lost
-	f.lost = false
+	lost := (v < f.lastV || f.lost) && !f.snapshot
+	f.lost, f.snapshot = false, false
+	f.s.FullLoads.Add(1)
 	if lost {
 		f.s.Resets.Add(1)
 	}
@@ -218,6 +304,7 @@ func (f *follower) load(ctx context.Context) error {
 		}
 	}
 	f.known, f.lastV, f.lastID = seen, v, id
+	f.publish()
 	f.s.log.Debug("redis follow: index loaded", "articles", len(seen), "version", v)
 	return nil
 }
@@ -268,7 +355,7 @@ func (f *follower) check(ctx context.Context) (reload bool, err error) {
 	}
 	switch {
 	case v < f.lastV:
-		f.lost = true
+		f.lost = !f.snapshot
 		return true, nil
 	case v == f.lastV:
 		return id != f.lastID, nil
@@ -304,7 +391,7 @@ func (f *follower) poll(ctx context.Context) error {
 		for _, m := range st.Messages {
 			ch := change{op: str(m.Values["op"]), id: str(m.Values["id"])}
 			ch.v, _ = strconv.ParseInt(str(m.Values["v"]), 10, 64)
-			if ch.v <= f.lastV {
+			if ch.v <= f.lastV && !f.snapshot {
 				f.lost = true // the versions started again: Redis lost its data
 			}
 			if ch.v != f.lastV+int64(len(changes))+1 {
@@ -321,6 +408,7 @@ func (f *follower) poll(ctx context.Context) error {
 		return err
 	}
 	f.lastV, f.lastID = changes[len(changes)-1].v, lastID
+	f.publish()
 	return nil
 }
 
@@ -340,7 +428,9 @@ func (f *follower) apply(ctx context.Context, changes []change) error {
 			delete(f.known, id)
 			return
 		}
-		f.ix.Put(a)
+		if !f.ix.Holds(a) { // this process's own writes come back through the stream
+			f.ix.Put(a)
+		}
 		f.known[id] = true
 	})
 }

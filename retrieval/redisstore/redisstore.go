@@ -90,6 +90,11 @@ type Store struct {
 	// Resets counts the times Redis was found to have lost its data, and
 	// Restored the articles this process wrote back from memory.
 	Resets, Restored atomic.Int64
+	// FullLoads counts the times the follower read every article (see
+	// FollowFrom): on a start without an index snapshot, and whenever the
+	// change stream could not bring the index up to date.
+	FullLoads atomic.Int64
+	followPos atomic.Pointer[StreamPosition]
 
 	healthy atomic.Bool
 	errMu   sync.Mutex
