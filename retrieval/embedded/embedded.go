@@ -1,6 +1,15 @@
 // Package embedded is storybot's store when no Redis is configured: one
-// bbolt file under the data folder. bbolt's file lock serialises concurrent
-// storybot processes on the same folder, so parallel ingest runs lose nothing.
+// bbolt file under the data folder, shared by every storybot process that
+// uses the folder (serve, ingest, ask, eval, digest at once).
+//
+// bbolt lets one process open a file for writing at a time. So a Store does
+// not keep the file open: each operation opens it, runs one transaction and
+// closes it, under a lock file beside it (storybot.db.lock) taken shared
+// for reads and exclusive for writes. A process waits for another only
+// while that one's transaction runs, never for its whole life; writes stay
+// serialised, so concurrent ingests lose nothing. Within a process,
+// goroutines that read at the same time share one read-only handle. See
+// docs/store.md for the choice and its measurements.
 package embedded
 
 import (
@@ -10,8 +19,10 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"sync"
 	"time"
 
+	"github.com/gofrs/flock"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storybot/storybot/retrieval"
@@ -31,29 +42,51 @@ var (
 // behind reads everything. A variable for tests.
 var keepChanges uint64 = 1 << 18
 
-// FileName is the database file inside the data folder.
-const FileName = "storybot.db"
+// FileName is the database file inside the data folder; LockName is the
+// lock file beside it that orders the processes using the folder.
+const (
+	FileName = "storybot.db"
+	LockName = "storybot.db.lock"
+)
 
-// Store is a retrieval.Store in a bbolt file.
+// lockRetry is how often a process waiting for the folder tries again.
+const lockRetry = 2 * time.Millisecond
+
+// ErrClosed is returned by the operations of a closed Store.
+var ErrClosed = errors.New("embedded store is closed")
+
+// Store is a retrieval.Store in a bbolt file that several processes share.
 type Store struct {
-	db *bolt.DB
+	path     string
+	lockPath string
+	lockWait time.Duration
+
+	// rw orders this process's own operations: one writer alone, or any
+	// number of readers together.
+	rw sync.RWMutex
+
+	mu      sync.Mutex // guards the fields below
+	reader  *bolt.DB   // the read-only handle this process's readers share
+	readers int
+	unlock  func() // releases the readers' shared lock
+	closed  bool
 }
 
-// Open opens (creating if needed) the store in dir. It waits up to lockWait
-// for another storybot process that holds the folder.
+// Open opens (creating or upgrading if needed) the store in dir. Each later
+// operation waits up to lockWait (0: as long as its context allows) for
+// another process's transaction on the folder.
 func Open(dir string, lockWait time.Duration) (*Store, error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return nil, fmt.Errorf("data folder %s: %w", dir, err)
 	}
-	path := filepath.Join(dir, FileName)
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: lockWait})
-	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
-			return nil, fmt.Errorf("open %s: another storybot process holds it (waited %s)", path, lockWait)
-		}
-		return nil, fmt.Errorf("open %s: %w", path, err)
+	s := &Store{
+		path:     filepath.Join(dir, FileName),
+		lockWait: lockWait,
+		lockPath: filepath.Join(dir, LockName),
 	}
-	err = db.Update(func(tx *bolt.Tx) error {
+	// A folder written by an older storybot lacks the change log and the
+	// epoch: add them. Its articles and key-value entries stay as they are.
+	err := s.update(context.Background(), func(tx *bolt.Tx) error {
 		for _, b := range [][]byte{bucketArticles, bucketKV, bucketChanges, bucketMeta} {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
@@ -66,10 +99,146 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		return nil
 	})
 	if err != nil {
-		db.Close()
-		return nil, fmt.Errorf("open %s: %w", path, err)
+		return nil, err
 	}
-	return &Store{db: db}, nil
+	return s, nil
+}
+
+// waitCtx bounds a wait for the folder by the store's lockWait.
+func (s *Store) waitCtx(ctx context.Context) (context.Context, context.CancelFunc) {
+	if s.lockWait <= 0 {
+		return ctx, func() {}
+	}
+	return context.WithTimeout(ctx, s.lockWait)
+}
+
+// acquire takes the folder's lock, shared or exclusive, waiting for other
+// processes within the store's lockWait and ctx, and returns its release.
+// A waiter blocks in the kernel rather than polling, so it gets the lock
+// as soon as the holder lets go, even a holder that takes it back at once
+// (a bulk import writing batch after batch).
+func (s *Store) acquire(ctx context.Context, shared bool) (release func(), err error) {
+	fl := flock.New(s.lockPath, flock.SetPermissions(0o600))
+	lock, try := fl.Lock, fl.TryLock
+	if shared {
+		lock, try = fl.RLock, fl.TryRLock
+	}
+	release = func() { fl.Unlock() }
+	if ok, err := try(); ok || err != nil {
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", s.lockPath, err)
+		}
+		return release, nil
+	}
+	wctx, cancel := s.waitCtx(ctx)
+	defer cancel()
+	got := make(chan error, 1)
+	go func() { got <- lock() }()
+	select {
+	case err := <-got:
+		if err != nil {
+			return nil, fmt.Errorf("lock %s: %w", s.lockPath, err)
+		}
+		return release, nil
+	case <-wctx.Done():
+		// The waiting goroutine lets go as soon as it gets the lock.
+		go func() {
+			if <-got == nil {
+				fl.Unlock()
+			}
+		}()
+		if ctx.Err() != nil {
+			return nil, ctx.Err()
+		}
+		return nil, fmt.Errorf("open %s: another storybot process has held it for %s", s.path, s.lockWait)
+	}
+}
+
+// openDB opens the bbolt file under the lock this process holds. bbolt
+// takes its own lock on the file too; it waits only for a storybot from
+// before the lock file, which kept the file open for its whole life.
+func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
+	wait := max(s.lockWait, 0) // bbolt: 0 waits as long as it takes
+	db, err := bolt.Open(s.path, 0o600, &bolt.Options{ReadOnly: readOnly, Timeout: wait})
+	if err != nil {
+		if errors.Is(err, bolt.ErrTimeout) {
+			return nil, fmt.Errorf("open %s: another storybot process holds it (waited %s); an older storybot serve keeps it open for its whole life: upgrade or stop it", s.path, wait)
+		}
+		return nil, fmt.Errorf("open %s: %w", s.path, err)
+	}
+	return db, nil
+}
+
+// view runs fn in a read transaction. Readers in this process share one
+// read-only handle, opened by the first and closed by the last, so the
+// folder is held (shared) only while some goroutine reads.
+func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
+	s.rw.RLock()
+	defer s.rw.RUnlock()
+	db, err := s.acquireReader(ctx)
+	if err != nil {
+		return err
+	}
+	defer s.releaseReader()
+	return db.View(fn)
+}
+
+func (s *Store) acquireReader(ctx context.Context) (*bolt.DB, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, ErrClosed
+	}
+	if s.reader == nil {
+		unlock, err := s.acquire(ctx, true)
+		if err != nil {
+			return nil, err
+		}
+		db, err := s.openDB(true)
+		if err != nil {
+			unlock()
+			return nil, err
+		}
+		s.reader, s.unlock = db, unlock
+	}
+	s.readers++
+	return s.reader, nil
+}
+
+func (s *Store) releaseReader() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.readers--; s.readers > 0 {
+		return
+	}
+	s.reader.Close()
+	s.unlock()
+	s.reader, s.unlock = nil, nil
+}
+
+// update runs fn in a write transaction, holding the folder exclusively
+// from opening the file to closing it.
+func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
+	s.rw.Lock()
+	defer s.rw.Unlock()
+	if s.closed {
+		return ErrClosed
+	}
+	unlock, err := s.acquire(ctx, false)
+	if err != nil {
+		return err
+	}
+	defer unlock()
+	db, err := s.openDB(false)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if cerr := db.Close(); err == nil && cerr != nil {
+			err = fmt.Errorf("close %s: %w", s.path, cerr)
+		}
+	}()
+	return db.Update(fn)
 }
 
 // Put implements retrieval.Store.
@@ -81,7 +250,7 @@ func (s *Store) Put(ctx context.Context, a *retrieval.Article) error {
 	if err != nil {
 		return fmt.Errorf("put %s: %w", a.ID, err)
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
 		return putTx(tx, a.ID, b)
 	})
 }
@@ -99,7 +268,7 @@ func (s *Store) PutMany(ctx context.Context, arts []*retrieval.Article) error {
 		}
 		vals[i] = b
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
 		for i, a := range arts {
 			if err := putTx(tx, a.ID, vals[i]); err != nil {
 				return fmt.Errorf("put %s: %w", a.ID, err)
@@ -122,7 +291,7 @@ func (s *Store) Get(ctx context.Context, id string) (*retrieval.Article, error) 
 		return nil, err
 	}
 	var a *retrieval.Article
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketArticles).Get([]byte(id))
 		if v == nil {
 			return retrieval.ErrNotFound
@@ -139,7 +308,7 @@ func (s *Store) Get(ctx context.Context, id string) (*retrieval.Article, error) 
 // List implements retrieval.Store.
 func (s *Store) List(ctx context.Context) ([]*retrieval.Article, error) {
 	var out []*retrieval.Article
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
 			if err := ctx.Err(); err != nil {
 				return err
@@ -163,7 +332,7 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketArticles)
 		if b.Get([]byte(id)) == nil {
 			return nil
@@ -175,5 +344,13 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 	})
 }
 
-// Close releases the file and its lock.
-func (s *Store) Close() error { return s.db.Close() }
+// Close ends the store's use; it waits for operations under way. The
+// file and its lock are already released between operations.
+func (s *Store) Close() error {
+	s.rw.Lock()
+	defer s.rw.Unlock()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.closed = true
+	return nil
+}
