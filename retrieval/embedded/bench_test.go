@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -170,5 +171,46 @@ func BenchmarkPosition(b *testing.B) {
 			return err
 		})
 		return 0
+	})
+}
+
+// BenchmarkArchive imports the whole archive (STORYBOT_ARCHIVE) in batches
+// of 500, then times serve's small operations on a store of that size,
+// where opening the file per operation costs the most.
+func BenchmarkArchive(b *testing.B) {
+	if os.Getenv("STORYBOT_ARCHIVE") == "" {
+		b.Skip("set STORYBOT_ARCHIVE to the archive's articles.jsonl.gz")
+	}
+	arts := benchArticles(b, 26843)
+	ctx := context.Background()
+	dir := b.TempDir()
+	s, err := Open(dir, time.Minute)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer s.Close()
+	t := time.Now()
+	for i := 0; i < len(arts); i += 500 {
+		if err := s.PutMany(ctx, arts[i:min(i+500, len(arts))]); err != nil {
+			b.Fatal(err)
+		}
+	}
+	took := time.Since(t)
+	st, _ := os.Stat(filepath.Join(dir, FileName))
+	b.Logf("imported %d articles in %s (%.0f articles/s), file %d MB", len(arts), took, float64(len(arts))/took.Seconds(), st.Size()>>20)
+	b.Run("List", func(b *testing.B) {
+		latencies(b, func(int) error { _, err := s.List(ctx); return err })
+	})
+	b.Run("Position", func(b *testing.B) {
+		latencies(b, func(int) error { _, err := s.Position(ctx); return err })
+	})
+	b.Run("Get", func(b *testing.B) {
+		latencies(b, func(i int) error { _, err := s.Get(ctx, arts[i%len(arts)].ID); return err })
+	})
+	b.Run("Claim", func(b *testing.B) {
+		latencies(b, func(i int) error { _, err := s.Claim(ctx, fmt.Sprintf("event-%d", i), time.Hour); return err })
+	})
+	b.Run("Put", func(b *testing.B) {
+		latencies(b, func(i int) error { return s.Put(ctx, arts[i%len(arts)]) })
 	})
 }

@@ -19,7 +19,9 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -305,26 +307,57 @@ func (s *Store) Get(ctx context.Context, id string) (*retrieval.Article, error) 
 	return a, nil
 }
 
-// List implements retrieval.Store.
+// List implements retrieval.Store. It decodes the articles on every core,
+// in key order, so the folder is held (shared: writers wait) for as short
+// a time as reading the file allows.
 func (s *Store) List(ctx context.Context) ([]*retrieval.Article, error) {
 	var out []*retrieval.Article
 	err := s.view(ctx, func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketArticles).ForEach(func(k, v []byte) error {
-			if err := ctx.Err(); err != nil {
-				return err
-			}
-			a := new(retrieval.Article)
-			if err := json.Unmarshal(v, a); err != nil {
-				return fmt.Errorf("article %s: %w", k, err)
-			}
-			out = append(out, a)
-			return nil
-		})
+		var keys, vals [][]byte
+		c := tx.Bucket(bucketArticles).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			keys, vals = append(keys, k), append(vals, v)
+		}
+		out = make([]*retrieval.Article, len(vals))
+		return decodeAll(ctx, keys, vals, out)
 	})
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}
 	return out, nil
+}
+
+// decodeAll decodes vals[i] into out[i] on every core. The values are
+// bbolt's, valid only in their transaction; decoding copies them.
+func decodeAll(ctx context.Context, keys, vals [][]byte, out []*retrieval.Article) error {
+	const chunk = 64
+	var next atomic.Int64
+	var wg sync.WaitGroup
+	errs := make([]error, runtime.GOMAXPROCS(0))
+	for w := range errs {
+		wg.Go(func() {
+			for {
+				if errs[w] = ctx.Err(); errs[w] != nil {
+					return
+				}
+				lo := int(next.Add(chunk)) - chunk
+				if lo >= len(vals) {
+					return
+				}
+				for i := lo; i < min(lo+chunk, len(vals)); i++ {
+					a := new(retrieval.Article)
+					if err := json.Unmarshal(vals[i], a); err != nil {
+						errs[w] = fmt.Errorf("article %s: %w", keys[i], err)
+						next.Store(int64(len(vals))) // the others stop too
+						return
+					}
+					out[i] = a
+				}
+			}
+		})
+	}
+	wg.Wait()
+	return errors.Join(errs...)
 }
 
 // Delete implements retrieval.Store.
