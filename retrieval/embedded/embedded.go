@@ -24,6 +24,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/gofrs/flock"
 	bolt "go.etcd.io/bbolt"
 
@@ -298,8 +299,9 @@ func (s *Store) Get(ctx context.Context, id string) (*retrieval.Article, error) 
 		if v == nil {
 			return retrieval.ErrNotFound
 		}
-		a = new(retrieval.Article)
-		return json.Unmarshal(v, a)
+		var err error
+		a, err = decodeArticle(v)
+		return err
 	})
 	if err != nil {
 		return nil, fmt.Errorf("get %s: %w", id, err)
@@ -327,6 +329,19 @@ func (s *Store) List(ctx context.Context) ([]*retrieval.Article, error) {
 	return out, nil
 }
 
+// decodeArticle reads a stored article. It runs for every article a
+// process loads, so it uses github.com/go-json-experiment/json (the
+// implementation of encoding/json/v2), which decodes these values several
+// times faster than encoding/json; the format, written by encoding/json,
+// is the same.
+func decodeArticle(b []byte) (*retrieval.Article, error) {
+	a := new(retrieval.Article)
+	if err := jsonv2.Unmarshal(b, a); err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
 // decodeAll decodes vals[i] into out[i] on every core. The values are
 // bbolt's, valid only in their transaction; decoding copies them.
 func decodeAll(ctx context.Context, keys, vals [][]byte, out []*retrieval.Article) error {
@@ -345,8 +360,8 @@ func decodeAll(ctx context.Context, keys, vals [][]byte, out []*retrieval.Articl
 					return
 				}
 				for i := lo; i < min(lo+chunk, len(vals)); i++ {
-					a := new(retrieval.Article)
-					if err := json.Unmarshal(vals[i], a); err != nil {
+					a, err := decodeArticle(vals[i])
+					if err != nil {
 						errs[w] = fmt.Errorf("article %s: %w", keys[i], err)
 						next.Store(int64(len(vals))) // the others stop too
 						return

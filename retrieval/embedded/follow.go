@@ -2,7 +2,6 @@ package embedded
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -218,8 +217,8 @@ func (s *Store) getMany(ctx context.Context, ids []string) ([]*retrieval.Article
 			if v == nil {
 				continue
 			}
-			a := new(retrieval.Article)
-			if err := json.Unmarshal(v, a); err != nil {
+			a, err := decodeArticle(v)
+			if err != nil {
 				return fmt.Errorf("article %s: %w", id, err)
 			}
 			out[i] = a
