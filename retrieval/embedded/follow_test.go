@@ -66,6 +66,21 @@ func TestFollower(t *testing.T) {
 		t.Errorf("rewritten article indexed as %+v", a)
 	}
 
+	// This process's own write reaches the index first; following it
+	// changes nothing.
+	own := storetest.NewArticle("own", "Added through serve.")
+	ix.Put(own)
+	if err := s.Put(ctx, own); err != nil {
+		t.Fatal(err)
+	}
+	v := ix.Version()
+	if err := f.poll(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if ix.Version() != v {
+		t.Error("the follower indexed this process's own write again")
+	}
+
 	// The log no longer reaches back: the follower reloads, and the index
 	// ends up holding exactly what the store holds.
 	defer func(k uint64) { keepChanges = k }(keepChanges)
