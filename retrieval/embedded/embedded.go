@@ -27,6 +27,7 @@ import (
 	jsonv2 "github.com/go-json-experiment/json"
 	"github.com/gofrs/flock"
 	bolt "go.etcd.io/bbolt"
+	"golang.org/x/sync/semaphore"
 
 	"github.com/storybot/storybot/retrieval"
 )
@@ -64,16 +65,21 @@ type Store struct {
 	lockPath string
 	lockWait time.Duration
 
-	// rw orders this process's own operations: one writer alone, or any
-	// number of readers together.
-	rw sync.RWMutex
+	// turns orders this process's own operations, first come first served
+	// and within each one's context: a reader takes one unit, so readers
+	// go together; a writer takes them all, so it goes alone.
+	turns *semaphore.Weighted
 
 	mu      sync.Mutex // guards the fields below
 	reader  *bolt.DB   // the read-only handle this process's readers share
 	readers int
-	unlock  func() // releases the readers' shared lock
+	unlock  func()        // releases the readers' shared lock
+	opening chan struct{} // closed when the reader being opened is ready
 	closed  bool
 }
+
+// allTurns is a writer's share of turns: more readers than a process has.
+const allTurns = 1 << 30
 
 // Open opens (creating or upgrading if needed) the store in dir. Each later
 // operation waits up to lockWait (0: as long as its context allows) for
@@ -86,6 +92,7 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		path:     filepath.Join(dir, FileName),
 		lockWait: lockWait,
 		lockPath: filepath.Join(dir, LockName),
+		turns:    semaphore.NewWeighted(allTurns),
 	}
 	// A folder written by an older storybot lacks the change log and the
 	// epoch: add them. Its articles and key-value entries stay as they are.
@@ -176,8 +183,10 @@ func (s *Store) openDB(readOnly bool) (*bolt.DB, error) {
 // read-only handle, opened by the first and closed by the last, so the
 // folder is held (shared) only while some goroutine reads.
 func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
-	s.rw.RLock()
-	defer s.rw.RUnlock()
+	if err := s.turns.Acquire(ctx, 1); err != nil {
+		return err
+	}
+	defer s.turns.Release(1)
 	db, err := s.acquireReader(ctx)
 	if err != nil {
 		return err
@@ -186,26 +195,51 @@ func (s *Store) view(ctx context.Context, fn func(*bolt.Tx) error) error {
 	return db.View(fn)
 }
 
+// acquireReader returns the shared read-only handle, opening it when no
+// goroutine holds it; goroutines that come while it opens wait for it
+// within their own contexts.
 func (s *Store) acquireReader(ctx context.Context) (*bolt.DB, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
-		return nil, ErrClosed
-	}
-	if s.reader == nil {
+	for {
+		s.mu.Lock()
+		if s.closed {
+			s.mu.Unlock()
+			return nil, ErrClosed
+		}
+		if s.reader != nil {
+			s.readers++
+			db := s.reader
+			s.mu.Unlock()
+			return db, nil
+		}
+		if wait := s.opening; wait != nil {
+			s.mu.Unlock()
+			select {
+			case <-wait:
+				continue
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			}
+		}
+		opened := make(chan struct{})
+		s.opening = opened
+		s.mu.Unlock()
+
+		var db *bolt.DB
 		unlock, err := s.acquire(ctx, true)
-		if err != nil {
-			return nil, err
+		if err == nil {
+			if db, err = s.openDB(true); err != nil {
+				unlock()
+			}
 		}
-		db, err := s.openDB(true)
-		if err != nil {
-			unlock()
-			return nil, err
+		s.mu.Lock()
+		s.opening = nil
+		close(opened)
+		if err == nil {
+			s.reader, s.unlock, s.readers = db, unlock, 1
 		}
-		s.reader, s.unlock = db, unlock
+		s.mu.Unlock()
+		return db, err
 	}
-	s.readers++
-	return s.reader, nil
 }
 
 func (s *Store) releaseReader() {
@@ -222,9 +256,14 @@ func (s *Store) releaseReader() {
 // update runs fn in a write transaction, holding the folder exclusively
 // from opening the file to closing it.
 func (s *Store) update(ctx context.Context, fn func(*bolt.Tx) error) (err error) {
-	s.rw.Lock()
-	defer s.rw.Unlock()
-	if s.closed {
+	if err := s.turns.Acquire(ctx, allTurns); err != nil {
+		return err
+	}
+	defer s.turns.Release(allTurns)
+	s.mu.Lock()
+	closed := s.closed
+	s.mu.Unlock()
+	if closed {
 		return ErrClosed
 	}
 	unlock, err := s.acquire(ctx, false)
@@ -395,8 +434,8 @@ func (s *Store) Delete(ctx context.Context, id string) error {
 // Close ends the store's use; it waits for operations under way. The
 // file and its lock are already released between operations.
 func (s *Store) Close() error {
-	s.rw.Lock()
-	defer s.rw.Unlock()
+	s.turns.Acquire(context.Background(), allTurns)
+	defer s.turns.Release(allTurns)
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	s.closed = true

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/gofrs/flock"
 	bolt "go.etcd.io/bbolt"
 
 	"github.com/storybot/storybot/retrieval"
@@ -255,3 +256,40 @@ func TestClosed(t *testing.T) {
 }
 
 var _ retrieval.ChangeLog = (*Store)(nil)
+
+// While another process holds the folder, an operation waits within its
+// context, and at most lockWait, then says why it gave up; once the folder
+// is free, work goes on.
+func TestWaitForFolder(t *testing.T) {
+	dir := t.TempDir()
+	s, err := Open(dir, 300*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	other := flock.New(filepath.Join(dir, LockName))
+	if err := other.Lock(); err != nil {
+		t.Fatal(err)
+	}
+	// Two readers, the second waiting for the first's open, both end with
+	// their contexts.
+	var wg sync.WaitGroup
+	for range 2 {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+			defer cancel()
+			if _, err := s.Position(ctx); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("read while the folder is held: %v", err)
+			}
+		})
+	}
+	wg.Wait()
+	err = s.Put(context.Background(), storetest.NewArticle("x", "Text."))
+	if err == nil || !strings.Contains(err.Error(), "another storybot process has held it for 300ms") {
+		t.Errorf("write while the folder is held: %v", err)
+	}
+	other.Unlock()
+	if err := s.Put(context.Background(), storetest.NewArticle("x", "Text.")); err != nil {
+		t.Errorf("write once the folder is free: %v", err)
+	}
+}
