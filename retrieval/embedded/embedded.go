@@ -94,10 +94,35 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		lockPath: filepath.Join(dir, LockName),
 		turns:    semaphore.NewWeighted(allTurns),
 	}
-	// A folder written by an older storybot lacks the change log and the
-	// epoch: add them. Its articles and key-value entries stay as they are.
-	err := s.update(context.Background(), func(tx *bolt.Tx) error {
-		for _, b := range [][]byte{bucketArticles, bucketKV, bucketChanges, bucketMeta} {
+	if err := s.prepare(); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+var allBuckets = [][]byte{bucketArticles, bucketKV, bucketChanges, bucketMeta}
+
+// prepare makes a new file, or one written by an older storybot (which
+// lacks the change log and the epoch), ready: it adds what is missing, and
+// leaves the articles and key-value entries as they are. A file that is
+// ready is only read, so a process starting does not wait for writers.
+func (s *Store) prepare() error {
+	ctx := context.Background()
+	if st, err := os.Stat(s.path); err == nil && st.Size() > 0 {
+		ready := true
+		err := s.view(ctx, func(tx *bolt.Tx) error {
+			for _, b := range allBuckets {
+				ready = ready && tx.Bucket(b) != nil
+			}
+			ready = ready && tx.Bucket(bucketMeta).Get(keyEpoch) != nil
+			return nil
+		})
+		if err != nil || ready {
+			return err
+		}
+	}
+	return s.update(ctx, func(tx *bolt.Tx) error {
+		for _, b := range allBuckets {
 			if _, err := tx.CreateBucketIfNotExists(b); err != nil {
 				return err
 			}
@@ -108,10 +133,6 @@ func Open(dir string, lockWait time.Duration) (*Store, error) {
 		}
 		return nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	return s, nil
 }
 
 // waitCtx bounds a wait for the folder by the store's lockWait.

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -291,5 +292,22 @@ func TestWaitForFolder(t *testing.T) {
 	other.Unlock()
 	if err := s.Put(context.Background(), storetest.NewArticle("x", "Text.")); err != nil {
 		t.Errorf("write once the folder is free: %v", err)
+	}
+}
+
+// A file left empty (a first run killed before bbolt wrote its header) is
+// made anew rather than refused.
+func TestEmptyFileOpens(t *testing.T) {
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, FileName), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(dir, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if err := s.Put(context.Background(), storetest.NewArticle("x", "Text.")); err != nil {
+		t.Fatal(err)
 	}
 }
