@@ -7,6 +7,7 @@ import (
 
 	"github.com/storybot/storybot/config"
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/embedded"
 	"github.com/storybot/storybot/retrieval/redisstore"
 )
 
@@ -32,19 +33,27 @@ func openRedis(ctx context.Context, cfg *config.Config, log *slog.Logger) (retri
 	return s, nil
 }
 
-// follower is a store that keeps an index in step with changes made by
-// other processes (the Redis store).
+// follower keeps the index in step with changes other processes make to
+// the store: the Redis store's Follow, or the embedded store's Follower.
 type follower interface {
-	Follow(ctx context.Context, ix *retrieval.Index, ready func()) error
 	Healthy() bool
 	LastError() error
+}
+
+// streamFollower is a store that follows its own change stream (Redis).
+type streamFollower interface {
+	follower
+	Follow(ctx context.Context, ix *retrieval.Index, ready func()) error
 }
 
 // follow loads the index from the store and keeps it in step in the
 // background until ctx ends; it returns once the index is loaded. Stores
 // that cannot follow are loaded once.
 func (a *app) follow(ctx context.Context) error {
-	f, ok := a.store.(follower)
+	if st, ok := a.store.(*embedded.Store); ok {
+		return a.followEmbedded(ctx, st)
+	}
+	f, ok := a.store.(streamFollower)
 	if !ok {
 		return a.load(ctx)
 	}

@@ -46,7 +46,7 @@ func (s *Store) Position(ctx context.Context) (retrieval.Position, error) {
 		return retrieval.Position{}, err
 	}
 	var p retrieval.Position
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		p = position(tx)
 		return nil
 	})
@@ -66,7 +66,7 @@ func (s *Store) Changes(ctx context.Context, from retrieval.Position, limit int)
 		return nil, err
 	}
 	var out []retrieval.Change
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		now := position(tx)
 		oldest := uint64(1)
 		if now.Seq > keepChanges {

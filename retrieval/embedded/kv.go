@@ -16,7 +16,7 @@ func (s *Store) GetBytes(ctx context.Context, key string) ([]byte, bool, error) 
 		return nil, false, err
 	}
 	var out []byte
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		v := tx.Bucket(bucketKV).Get([]byte(key))
 		if v == nil || expired(v, time.Now()) {
 			return nil
@@ -35,7 +35,7 @@ func (s *Store) SetBytes(ctx context.Context, key string, val []byte, ttl time.D
 	if err := ctx.Err(); err != nil {
 		return err
 	}
-	return s.db.Update(func(tx *bolt.Tx) error {
+	return s.update(ctx, func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketKV).Put([]byte(key), stamp(val, ttl))
 	})
 }
@@ -47,7 +47,7 @@ func (s *Store) Claim(ctx context.Context, key string, ttl time.Duration) (bool,
 		return false, err
 	}
 	won := false
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err := s.update(ctx, func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketKV)
 		if v := b.Get([]byte(key)); v != nil && !expired(v, time.Now()) {
 			return nil
