@@ -194,11 +194,7 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		members := make([]*retrieval.Article, len(g))
-		for i, sd := range g {
-			members[i] = sd.a
-		}
-		it := d.story(ctx, members, visible, phrases)
+		it := d.story(ctx, g, visible, phrases)
 		it.FirstPublished, it.LastPublished, it.LastIngested = inLoc(it.FirstPublished, loc), inLoc(it.LastPublished, loc), inLoc(it.LastIngested, loc)
 		stories = append(stories, it)
 	}
@@ -259,7 +255,11 @@ const maxLeads = 10
 // original over its copies, an outlet with a name over an unknown one,
 // then the longest, the earliest and the smallest ID, so the same articles
 // always give the same lead.
-func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible func(*retrieval.Article) bool, phrases *phrase.Stats) StoryItem {
+func (d *Digester) story(ctx context.Context, docs []*storyDoc, visible func(*retrieval.Article) bool, phrases *phrase.Stats) StoryItem {
+	arts := make([]*retrieval.Article, len(docs))
+	for i, sd := range docs {
+		arts[i] = sd.a
+	}
 	// An article counts as its original when the channel may see that
 	// original; otherwise it stands for itself.
 	origin := func(a *retrieval.Article) string {
@@ -268,12 +268,7 @@ func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible
 		}
 		return a.ID
 	}
-	spun := map[string]bool{}
-	for _, a := range arts {
-		if phrases != nil {
-			spun[a.ID] = phrases.Score(a.ID, a.Title+"\n"+a.Text).Spun()
-		}
-	}
+	spun := outworded(docs, phrases, origin)
 	isOriginal := func(a *retrieval.Article) bool { return origin(a) == a.ID }
 	sort.Slice(arts, func(i, j int) bool {
 		a, b := arts[i], arts[j]
@@ -408,6 +403,9 @@ func headline(a *retrieval.Article) string {
 	}
 	if t == "" || isSlug(t) {
 		return "(untitled)"
+	}
+	if tt := strings.TrimSpace(a.Title); t != "" && (strings.HasSuffix(tt, "...") || strings.HasSuffix(tt, "…")) && strings.HasPrefix(tt, t) {
+		t += "…" // a cut title says so
 	}
 	return t
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/phrase"
 )
 
 // Story grouping for the digest. Two reports are one story when they share
@@ -149,6 +150,13 @@ type storyGroup struct {
 	first, last time.Time
 }
 
+// within reports whether d is close enough in time to join the story:
+// within groupGap of its reports and groupSpan of its first.
+func (g *storyGroup) within(d *storyDoc) bool {
+	return d.when.Sub(g.last) <= groupGap && d.when.Sub(g.first) <= groupSpan &&
+		g.first.Sub(d.when) <= groupGap && g.last.Sub(d.when) <= groupSpan
+}
+
 func (g *storyGroup) cosine(d *storyDoc) float64 {
 	if g.norm2 == 0 {
 		return 0
@@ -224,13 +232,10 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 	of := map[string]int{}         // article ID → group
 	postings := map[string][]int{} // term → groups whose members hold it as a key
 	var copies []*storyDoc
-	for _, d := range docs {
-		if o := d.a.DuplicateOf; o != "" && o != d.a.ID && byID[o] != nil {
-			copies = append(copies, d)
-			continue
-		}
+	// join finds the story d fits best, other than skip, or -1.
+	join := func(d *storyDoc, skip int) int {
 		best, bestCos := -1, groupCosine
-		seen := map[int]bool{}
+		seen := map[int]bool{skip: true}
 		for _, k := range d.keys {
 			for _, gi := range postings[k] {
 				if seen[gi] {
@@ -238,7 +243,7 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 				}
 				seen[gi] = true
 				g := groups[gi]
-				if d.when.Sub(g.last) > groupGap || d.when.Sub(g.first) > groupSpan || g.first.Sub(d.when) > groupGap {
+				if len(g.docs) == 0 || !g.within(d) {
 					continue
 				}
 				if c := g.cosine(d); c >= bestCos && g.agrees(d) {
@@ -248,38 +253,74 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 				}
 			}
 		}
-		if best < 0 {
-			best = len(groups)
-			groups = append(groups, &storyGroup{centre: map[string]float64{}})
-		}
-		groups[best].add(d)
-		of[d.a.ID] = best
+		return best
+	}
+	put := func(d *storyDoc, gi int) {
+		groups[gi].add(d)
+		of[d.a.ID] = gi
 		for _, k := range d.keys {
 			ps := postings[k]
-			if len(ps) == 0 || ps[len(ps)-1] != best {
-				postings[k] = append(ps, best)
+			if len(ps) == 0 || ps[len(ps)-1] != gi {
+				postings[k] = append(ps, gi)
 			}
 		}
 	}
-	for _, d := range copies {
-		o := d.a.DuplicateOf
-		for byID[o] != nil && byID[o].a.DuplicateOf != "" && byID[o].a.DuplicateOf != o {
-			if _, ok := of[o]; ok {
+	// root follows copies of copies to the article they all copy.
+	root := func(o string) string {
+		for i := 0; i < len(docs); i++ {
+			d := byID[o]
+			if d == nil || d.a.DuplicateOf == "" || d.a.DuplicateOf == o || byID[d.a.DuplicateOf] == nil {
 				break
 			}
-			o = byID[o].a.DuplicateOf
+			o = d.a.DuplicateOf
 		}
-		gi, ok := of[o]
+		return o
+	}
+	var alone []*storyDoc
+	for _, d := range docs {
+		if o := d.a.DuplicateOf; o != "" && o != d.a.ID && byID[o] != nil {
+			if gi, ok := of[root(o)]; ok {
+				put(d, gi) // its wording counts towards the story's centre
+			} else {
+				copies = append(copies, d)
+			}
+			continue
+		}
+		best := join(d, -1)
+		if best < 0 {
+			best = len(groups)
+			groups = append(groups, &storyGroup{centre: map[string]float64{}})
+			alone = append(alone, d)
+		}
+		put(d, best)
+	}
+	// A report that started a story no later one joined is offered the
+	// stories formed after it: taken in time order, it met them before
+	// their other members arrived, so the result would otherwise depend on
+	// which report came first.
+	for _, d := range alone {
+		gi := of[d.a.ID]
+		if len(groups[gi].docs) != 1 {
+			continue
+		}
+		if best := join(d, gi); best >= 0 {
+			groups[gi] = &storyGroup{centre: map[string]float64{}}
+			put(d, best)
+		}
+	}
+	for _, d := range copies {
+		gi, ok := of[root(d.a.DuplicateOf)]
 		if !ok {
 			gi = len(groups)
 			groups = append(groups, &storyGroup{centre: map[string]float64{}})
 		}
-		groups[gi].docs = append(groups[gi].docs, d)
-		of[d.a.ID] = gi
+		put(d, gi)
 	}
-	out := make([][]*storyDoc, len(groups))
-	for i, g := range groups {
-		out[i] = g.docs
+	out := make([][]*storyDoc, 0, len(groups))
+	for _, g := range groups {
+		if len(g.docs) > 0 {
+			out = append(out, g.docs)
+		}
 	}
 	return out
 }
@@ -328,4 +369,52 @@ func cleanTitle(t string) string {
 	}
 	t = strings.TrimSpace(strings.TrimSuffix(strings.TrimSuffix(t, "..."), "…"))
 	return strings.TrimRight(t, " -–—|:")
+}
+
+// sameCosine is how close two reports' term vectors must be for them to
+// say the same thing, so that the clearer wording of the two is preferred.
+const sameCosine = 0.25
+
+// copyCosine is how close two reports' term vectors are when one copies
+// the other.
+const copyCosine = 0.8
+
+// outworded says which of a story's reports are worded less clearly than
+// another report that says the same thing (a copy of it, or one as close
+// as sameCosine): their word pairs are attested less often by the rest of
+// the index (phrase.Stats.Outworded). Which one was ingested first, and so
+// is marked the original, does not matter.
+func outworded(docs []*storyDoc, phrases *phrase.Stats, family func(*retrieval.Article) string) map[string]bool {
+	out := map[string]bool{}
+	if phrases == nil || len(docs) < 2 {
+		return out
+	}
+	texts := make([]phrase.Text, len(docs))
+	for i, d := range docs {
+		texts[i] = phrase.Text{ID: d.a.ID, Body: d.a.Title + "\n" + d.a.Text, Family: family(d.a)}
+	}
+	// Reports this close are copies even when ingest did not link them
+	// (an archive imported without duplicate detection): they must not
+	// vouch for one another's wording either.
+	for i := range docs {
+		for j := 0; j < i; j++ {
+			if texts[i].Family != texts[j].Family && cosine(docs[i].vec, docs[j].vec) >= copyCosine {
+				old := texts[i].Family
+				for k := range texts {
+					if texts[k].Family == old {
+						texts[k].Family = texts[j].Family
+					}
+				}
+			}
+		}
+	}
+	same := func(i, j int) bool {
+		return texts[i].Family == texts[j].Family || cosine(docs[i].vec, docs[j].vec) >= sameCosine
+	}
+	for i, o := range phrases.Outworded(texts, same) {
+		if o {
+			out[docs[i].a.ID] = true
+		}
+	}
+	return out
 }
