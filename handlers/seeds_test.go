@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/storybot/storybot/retrieval"
 	"github.com/storybot/storybot/retrieval/embedded"
@@ -120,5 +121,87 @@ func TestDigestLeadNotOutworded(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// spin rewords text as article spinners do, swapping common words for
+// synonyms word by word. It makes test data only: what finds the copy is
+// the wording statistics, which know no synonyms.
+func spin(text string) string {
+	swap := map[string]string{
+		"information": "info", "security": "safety", "campaign": "marketing campaign", "former": "previous",
+		"told": "instructed", "said": "mentioned", "fundamental": "elementary", "differences": "variations",
+		"management": "administration", "regarding": "relating to", "architecture": "structure", "protect": "guard",
+		"against": "in opposition to", "attacks": "assaults", "firm": "agency", "new": "brand new", "left": "departed",
+		"earlier": "previously", "month": "30 days", "official": "authorized", "resigned": "stepped down",
+		"confirmed": "verified", "continues": "carries on", "committed": "dedicated", "threats": "dangers",
+		"help": "assist", "hackers": "hijackers", "online": "on-line", "full-time": "full-time period",
+		"staff": "employees", "member": "affiliate", "oversee": "supervise", "reached": "attained",
+	}
+	var b strings.Builder
+	word := func(w string) {
+		if r, ok := swap[strings.ToLower(w)]; ok {
+			w = r
+		}
+		b.WriteString(w)
+	}
+	start := -1
+	for i, r := range text {
+		letter := r == '-' || unicode.IsLetter(r)
+		if letter && start < 0 {
+			start = i
+		} else if !letter && start >= 0 {
+			word(text[start:i])
+			start = -1
+		}
+		if !letter {
+			b.WriteRune(r)
+		}
+	}
+	if start >= 0 {
+		word(text[start:])
+	}
+	return b.String()
+}
+
+// TestAskCitesClearerCopy indexes a sample report, a reworded copy of it
+// ingested first (so ingest marks the report as the copy) and another
+// report of the event, and checks answers cite the report, not the
+// reworded copy, for what both say. The copy's headline holds the
+// questions' words, so retrieval ranks it first.
+func TestAskCitesClearerCopy(t *testing.T) {
+	files, err := filepath.Glob("../testdata/seeds/*.txt")
+	if err != nil || len(files) != 3 {
+		t.Fatalf("seeds: %v %v", files, err)
+	}
+	read := func(f string) string {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	original, other := read(files[0]), read(files[2])
+	pub := day1.Add(-6 * time.Hour)
+	arts := []testArticle{
+		{key: "https://spun.example/ciso", outlet: "Spun Daily", title: "Mick Baccio quits Buttigieg campaign weeks before Iowa caucuses, tells CyberScoop why", text: spin(original), story: "s", published: pub, ingested: pub},
+		{key: "https://hill.example/ciso", outlet: "The Hill", text: original, story: "s", dupOf: "https://spun.example/ciso", published: pub, ingested: pub.Add(time.Hour)},
+		{key: "https://wsj.example/ciso", outlet: "WSJ", text: other, story: "s", published: pub, ingested: pub.Add(2 * time.Hour)},
+	}
+	ix := newTestIndex(t, arts)
+	spun, orig := retrieval.ArticleID(arts[0].key), retrieval.ArticleID(arts[1].key)
+	svc := &Service{Index: ix}
+	for _, q := range []string{"What did Baccio tell CyberScoop?", "When are the Iowa caucuses?", "Did Baccio elaborate on the disagreements?", "Who hired Baccio last summer?"} {
+		ans, err := svc.Ask(context.Background(), AskRequest{Question: q})
+		if err != nil {
+			t.Fatal(err)
+		}
+		cited := map[string]bool{}
+		for _, c := range ans.Citations {
+			cited[c.ArticleID] = true
+		}
+		if cited[spun] || !cited[orig] {
+			t.Errorf("%q cites the reworded copy %v, the original %v:\n%s", q, cited[spun], cited[orig], ans.Answer)
+		}
 	}
 }

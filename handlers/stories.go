@@ -408,8 +408,11 @@ func outworded(docs []*storyDoc, phrases *phrase.Stats, family func(*retrieval.A
 			}
 		}
 	}
+	// Reports of the event in their own words: j can outword i only when
+	// it is as complete a report (a stub's few sentences are easily all
+	// attested).
 	same := func(i, j int) bool {
-		return texts[i].Family == texts[j].Family || cosine(docs[i].vec, docs[j].vec) >= sameCosine
+		return cosine(docs[i].vec, docs[j].vec) >= sameCosine && clarity(docs[j].a) >= clarity(docs[i].a)
 	}
 	for i, o := range phrases.Outworded(texts, same) {
 		if o {
