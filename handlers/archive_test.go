@@ -190,7 +190,7 @@ func TestArchiveStories(t *testing.T) {
 			when[d.a.URL] = d.when
 		}
 	}
-	var together, near, nearTogether, dated int
+	var together, near, nearTogether, dated, week, weekTogether int
 	for _, p := range pairs {
 		same := story[p[0]] == story[p[1]]
 		if same {
@@ -201,6 +201,12 @@ func TestArchiveStories(t *testing.T) {
 			continue
 		}
 		dated++
+		if d := wa.Sub(wb).Abs(); d <= groupSpan {
+			week++
+			if same {
+				weekTogether++
+			}
+		}
 		if d := wa.Sub(wb); d <= groupGap && d >= -groupGap {
 			near++
 			if same {
@@ -210,6 +216,7 @@ func TestArchiveStories(t *testing.T) {
 	}
 	t.Logf("pairs: %d cross-outlet same-question pairs, %d (%.1f %%) in one story; %d published within %s of each other, %d (%.1f %%) of those in one story",
 		len(pairs), together, pct(together, len(pairs)), near, groupGap, nearTogether, pct(nearTogether, near))
+	t.Logf("pairs published within %s of each other: %d, %d (%.1f %%) in one story", groupSpan, week, weekTogether, pct(weekTogether, week))
 	sizes := map[int]int{}
 	var big []int
 	var multi []int
@@ -241,7 +248,19 @@ func TestArchiveStories(t *testing.T) {
 	var b strings.Builder
 	r := rand.New(rand.NewPCG(22, 22))
 	r.Shuffle(len(multi), func(i, j int) { multi[i], multi[j] = multi[j], multi[i] })
-	for _, gi := range append(multi[:min(30, len(multi))], big...) {
+	// Stories with a report whose time is unknown (undated, bulk
+	// imported), after the random ones.
+	var timeless []int
+	for _, gi := range multi {
+		for _, d := range groups[gi] {
+			if d.timeless {
+				timeless = append(timeless, gi)
+				break
+			}
+		}
+	}
+	t.Logf("%d multi-article stories hold a report whose time is unknown", len(timeless))
+	for _, gi := range append(append(multi[:min(30, len(multi))], big...), timeless[:min(15, len(timeless))]...) {
 		fmt.Fprintf(&b, "=== story %d (%d articles)\n", gi, len(groups[gi]))
 		for _, d := range groups[gi] {
 			fmt.Fprintf(&b, "  %s %-10s %s | %.100s\n", d.when.Format("2006-01-02"), outletOf(d.a), d.a.Title, firstSentence(d.a.Text))

@@ -31,6 +31,9 @@ const (
 	// one that joins it; groupSpan bounds the time from its first.
 	groupGap  = 48 * time.Hour
 	groupSpan = 7 * 24 * time.Hour
+	// timelessCosine is the least cosine with a story's centre, and with
+	// each of its members, that joins a report whose time is unknown.
+	timelessCosine = 0.5
 	// groupKeys is how many of an article's heaviest terms find the
 	// stories it is compared with.
 	groupKeys = 12
@@ -42,11 +45,16 @@ type storyDoc struct {
 	when time.Time
 	vec  map[string]float64 // unit length
 	keys []string           // heaviest terms first
+	// timeless is set when nothing says when the report's news happened
+	// (no publication date, ingested in a bulk import): it then joins a
+	// story only on much closer wording (timelessCosine), as the time
+	// bound cannot help.
+	timeless bool
 }
 
 // newStoryDoc weighs the terms of a's headline and lead by their rarity
 // (idf); names and the headline count double.
-func newStoryDoc(a *retrieval.Article, when time.Time, idf func(string) float64, chrome func(string) bool) *storyDoc {
+func newStoryDoc(a *retrieval.Article, when time.Time, idf func(string) float64, chrome func(string) bool, isSeries bool) *storyDoc {
 	vec := map[string]float64{}
 	add := func(text string, w float64, names bool) {
 		toks := retrieval.Tokens(text)
@@ -61,10 +69,15 @@ func newStoryDoc(a *retrieval.Article, when time.Time, idf func(string) float64,
 			vec[t.Term] += x
 		}
 	}
-	add(cleanTitle(a.Title), 2, false) // headlines capitalise every word
+	series := ""
+	if isSeries {
+		series = seriesKey(a.Title)
+	} else {
+		add(cleanTitle(a.Title), 2, false) // headlines capitalise every word
+	}
 	text := leadOf(a.Text)
 	for _, line := range strings.Split(text, "\n") {
-		if !chrome(retrieval.LineKey(line)) {
+		if !chrome(retrieval.LineKey(line)) && (series == "" || seriesKey(line) != series) {
 			add(line, 1, true)
 		}
 	}
@@ -123,9 +136,25 @@ func storyDocs(arts []*retrieval.Article, idf func(string) float64) []*storyDoc 
 		n := counts[k]
 		return k == "" || n >= chromeDocs && len(strings.Fields(k)) <= chromeWords || n >= chromeLongDocs
 	}
+	titles := map[string]int{}
+	for _, a := range arts {
+		if k := seriesKey(a.Title); k != "" {
+			titles[k]++
+		}
+	}
+	// Articles whose publication date is unknown and that were ingested
+	// in one go with many others (an archive import) have no time that
+	// says when their news happened.
+	bulk := map[int64]int{}
+	for _, a := range arts {
+		if a.Published.IsZero() {
+			bulk[a.Ingested.Unix()/60]++
+		}
+	}
 	docs := make([]*storyDoc, len(arts))
 	for i, a := range arts {
-		docs[i] = newStoryDoc(a, storyTime(a), idf, chrome)
+		docs[i] = newStoryDoc(a, storyTime(a), idf, chrome, titles[seriesKey(a.Title)] >= chromeDocs)
+		docs[i].timeless = a.Published.IsZero() && bulk[a.Ingested.Unix()/60] >= bulkImport
 	}
 	return docs
 }
@@ -148,6 +177,7 @@ type storyGroup struct {
 	centre      map[string]float64 // sum of the members' vectors
 	norm2       float64            // its squared length
 	first, last time.Time
+	timeless    bool // a member's time is unknown
 }
 
 // within reports whether d is close enough in time to join the story:
@@ -187,6 +217,16 @@ func (g *storyGroup) agrees(d *storyDoc) bool {
 	return need <= 0
 }
 
+// agreesAll reports whether d is as close as min to every member.
+func (g *storyGroup) agreesAll(d *storyDoc, min float64) bool {
+	for _, m := range g.docs {
+		if cosine(d.vec, m.vec) < min {
+			return false
+		}
+	}
+	return true
+}
+
 func cosine(a, b map[string]float64) float64 {
 	if len(a) > len(b) {
 		a, b = b, a
@@ -206,6 +246,7 @@ func (g *storyGroup) add(d *storyDoc) {
 	}
 	g.norm2 += 2*dot + 1
 	g.docs = append(g.docs, d)
+	g.timeless = g.timeless || d.timeless
 	if g.first.IsZero() || d.when.Before(g.first) {
 		g.first = d.when
 	}
@@ -246,7 +287,7 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 				if len(g.docs) == 0 || !g.within(d) {
 					continue
 				}
-				if c := g.cosine(d); c >= bestCos && g.agrees(d) {
+				if c := g.cosine(d); c >= bestCos && g.agrees(d) && (!d.timeless && !g.timeless || c >= timelessCosine && g.agreesAll(d, timelessCosine)) {
 					if c > bestCos || best < 0 || gi < best {
 						best, bestCos = gi, c
 					}
@@ -324,6 +365,40 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 	}
 	return out
 }
+
+// bulkImport is how many undated articles ingested within one minute make
+// an import whose ingest time says nothing of when the news happened.
+const bulkImport = 20
+
+// seriesKey is a title without its dates and numbers: a key several
+// articles share is a column's name ("Ten Things You Need to Know Today:
+// 28 Dec 2020"), not an event's headline.
+func seriesKey(title string) string {
+	var words []string
+	for _, w := range strings.Fields(retrieval.LineKey(cleanTitle(title))) {
+		w = strings.Trim(w, ".,:;!?'\"()")
+		if w == "" || strings.ContainsAny(w, "0123456789") || dateWords[w] {
+			continue
+		}
+		words = append(words, w)
+	}
+	return strings.Join(words, " ")
+}
+
+// dateWords are the names of months and weekdays, whole and shortened,
+// as the time package spells them.
+var dateWords = func() map[string]bool {
+	m := map[string]bool{}
+	for i := time.January; i <= time.December; i++ {
+		n := strings.ToLower(i.String())
+		m[n], m[n[:3]] = true, true
+	}
+	for d := time.Sunday; d <= time.Saturday; d++ {
+		n := strings.ToLower(d.String())
+		m[n], m[n[:3]] = true, true
+	}
+	return m
+}()
 
 // storyTime is when an article's news is from: its publication when
 // known, its ingest otherwise.
