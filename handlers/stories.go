@@ -45,10 +45,10 @@ type storyDoc struct {
 	when time.Time
 	vec  map[string]float64 // unit length
 	keys []string           // heaviest terms first
-	// timeless is set when nothing says when the report's news happened
-	// (no publication date, ingested in a bulk import): it then joins a
-	// story only on much closer wording (timelessCosine), as the time
-	// bound cannot help.
+	// timeless is set when nothing ties the report to one event in time:
+	// no publication date and ingested in a bulk import, so the time
+	// bound cannot help; or a roundup of several events (isRoundup). It
+	// then joins a story only on much closer wording (timelessCosine).
 	timeless bool
 }
 
@@ -154,7 +154,7 @@ func storyDocs(arts []*retrieval.Article, idf func(string) float64) []*storyDoc 
 	docs := make([]*storyDoc, len(arts))
 	for i, a := range arts {
 		docs[i] = newStoryDoc(a, storyTime(a), idf, chrome, titles[seriesKey(a.Title)] >= chromeDocs)
-		docs[i].timeless = a.Published.IsZero() && bulk[a.Ingested.Unix()/60] >= bulkImport
+		docs[i].timeless = a.Published.IsZero() && bulk[a.Ingested.Unix()/60] >= bulkImport || isRoundup(a.Title)
 	}
 	return docs
 }
@@ -365,6 +365,30 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 	}
 	return out
 }
+
+// isRoundup reports whether a headline lists several stories rather than
+// naming one: after any label ("5 things to know for July 8: …"), three
+// or more short items separated by commas ("Jan. 6 hearing, Abe funeral,
+// Prime Day").
+func isRoundup(title string) bool {
+	t := cleanTitle(title)
+	if i := strings.LastIndex(t, ": "); i >= 0 {
+		t = t[i+2:]
+	}
+	items := strings.Split(t, ",")
+	if len(items) < 3 {
+		return false
+	}
+	for _, it := range items {
+		if n := len(strings.Fields(it)); n == 0 || n > roundupItemWords {
+			return false
+		}
+	}
+	return true
+}
+
+// roundupItemWords is the most words of one item of a roundup's headline.
+const roundupItemWords = 4
 
 // bulkImport is how many undated articles ingested within one minute make
 // an import whose ingest time says nothing of when the news happened.

@@ -112,3 +112,18 @@ func TestGroupSeriesTitle(t *testing.T) {
 		t.Error("a lone article's headline is left out")
 	}
 }
+
+func TestIsRoundup(t *testing.T) {
+	for title, want := range map[string]bool{
+		"Jan. 6 committee hearing, Abe funeral, Prime Day":              true,
+		"5 things to know for July 8: Abe, Parade shooting, Griner ...": true,
+		"Marlow Street bridge to close for six weeks":                   false,
+		"Apples, tomatoes on list of fruits with most pesticides":       false,
+		"New York, Florida primary results: Crist to face DeSantis":     false,
+		"Bridge, ferry and mayor: what the council decided on Tuesday":  false,
+	} {
+		if got := isRoundup(title); got != want {
+			t.Errorf("isRoundup(%q) = %v, want %v", title, got, want)
+		}
+	}
+}
