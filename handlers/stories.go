@@ -367,24 +367,27 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 }
 
 // isRoundup reports whether a headline lists several stories rather than
-// naming one: after any label ("5 things to know for July 8: …"), three
-// or more short items separated by commas ("Jan. 6 hearing, Abe funeral,
-// Prime Day").
+// naming one: before or after a colon ("5 things to know for July 8: …",
+// "…: Weekend's winners"), three or more short items separated by commas
+// ("Jan. 6 hearing, Abe funeral, Prime Day").
 func isRoundup(title string) bool {
-	t := cleanTitle(title)
-	if i := strings.LastIndex(t, ": "); i >= 0 {
-		t = t[i+2:]
-	}
-	items := strings.Split(t, ",")
-	if len(items) < 3 {
-		return false
-	}
-	for _, it := range items {
-		if n := len(strings.Fields(it)); n == 0 || n > roundupItemWords {
-			return false
+	for _, part := range strings.Split(cleanTitle(title), ": ") {
+		items := strings.Split(strings.TrimSpace(strings.TrimSuffix(part, "...")), ",")
+		if len(items) < 3 {
+			continue
+		}
+		short := true
+		for _, it := range items {
+			if n := len(strings.Fields(it)); n == 0 || n > roundupItemWords {
+				short = false
+				break
+			}
+		}
+		if short {
+			return true
 		}
 	}
-	return true
+	return false
 }
 
 // roundupItemWords is the most words of one item of a roundup's headline.
