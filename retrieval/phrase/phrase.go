@@ -175,10 +175,15 @@ const ClearerCopy = 0.2
 // reports of the event share 0.24 (docs/digest.md).
 const CopyOverlap = 0.4
 
-// Outworded reports, for each text, whether another text that says the
-// same thing (same(i, j)) is clearer (Clearer, ClearerCopy). Texts of one
-// family are compared too: an original and its reworded copy say the
-// same, whichever was ingested first and so is marked the original.
+// Outworded reports, for each text, whether its wording is clearly less
+// ordinary than that of the texts that say the same thing: a copy of it
+// (one family, or leads sharing CopyOverlap of their pairs) clearer by
+// ClearerCopy where their wording differs, whichever was ingested first and
+// so is marked the original; or, among the reports of the same thing in
+// their own words (same(i, j)), at least half clearer by Clearer. Half,
+// not one: reports of one event vary, and a report is outworded when it
+// stands out from them, not when one of them is unusually echoed by the
+// rest of the news.
 func (s *Stats) Outworded(texts []Text, same func(i, j int) bool) []bool {
 	c := s.compare(texts)
 	family := func(i int) string {
@@ -193,15 +198,24 @@ func (s *Stats) Outworded(texts []Text, same func(i, j int) bool) []bool {
 	}
 	out := make([]bool, len(texts))
 	for i := range texts {
+		peers, clearer := 0, 0
 		for j := range texts {
-			if i == j || out[i] {
+			if i == j {
 				continue
 			}
 			if family(i) == family(j) || c.overlap(i, j) >= CopyOverlap {
-				out[i] = c.share(j, i)+ClearerCopy <= c.share(i, j)
+				if c.share(j, i)+ClearerCopy <= c.share(i, j) {
+					out[i] = true
+				}
 			} else if same(i, j) {
-				out[i] = whole[j]+Clearer <= whole[i]
+				peers++
+				if whole[j]+Clearer <= whole[i] {
+					clearer++
+				}
 			}
+		}
+		if clearer > 0 && 2*clearer >= peers {
+			out[i] = true
 		}
 	}
 	return out

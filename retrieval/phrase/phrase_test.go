@@ -1,6 +1,7 @@
 package phrase
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -187,5 +188,30 @@ func TestFromIndex(t *testing.T) {
 	}
 	if For(ix) != For(ix) {
 		t.Error("For counts the same index twice")
+	}
+}
+
+// A report is outworded by reports of the same thing in their own words
+// only when it stands out from at least half of them: one report the rest
+// of the news happens to echo word for word does not outword the others.
+func TestOutwordedByMost(t *testing.T) {
+	s := statsOf(reports...)
+	echoed := Text{ID: "x", Body: reports[3]} // "d" in the statistics writes every pair
+	y := Text{ID: "y", Body: `Ferry crews on the northern route walked out at dawn over a pay offer, stranding hundreds of commuters at Gullhaven pier. Union organiser Petra Lindqvist told reporters the strike would last until Friday.`}
+	z := Text{ID: "z", Body: `Commuters at Gullhaven queued for buses after ferry crews struck over pay. Petra Lindqvist, who organises the crews, said they would not sail before Friday unless the operator improved its offer.`}
+	w := Text{ID: "w", Body: `The northern ferry route stopped at dawn when crews walked out over pay, and the operator put on buses from Gullhaven pier. The crews' organiser said the strike would go on until Friday.`}
+	all := func(i, j int) bool { return true }
+	texts := []Text{echoed, y, z, w}
+	sh := s.Unattested(texts)
+	if sh[0] != 0 || sh[1] < Clearer || sh[3] < Clearer || math.Abs(sh[1]-sh[3]) >= Clearer {
+		t.Fatalf("shares %.3f: the test needs y and w within Clearer of each other, both above the echoed report by Clearer", sh)
+	}
+	// y and w stand out from the echoed report only; z may stand out from
+	// more of them.
+	if out := s.Outworded(texts, all); out[1] || out[3] {
+		t.Errorf("outworded %v (shares %.3f): one echoed report outworded reports that agree", out, sh)
+	}
+	if out := s.Outworded([]Text{echoed, y}, all); !out[1] {
+		t.Errorf("outworded %v: the only other report is clearer by more than Clearer", out)
 	}
 }
