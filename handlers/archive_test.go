@@ -43,33 +43,68 @@ func archiveIndex(t testing.TB) *retrieval.Index {
 	return ix
 }
 
+// TestArchivePhrases reports the figures of the wording comparison in
+// docs/digest.md: the sample articles' unattested shares against the
+// archive, and how far apart the shares of different reports of one story
+// fall (a month of stories), which is what phrase.Clearer must exceed.
 func TestArchivePhrases(t *testing.T) {
 	ix := archiveIndex(t)
 	start := time.Now()
 	st := phrase.For(ix)
-	t.Logf("phrase stats: %d words in %s", st.Words(), time.Since(start))
+	t.Logf("phrase statistics: %d texts, %d words in %s", st.Texts(), st.Words(), time.Since(start))
 	files, _ := filepath.Glob("../testdata/seeds/*.txt")
+	var seeds []phrase.Text
 	for _, f := range files {
-		b, _ := os.ReadFile(f)
-		a, err := (&retrieval.Ingester{Index: ix}).Build(retrieval.Document{Source: f, Text: string(b)}, nil)
+		b, err := os.ReadFile(f)
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("%s: %+v", filepath.Base(f), st.Score(a.ID, a.Title+"\n"+a.Text))
-	}
-	var scores []float64
-	for i, h := range ix.Headers() {
-		if i == 2000 {
-			break
+		a, err := (&retrieval.Ingester{Index: retrieval.NewIndex()}).Build(retrieval.Document{Source: f, Text: string(b)}, nil)
+		if err != nil {
+			t.Fatal(err)
 		}
-		a := ix.Get(h.ID)
-		if sc := st.Score(a.ID, a.Title+"\n"+a.Text); sc.Pairs >= 50 {
-			scores = append(scores, sc.Unusual)
+		seeds = append(seeds, phrase.Text{ID: a.ID, Body: a.Title + "\n" + a.Text})
+	}
+	t.Logf("sample articles 000, 001 (reworded), 002 against the archive: %.3f", st.Unattested(seeds))
+	t.Logf("against one another alone: %.3f", phrase.NewStats().Unattested(seeds))
+
+	since := time.Date(2022, 10, 1, 0, 0, 0, 0, time.UTC)
+	until := since.AddDate(0, 1, 0)
+	var arts []*retrieval.Article
+	for _, h := range ix.Headers() {
+		if w := storyTime(h); !w.Before(since) && w.Before(until) {
+			arts = append(arts, ix.Get(h.ID))
 		}
 	}
-	sort.Float64s(scores)
-	q := func(p float64) float64 { return scores[int(p*float64(len(scores)-1))] }
-	t.Logf("archive: n=%d p50 %.3f p90 %.3f p99 %.3f max %.3f", len(scores), q(.5), q(.9), q(.99), q(1))
+	var gaps []float64
+	demoted, members := 0, 0
+	for _, g := range groupStories(storyDocs(arts, memoIDF(ix))) {
+		if len(g) < 2 {
+			continue
+		}
+		members += len(g)
+		demoted += len(outworded(g, st, (*retrieval.Article).Original))
+		ts := make([]phrase.Text, len(g))
+		for i, d := range g {
+			ts[i] = phrase.Text{ID: d.a.ID, Body: d.a.Title + "\n" + d.a.Text, Family: d.a.Original()}
+		}
+		sh := st.Unattested(ts)
+		for i := range g {
+			for j := range g {
+				if sh[i] >= sh[j] && i != j && cosine(g[i].vec, g[j].vec) >= sameCosine && cosine(g[i].vec, g[j].vec) < copyCosine && outletOf(g[i].a) != outletOf(g[j].a) {
+					gaps = append(gaps, sh[i]-sh[j])
+				}
+			}
+		}
+	}
+	sort.Float64s(gaps)
+	if len(gaps) == 0 {
+		t.Fatal("no multi-outlet stories in October 2022")
+	}
+	q := func(p float64) float64 { return gaps[int(p*float64(len(gaps)-1))] }
+	over := sort.SearchFloat64s(gaps, phrase.Clearer)
+	t.Logf("October 2022: share gaps between reports of one story by different outlets: n=%d p50 %.3f p90 %.3f p99 %.3f; %.1f %% at or above phrase.Clearer (%.2f); %d of %d members of multi-article stories demoted",
+		len(gaps), q(.5), q(.9), q(.99), pct(len(gaps)-over, len(gaps)), phrase.Clearer, demoted, members)
 }
 
 // archiveLinks reads the archive's questions and returns the pairs of
@@ -155,7 +190,7 @@ func TestArchiveStories(t *testing.T) {
 			when[d.a.URL] = d.when
 		}
 	}
-	var together, near, nearTogether, dated int
+	var together, near, nearTogether, dated, week, weekTogether int
 	for _, p := range pairs {
 		same := story[p[0]] == story[p[1]]
 		if same {
@@ -166,6 +201,12 @@ func TestArchiveStories(t *testing.T) {
 			continue
 		}
 		dated++
+		if d := wa.Sub(wb).Abs(); d <= groupSpan {
+			week++
+			if same {
+				weekTogether++
+			}
+		}
 		if d := wa.Sub(wb); d <= groupGap && d >= -groupGap {
 			near++
 			if same {
@@ -175,6 +216,7 @@ func TestArchiveStories(t *testing.T) {
 	}
 	t.Logf("pairs: %d cross-outlet same-question pairs, %d (%.1f %%) in one story; %d published within %s of each other, %d (%.1f %%) of those in one story",
 		len(pairs), together, pct(together, len(pairs)), near, groupGap, nearTogether, pct(nearTogether, near))
+	t.Logf("pairs published within %s of each other: %d, %d (%.1f %%) in one story", groupSpan, week, weekTogether, pct(weekTogether, week))
 	sizes := map[int]int{}
 	var big []int
 	var multi []int
@@ -206,7 +248,19 @@ func TestArchiveStories(t *testing.T) {
 	var b strings.Builder
 	r := rand.New(rand.NewPCG(22, 22))
 	r.Shuffle(len(multi), func(i, j int) { multi[i], multi[j] = multi[j], multi[i] })
-	for _, gi := range append(multi[:min(30, len(multi))], big...) {
+	// Stories with a report whose time is unknown (undated, bulk
+	// imported), after the random ones.
+	var timeless []int
+	for _, gi := range multi {
+		for _, d := range groups[gi] {
+			if d.timeless {
+				timeless = append(timeless, gi)
+				break
+			}
+		}
+	}
+	t.Logf("%d multi-article stories hold a report whose time is unknown", len(timeless))
+	for _, gi := range append(append(multi[:min(30, len(multi))], big...), timeless[:min(15, len(timeless))]...) {
 		fmt.Fprintf(&b, "=== story %d (%d articles)\n", gi, len(groups[gi]))
 		for _, d := range groups[gi] {
 			fmt.Fprintf(&b, "  %s %-10s %s | %.100s\n", d.when.Format("2006-01-02"), outletOf(d.a), d.a.Title, firstSentence(d.a.Text))

@@ -12,6 +12,7 @@ import (
 
 	"github.com/storybot/storybot/answer"
 	"github.com/storybot/storybot/retrieval"
+	"github.com/storybot/storybot/retrieval/phrase"
 )
 
 // Answerer writes an answer from retrieved passages. The extractive
@@ -130,6 +131,7 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 		hits = s.Index.Search(query)
 	}
 	hits = s.Index.WithText(hits) // the answerer reads whole articles
+	hits = clearestHits(s.Index, hits)
 	ctx = WithCollections(ctx, req.Collections)
 	ans, err := s.answerer().Answer(ctx, q, hits)
 	if err != nil {
@@ -157,6 +159,47 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 		s.OnAnswer(ctx, req, ans)
 	}
 	return ans, nil
+}
+
+// clearestHits leaves out the passages of an article when another
+// retrieved article says the same thing (a copy of it, either way, or one
+// as close as sameCosine) in wording the rest of the index attests clearly
+// better (phrase.Stats.Outworded), so that an answer cites the clearer of
+// two sources for what both say: never a machine-reworded copy while its
+// original is at hand, whichever was ingested first.
+func clearestHits(ix *retrieval.Index, hits []retrieval.Hit) []retrieval.Hit {
+	var arts []*retrieval.Article
+	seen := map[string]bool{}
+	for _, h := range hits {
+		if a := h.Article; a != nil && a.Text != "" && !seen[a.ID] {
+			seen[a.ID] = true
+			arts = append(arts, a)
+		}
+	}
+	if len(arts) < 2 {
+		return hits
+	}
+	docs := storyDocs(arts, memoIDF(ix))
+	same := false
+	for i := range docs {
+		for j := 0; j < i && !same; j++ {
+			same = docs[i].a.Original() == docs[j].a.Original() || cosine(docs[i].vec, docs[j].vec) >= sameCosine
+		}
+	}
+	if !same {
+		return hits // nothing to compare: spare counting the statistics
+	}
+	out := outworded(docs, phrase.For(ix), (*retrieval.Article).Original)
+	if len(out) == 0 {
+		return hits
+	}
+	kept := hits[:0:0]
+	for _, h := range hits {
+		if h.Article == nil || !out[h.Article.ID] {
+			kept = append(kept, h)
+		}
+	}
+	return kept
 }
 
 func (s *Service) answerer() Answerer {

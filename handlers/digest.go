@@ -54,8 +54,8 @@ type DigestRequest struct {
 	// Collections the channel may see; nil means the default collection,
 	// and an empty list (config.Access for a channel mapped to []) none.
 	Collections []string
-	// Since and Now bound the ingest times of the stories included: after
-	// Since, not after Now.
+	// Since and Now bound the window, [Since, Now): the articles published
+	// in it, or ingested in it when their publication date is unknown.
 	Since, Now time.Time
 	// MaxStories bounds the stories; 0 means the Digester's bound.
 	MaxStories int
@@ -145,10 +145,12 @@ func (d *Digester) now() time.Time {
 	return time.Now()
 }
 
-// Compose builds a channel's digest: the stories with an article ingested
-// in (Since, Now] that the channel may see, ranked by independent sources
-// and then recency, within the length bounds. No article outside the
-// request's collections is ever counted, named or quoted.
+// Compose builds a channel's digest: the stories of the articles of the
+// request's window (published in [Since, Now), or ingested then when the
+// date is unknown) that the channel may see, grouped when composed
+// (groupStories), ranked by independent sources and then recency, within
+// the length bounds. No article outside the request's collections is ever
+// counted, named or quoted.
 func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, error) {
 	if req.Now.IsZero() {
 		req.Now = d.now()
@@ -194,11 +196,7 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		members := make([]*retrieval.Article, len(g))
-		for i, sd := range g {
-			members[i] = sd.a
-		}
-		it := d.story(ctx, members, visible, phrases)
+		it := d.story(ctx, g, visible, phrases)
 		it.FirstPublished, it.LastPublished, it.LastIngested = inLoc(it.FirstPublished, loc), inLoc(it.LastPublished, loc), inLoc(it.LastIngested, loc)
 		stories = append(stories, it)
 	}
@@ -254,12 +252,18 @@ func (d *Digester) Compose(ctx context.Context, req DigestRequest) (*Digest, err
 const maxLeads = 10
 
 // story builds one story item from its visible articles. The lead, which
-// gives the headline and the summary, is the clearest source: one that
-// does not read as machine-reworded, a complete article over a stub, an
+// gives the headline and the summary, is the clearest source: one whose
+// wording is not outworded by another report that says the same thing
+// (outworded: which was ingested first does not matter), a complete
+// article over a stub, an
 // original over its copies, an outlet with a name over an unknown one,
 // then the longest, the earliest and the smallest ID, so the same articles
 // always give the same lead.
-func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible func(*retrieval.Article) bool, phrases *phrase.Stats) StoryItem {
+func (d *Digester) story(ctx context.Context, docs []*storyDoc, visible func(*retrieval.Article) bool, phrases *phrase.Stats) StoryItem {
+	arts := make([]*retrieval.Article, len(docs))
+	for i, sd := range docs {
+		arts[i] = sd.a
+	}
 	// An article counts as its original when the channel may see that
 	// original; otherwise it stands for itself.
 	origin := func(a *retrieval.Article) string {
@@ -268,16 +272,11 @@ func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible
 		}
 		return a.ID
 	}
-	spun := map[string]bool{}
-	for _, a := range arts {
-		if phrases != nil {
-			spun[a.ID] = phrases.Score(a.ID, a.Title+"\n"+a.Text).Spun()
-		}
-	}
+	worse := outworded(docs, phrases, origin)
 	isOriginal := func(a *retrieval.Article) bool { return origin(a) == a.ID }
 	sort.Slice(arts, func(i, j int) bool {
 		a, b := arts[i], arts[j]
-		if sa, sb := spun[a.ID], spun[b.ID]; sa != sb {
+		if sa, sb := worse[a.ID], worse[b.ID]; sa != sb {
 			return sb
 		}
 		if ca, cb := clarity(a), clarity(b); ca != cb {
@@ -330,11 +329,11 @@ func (d *Digester) story(ctx context.Context, arts []*retrieval.Article, visible
 		}
 		it.Summary = strings.Join(parts, " ")
 	}
-	// Open points come from the story's own reports, and from a reworded
-	// one only when no clearer source is left to say it.
+	// Open points come from the story's own reports, and from an
+	// outworded one only when no clearer source is left to say it.
 	var clear []*retrieval.Article
 	for _, a := range arts {
-		if !spun[a.ID] {
+		if !worse[a.ID] {
 			clear = append(clear, a)
 		}
 	}
@@ -408,6 +407,9 @@ func headline(a *retrieval.Article) string {
 	}
 	if t == "" || isSlug(t) {
 		return "(untitled)"
+	}
+	if tt := strings.TrimSpace(a.Title); t != "" && (strings.HasSuffix(tt, "...") || strings.HasSuffix(tt, "…")) && strings.HasPrefix(tt, t) {
+		t += "…" // a cut title says so
 	}
 	return t
 }
@@ -659,11 +661,4 @@ func countNoun(n int, one, many string) string {
 		return one
 	}
 	return many
-}
-
-func orElse(a, b string) string {
-	if a != "" {
-		return a
-	}
-	return b
 }
