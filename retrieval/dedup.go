@@ -2,7 +2,8 @@ package retrieval
 
 import (
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"unicode"
 )
@@ -27,23 +28,71 @@ const (
 
 // fingerprint is what duplicate and story detection compare.
 type fingerprint struct {
-	shingles map[uint64]struct{}
-	terms    map[string]float64 // content term → count
-	names    map[string]struct{}
-	length   int
+	shingles []uint64 // the 3-word shingles' hashes, sorted, once each
+	// content is the shingles holding a content word: what the signature
+	// sketches (see lsh.go). It is dropped once the signature is made.
+	content []uint64
+	// terms maps each content term to its count, then, once weighed, to
+	// its count times 1+IDF (see cosine); norm is then the vector's length.
+	terms  map[string]float64
+	norm   float64
+	names  map[string]struct{}
+	length int
+	// anchors holds, for each paragraph of some length, the least hash of
+	// its content shingles: an article that repeats a whole paragraph of
+	// another shares its anchor, however long the other is (see lsh.go).
+	anchors []uint32
 }
 
 func fingerprintOf(text string) fingerprint {
 	toks := Tokens(text)
 	fp := fingerprint{
-		shingles: make(map[uint64]struct{}),
+		shingles: make([]uint64, 0, len(toks)),
 		terms:    make(map[string]float64),
 		names:    make(map[string]struct{}),
 		length:   len(text),
 	}
+	// Paragraph ends, for the anchors.
+	var breaks []int
+	for i := 0; ; {
+		j := strings.Index(text[i:], "\n\n")
+		if j < 0 {
+			break
+		}
+		breaks = append(breaks, i+j)
+		i += j + 2
+	}
+	// A paragraph's anchor stands for its two least shingle hashes: one
+	// alone is too often a common phrase.
+	para, paraShingles := 0, 0
+	least, next := uint64(math.MaxUint64), uint64(math.MaxUint64)
+	endParagraph := func() {
+		if paraShingles >= anchorMinShingles && len(fp.anchors) < maxAnchors {
+			fp.anchors = append(fp.anchors, uint32(mix64(least^next*0x9E3779B97F4A7C15)>>32))
+		}
+		para++
+		paraShingles = 0
+		least, next = math.MaxUint64, math.MaxUint64
+	}
 	for i, t := range toks {
+		for para < len(breaks) && t.Start > breaks[para] {
+			endParagraph()
+		}
 		if i+2 < len(toks) {
-			fp.shingles[hash3(t.Term, toks[i+1].Term, toks[i+2].Term)] = struct{}{}
+			h := hash3(t.Term, toks[i+1].Term, toks[i+2].Term)
+			fp.shingles = append(fp.shingles, h)
+			if !t.Stop || !toks[i+1].Stop || !toks[i+2].Stop {
+				fp.content = append(fp.content, h)
+				if para == len(breaks) || toks[i+2].Start < breaks[para] {
+					paraShingles++
+					switch m := mix64(h); {
+					case m < least:
+						least, next = m, least
+					case m < next && m != least:
+						next = m
+					}
+				}
+			}
 		}
 		if t.Stop {
 			continue
@@ -53,7 +102,25 @@ func fingerprintOf(text string) fingerprint {
 			fp.names[t.Term] = struct{}{}
 		}
 	}
+	endParagraph()
+	slices.Sort(fp.shingles)
+	fp.shingles = slices.Clip(slices.Compact(fp.shingles))
+	slices.Sort(fp.content)
+	fp.content = slices.Compact(fp.content)
 	return fp
+}
+
+// weigh turns term counts into weights, with idf as the index has it now.
+// 1+idf: rare words count more, yet in a small corpus, where every word is
+// common, shared words still count.
+func (fp *fingerprint) weigh(idf func(string) float64) {
+	var n float64
+	for t, x := range fp.terms {
+		x *= 1 + idf(t)
+		fp.terms[t] = x
+		n += x * x
+	}
+	fp.norm = math.Sqrt(n)
 }
 
 // sentenceStart reports whether the word at off begins a sentence, where a
@@ -82,21 +149,25 @@ func hash3(a, b, c string) uint64 {
 	return h
 }
 
-// containment is the share of the smaller set found in the larger.
-func containment[K comparable](a, b map[K]struct{}) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if len(a) == 0 {
+// containment is the share of the smaller sorted set found in the larger.
+func containment(a, b []uint64) float64 {
+	if min(len(a), len(b)) == 0 {
 		return 0
 	}
 	n := 0
-	for k := range a {
-		if _, ok := b[k]; ok {
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
 			n++
+			i++
+			j++
 		}
 	}
-	return float64(n) / float64(len(a))
+	return float64(n) / float64(min(len(a), len(b)))
 }
 
 func jaccard[K comparable](a, b map[K]struct{}) float64 {
@@ -112,26 +183,21 @@ func jaccard[K comparable](a, b map[K]struct{}) float64 {
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
-func cosine(a, b map[string]float64, idf func(string) float64) float64 {
-	var dot, na, nb float64
-	// 1+idf: rare words count more, yet in a small corpus, where every
-	// word is common, shared words still count.
-	for t, x := range a {
-		w := 1 + idf(t)
-		x *= w
-		na += x * x
-		if y, ok := b[t]; ok {
-			dot += x * y * w
-		}
-	}
-	for t, y := range b {
-		w := 1 + idf(t)
-		nb += y * w * y * w
-	}
-	if na == 0 || nb == 0 {
+// cosine is the cosine of two weighed fingerprints' term vectors.
+func cosine(a, b *fingerprint) float64 {
+	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	return dot / math.Sqrt(na*nb)
+	if len(a.terms) > len(b.terms) {
+		a, b = b, a
+	}
+	var dot float64
+	for t, x := range a.terms {
+		if y, ok := b.terms[t]; ok {
+			dot += x * y
+		}
+	}
+	return dot / (a.norm * b.norm)
 }
 
 // similarity says how two articles relate.
@@ -141,9 +207,10 @@ type similarity struct {
 	score float64
 }
 
-func compare(a, b fingerprint, idf func(string) float64) similarity {
+// compare says how two weighed fingerprints relate.
+func compare(a, b *fingerprint) similarity {
 	sh := containment(a.shingles, b.shingles)
-	cos := cosine(a.terms, b.terms, idf)
+	cos := cosine(a, b)
 	names := jaccard(a.names, b.names)
 	lr := float64(min(a.length, b.length)) / float64(max(a.length, b.length, 1))
 	s := similarity{score: cos}
@@ -158,50 +225,14 @@ func compare(a, b fingerprint, idf func(string) float64) similarity {
 }
 
 // relate finds, for a new article, the article it copies (if any) and the
-// story it belongs to, among the most similar articles in the index.
-func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
-	fp := fingerprintOf(a.Text)
-	memo := make(map[string]float64, len(fp.terms))
-	idf := func(t string) float64 {
-		v, ok := memo[t]
-		if !ok {
-			v = ix.IDF(t)
-			memo[t] = v
-		}
-		return v
-	}
-	// Candidates: the articles whose passages best match this one's most
-	// distinctive terms.
-	type tw struct {
-		term string
-		w    float64
-	}
-	var tws []tw
-	for t, n := range fp.terms {
-		tws = append(tws, tw{t, n * idf(t)})
-	}
-	sort.Slice(tws, func(i, j int) bool {
-		if tws[i].w != tws[j].w {
-			return tws[i].w > tws[j].w
-		}
-		return tws[i].term < tws[j].term
-	})
-	var q []WeightedTerm
-	for _, t := range tws[:min(len(tws), 24)] {
-		q = append(q, WeightedTerm{t.term, 1})
-	}
-	hits := ix.Search(Query{Terms: q, Limit: 40, Collections: ix.Collections()})
-	seen := map[string]bool{a.ID: true}
+// story it belongs to, among the articles its signature shares bands with
+// (see lsh.go), verified with compare. fp is a's fingerprint.
+func (ix *Index) relate(a *Article, fp *fingerprint) (duplicateOf, storyID string) {
+	fp.weigh(ix.IDF)
 	best := -1.0
-	compared := 0
-	for _, h := range hits {
-		c := h.Article
-		if seen[c.ID] || compared == maxCandidates {
-			continue
-		}
-		seen[c.ID] = true
-		compared++
-		s := compare(fp, ix.fingerprints.of(c, h.e.body.text), idf)
+	for _, cand := range ix.lshCandidates(a.ID, a.Signature, maxCandidates) {
+		c := &cand.e.article
+		s := compare(fp, ix.fingerprints.of(c, cand.e.body.text, ix.IDF))
 		if s.copy && duplicateOf == "" {
 			duplicateOf = c.Original()
 			storyID = c.StoryID
@@ -221,6 +252,9 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 // maxCandidates bounds the articles a new one is compared with.
 const maxCandidates = 12
 
+// fingerprintCacheSize bounds the fingerprints kept.
+const fingerprintCacheSize = 2048
+
 // fingerprintCache keeps the fingerprints of recently compared articles:
 // the same few articles are candidates for many new ones (a running story),
 // and fingerprinting is the costly part of ingest.
@@ -229,21 +263,29 @@ type fingerprintCache struct {
 	m  map[string]*fingerprint
 }
 
-// of returns the fingerprint of a, whose text is text().
-func (c *fingerprintCache) of(a *Article, text func() string) fingerprint {
+// of returns the weighed fingerprint of a, whose text is text().
+func (c *fingerprintCache) of(a *Article, text func() string, idf func(string) float64) *fingerprint {
 	key := a.ID + a.Hash
 	c.mu.Lock()
 	fp, ok := c.m[key]
 	c.mu.Unlock()
 	if ok {
-		return *fp
+		return fp
 	}
 	f := fingerprintOf(text())
+	f.content = nil
+	f.weigh(idf)
+	c.add(a, &f)
+	return &f
+}
+
+// add caches the fingerprint of an article about to be indexed: the
+// articles of a running story are each other's candidates.
+func (c *fingerprintCache) add(a *Article, fp *fingerprint) {
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= 4096 {
-		c.m = make(map[string]*fingerprint) // crude, but bounded
+	if c.m == nil || len(c.m) >= fingerprintCacheSize {
+		c.m = make(map[string]*fingerprint)
 	}
-	c.m[key] = &f
+	c.m[a.ID+a.Hash] = fp
 	c.mu.Unlock()
-	return f
 }

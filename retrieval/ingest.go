@@ -69,63 +69,156 @@ type Ingester struct {
 	Index *Index
 	// Now stamps Ingested; nil means time.Now.
 	Now func() time.Time
+
+	// boiler holds the lines found to be boilerplate by this ingester so
+	// far: a line cleaned out of the articles of one batch is no longer in
+	// the index to count, yet stays boilerplate for the next batches.
+	mu     sync.Mutex
+	boiler map[string]bool
 }
 
 // Ingest stores every document; one failing never stops the others. Lines
 // that repeat across the batch and the index (site boilerplate) are cleaned
-// out of every document.
+// out of every document. A document whose ID and source content are stored
+// already is not cleaned again. The articles are written with one PutMany:
+// when that fails, or ctx is canceled first, none of them is, and each
+// fails with the reason.
 func (ing *Ingester) Ingest(ctx context.Context, docs []Document) *Summary {
-	sum := &Summary{}
-	batch := lineCounts(docs)
+	results := ing.ingest(ctx, docs, nil)
+	return &Summary{Results: results}
+}
+
+// ingest is Ingest; written, when not nil, sees the articles written.
+func (ing *Ingester) ingest(ctx context.Context, docs []Document, written func([]*Article)) []Result {
+	results := make([]Result, len(docs))
+	built := make([]builtDoc, len(docs))
+	// What is stored already, with the same source content, is skipped
+	// before cleaning: re-running an import is fast.
+	var todo []int
+	for i := range docs {
+		d := &docs[i]
+		built[i].hash = DocumentHash(d)
+		if old := ing.Index.Header(ArticleID(docKey(d))); old != nil && old.SourceHash == built[i].hash {
+			results[i] = Result{Source: d.Source, ArticleID: old.ID, Title: old.Title, Outcome: Unchanged, DuplicateOf: old.DuplicateOf}
+			built[i].skip = true
+			continue
+		}
+		todo = append(todo, i)
+	}
+	batch := lineCounts(docs, todo)
 	boiler := func(key string) bool {
 		if len(strings.Fields(key)) > boilerplateMaxWords {
 			return false
 		}
-		return batch[key]+ing.Index.paragraphCount(key) >= boilerplateMin
+		ing.mu.Lock()
+		known := ing.boiler[key]
+		ing.mu.Unlock()
+		if known {
+			return true
+		}
+		if batch[key]+ing.Index.paragraphCount(key) < boilerplateMin {
+			return false
+		}
+		ing.mu.Lock()
+		if ing.boiler == nil {
+			ing.boiler = make(map[string]bool)
+		}
+		ing.boiler[key] = true
+		ing.mu.Unlock()
+		return true
 	}
-	// Cleaning and chunking are pure and the bulk of the work: do them on
-	// every core, then relate and store the articles in input order.
-	built := make([]builtDoc, len(docs))
+	// Cleaning, chunking and fingerprinting are pure and the bulk of the
+	// work: do them on every core, then relate and store the articles in
+	// input order.
 	var wg sync.WaitGroup
 	next := atomic.Int64{}
-	for range min(runtime.GOMAXPROCS(0), len(docs)) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
+	for range min(runtime.GOMAXPROCS(0), len(todo)) {
+		wg.Go(func() {
 			for {
-				i := int(next.Add(1)) - 1
-				if i >= len(docs) || ctx.Err() != nil {
+				k := int(next.Add(1)) - 1
+				if k >= len(todo) || ctx.Err() != nil {
 					return
 				}
-				built[i].a, built[i].err = ing.Build(docs[i], boiler)
+				i := todo[k]
+				built[i].a, built[i].fp, built[i].err = ing.build(docs[i], boiler, built[i].hash)
 			}
-		}()
+		})
 	}
 	wg.Wait()
-	for i, d := range docs {
-		if err := ctx.Err(); err != nil {
-			sum.Add(Result{Source: d.Source, Outcome: Failed, Err: fmt.Errorf("%s: %w", d.Source, err)})
-			continue
-		}
-		sum.Add(ing.one(ctx, d, built[i]))
+	type write struct {
+		i    int
+		prev *Article // the version replaced, to put back if the write fails
 	}
-	return sum
+	var writes []write
+	var arts []*Article
+	for _, i := range todo {
+		if ctx.Err() != nil {
+			break
+		}
+		r, prev, w := ing.one(docs[i], &built[i])
+		results[i] = r
+		if w {
+			writes = append(writes, write{i, prev})
+			arts = append(arts, built[i].a)
+		}
+	}
+	fail := func(i int, err error) {
+		results[i] = Result{Source: docs[i].Source, Outcome: Failed, Err: err}
+	}
+	err := ctx.Err()
+	if err == nil && len(arts) > 0 {
+		if ing.Store == nil {
+			err = errors.New("no store")
+		} else if err = PutMany(ctx, ing.Store, arts); err != nil {
+			err = fmt.Errorf("store: %w", err)
+		}
+	}
+	if err != nil {
+		// Nothing of the batch is kept: the index goes back to what the
+		// store holds.
+		for k := len(writes) - 1; k >= 0; k-- {
+			w := writes[k]
+			if w.prev != nil {
+				ing.Index.Put(w.prev)
+			} else {
+				ing.Index.Remove(built[w.i].a.ID)
+			}
+		}
+		for _, w := range writes {
+			fail(w.i, fmt.Errorf("%s: %w", docs[w.i].Source, err))
+		}
+		for _, i := range todo {
+			if results[i].Outcome == "" { // never reached
+				fail(i, fmt.Errorf("%s: %w", docs[i].Source, err))
+			}
+		}
+		return results
+	}
+	if written != nil && len(arts) > 0 {
+		written(arts)
+	}
+	return results
 }
 
 type builtDoc struct {
-	a   *Article
-	err error
+	a    *Article
+	fp   *fingerprint
+	hash string
+	skip bool
+	err  error
 }
 
 // boilerplateMaxWords bounds the lines that can count as boilerplate: a
 // long paragraph shared by several articles is a shared quote, not chrome.
 const boilerplateMaxWords = 16
 
-func lineCounts(docs []Document) map[string]int {
+// lineCounts counts, for each line key, the documents docs[i] (i in which)
+// holding it.
+func lineCounts(docs []Document, which []int) map[string]int {
 	counts := make(map[string]int)
-	for _, d := range docs {
+	for _, i := range which {
 		seen := map[string]bool{}
-		for _, line := range strings.Split(d.Text, "\n") {
+		for line := range strings.SplitSeq(docs[i].Text, "\n") {
 			k := LineKey(line)
 			if k != "" && !seen[k] {
 				seen[k] = true
@@ -136,31 +229,41 @@ func lineCounts(docs []Document) map[string]int {
 	return counts
 }
 
-func (ing *Ingester) one(ctx context.Context, d Document, b builtDoc) Result {
-	res := Result{Source: d.Source}
-	fail := func(err error) Result {
-		res.Outcome = Failed
-		res.Err = err
-		return res
-	}
+// one relates a built document and puts it in the index; write says it is
+// to be stored, prev is the version it replaces.
+func (ing *Ingester) one(d Document, b *builtDoc) (res Result, prev *Article, write bool) {
+	res = Result{Source: d.Source}
 	if b.err != nil {
-		return fail(b.err)
+		res.Outcome = Failed
+		res.Err = b.err
+		return res, nil, false
 	}
 	a := b.a
 	res.ArticleID, res.Title = a.ID, a.Title
-	old := ing.Index.Get(a.ID)
+	old := ing.Index.Header(a.ID)
 	if old != nil && old.Hash == a.Hash {
 		res.Outcome = Unchanged
 		res.DuplicateOf = old.DuplicateOf
-		return res
+		if old.SourceHash == a.SourceHash && validSignature(old.Signature) {
+			return res, nil, false
+		}
+		// Stored before source hashes and signatures were: store them,
+		// nothing else changes.
+		prev = ing.Index.Get(a.ID)
+		keep := *prev
+		keep.SourceHash, keep.Signature = a.SourceHash, a.Signature
+		b.a = &keep
+		ing.Index.Put(&keep)
+		return res, prev, true
 	}
-	a.DuplicateOf, a.StoryID = ing.Index.relate(a)
+	a.DuplicateOf, a.StoryID = ing.Index.relate(a, b.fp)
 	if old != nil && a.DuplicateOf == a.ID {
 		a.DuplicateOf = ""
 	}
-	if err := ing.Store.Put(ctx, a); err != nil {
-		return fail(fmt.Errorf("%s: store: %w", d.Source, err))
+	if old != nil {
+		prev = ing.Index.Get(a.ID)
 	}
+	ing.Index.fingerprints.add(a, b.fp)
 	ing.Index.Put(a)
 	res.DuplicateOf = a.DuplicateOf
 	switch {
@@ -171,7 +274,7 @@ func (ing *Ingester) one(ctx context.Context, d Document, b builtDoc) Result {
 	default:
 		res.Outcome = New
 	}
-	return res
+	return res, prev, true
 }
 
 // ErrNoText is reported for a document with nothing left after cleaning.
@@ -180,9 +283,15 @@ var ErrNoText = errors.New("no article text after cleaning")
 // Build cleans a document into an article with its passages, without
 // storing it. boiler may be nil.
 func (ing *Ingester) Build(d Document, boiler func(string) bool) (*Article, error) {
+	a, _, err := ing.build(d, boiler, DocumentHash(&d))
+	return a, err
+}
+
+// build is Build, returning the article's fingerprint too.
+func (ing *Ingester) build(d Document, boiler func(string) bool, sourceHash string) (*Article, *fingerprint, error) {
 	text := Clean(d.Text, CleanOptions{Title: d.Title, Boilerplate: boiler})
 	if strings.TrimSpace(text) == "" {
-		return nil, fmt.Errorf("%s: %w", d.Source, ErrNoText)
+		return nil, nil, fmt.Errorf("%s: %w", d.Source, ErrNoText)
 	}
 	title := strings.TrimSpace(d.Title)
 	if title == "" {
@@ -191,10 +300,7 @@ func (ing *Ingester) Build(d Document, boiler func(string) bool) (*Article, erro
 		}
 	}
 	title = shortTitle(title, 160)
-	key := d.Key
-	if key == "" {
-		key = d.Source
-	}
+	key := docKey(&d)
 	coll := d.Collection
 	if coll == "" {
 		coll = DefaultCollection
@@ -218,7 +324,30 @@ func (ing *Ingester) Build(d Document, boiler func(string) bool) (*Article, erro
 		Passages:   Chunk(text),
 	}
 	a.Hash = contentHash(a)
-	return a, nil
+	a.SourceHash = sourceHash
+	fp := fingerprintOf(text)
+	a.Signature = signatureOf(&fp)
+	fp.content = nil
+	return a, &fp, nil
+}
+
+func docKey(d *Document) string {
+	if d.Key == "" {
+		return d.Source
+	}
+	return d.Key
+}
+
+// DocumentHash is the hex SHA-256 of a document as a loader read it: its
+// key, metadata and raw text (not its Source, which depends on how the user
+// named the file). Articles keep it as SourceHash.
+func DocumentHash(d *Document) string {
+	h := sha256.New()
+	for _, s := range []string{docKey(d), d.Title, d.Outlet, d.Author, d.URL, d.Collection, d.Published.UTC().Format(time.RFC3339Nano), d.Text} {
+		h.Write([]byte(s))
+		h.Write([]byte{0})
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 func contentHash(a *Article) string {
