@@ -26,35 +26,40 @@ const (
 	storyNames = 0.25
 )
 
-// fingerprint is what duplicate and story detection compare.
+// fingerprint is what duplicate and story detection compare, in compact
+// form: sorted 32-bit hashes, so that the fingerprints of a whole import fit
+// in the cache (see fingerprintCache) and comparing two is a merge.
 type fingerprint struct {
-	shingles []uint64 // the 3-word shingles' hashes, sorted, once each
+	shingles []uint32 // the 3-word shingles' hashes, sorted, once each
+	// terms are the content terms' hashes, sorted, and weights their
+	// counts times 1+IDF (see weigh), norm the weights' length.
+	terms   []uint32
+	weights []float32
+	norm    float64
+	names   []uint32 // the names' and numbers' hashes, sorted, once each
+	length  int
 	// content is the shingles holding a content word: what the signature
-	// sketches (see lsh.go). It is dropped once the signature is made.
+	// sketches (see lsh.go); anchors holds, for each paragraph of some
+	// length, a hash of its two least content shingles: an article that
+	// repeats a whole paragraph of another shares its anchor, however long
+	// the other is. Both are only made for a new article (withSketch).
 	content []uint64
-	// terms maps each content term to its count, then, once weighed, to
-	// its count times 1+IDF (see cosine); norm is then the vector's length.
-	terms  map[string]float64
-	norm   float64
-	names  map[string]struct{}
-	length int
-	// anchors holds, for each paragraph of some length, the least hash of
-	// its content shingles: an article that repeats a whole paragraph of
-	// another shares its anchor, however long the other is (see lsh.go).
 	anchors []uint32
 }
 
-func fingerprintOf(text string) fingerprint {
+// fingerprintOf fingerprints text, weighing its terms with idf; withSketch
+// also gathers what its signature needs.
+func fingerprintOf(text string, idf func(string) float64, withSketch bool) fingerprint {
 	toks := Tokens(text)
 	fp := fingerprint{
-		shingles: make([]uint64, 0, len(toks)),
-		terms:    make(map[string]float64),
-		names:    make(map[string]struct{}),
+		shingles: make([]uint32, 0, len(toks)),
 		length:   len(text),
 	}
+	counts := make(map[string]float64)
+	names := make(map[string]bool)
 	// Paragraph ends, for the anchors.
 	var breaks []int
-	for i := 0; ; {
+	for i := 0; withSketch; {
 		j := strings.Index(text[i:], "\n\n")
 		if j < 0 {
 			break
@@ -75,13 +80,13 @@ func fingerprintOf(text string) fingerprint {
 		least, next = math.MaxUint64, math.MaxUint64
 	}
 	for i, t := range toks {
-		for para < len(breaks) && t.Start > breaks[para] {
-			endParagraph()
-		}
 		if i+2 < len(toks) {
 			h := hash3(t.Term, toks[i+1].Term, toks[i+2].Term)
-			fp.shingles = append(fp.shingles, h)
-			if !t.Stop || !toks[i+1].Stop || !toks[i+2].Stop {
+			fp.shingles = append(fp.shingles, uint32(h>>32))
+			if withSketch && (!t.Stop || !toks[i+1].Stop || !toks[i+2].Stop) {
+				for para < len(breaks) && t.Start > breaks[para] {
+					endParagraph()
+				}
 				fp.content = append(fp.content, h)
 				if para == len(breaks) || toks[i+2].Start < breaks[para] {
 					paraShingles++
@@ -97,30 +102,48 @@ func fingerprintOf(text string) fingerprint {
 		if t.Stop {
 			continue
 		}
-		fp.terms[t.Term]++
+		counts[t.Term]++
 		if t.Number || (t.Capital && i > 0 && !sentenceStart(text, t.Start)) {
-			fp.names[t.Term] = struct{}{}
+			names[t.Term] = true
 		}
 	}
-	endParagraph()
+	if withSketch {
+		endParagraph()
+	}
 	slices.Sort(fp.shingles)
 	fp.shingles = slices.Clip(slices.Compact(fp.shingles))
-	slices.Sort(fp.content)
-	fp.content = slices.Compact(fp.content)
+	type tw struct {
+		h uint32
+		w float32
+	}
+	tws := make([]tw, 0, len(counts))
+	var norm float64
+	for t, n := range counts {
+		// 1+idf: rare words count more, yet in a small corpus, where
+		// every word is common, shared words still count.
+		w := n * (1 + idf(t))
+		norm += w * w
+		tws = append(tws, tw{uint32(hashString(t)), float32(w)})
+	}
+	slices.SortFunc(tws, func(a, b tw) int { return int(int64(a.h) - int64(b.h)) })
+	fp.terms = make([]uint32, len(tws))
+	fp.weights = make([]float32, len(tws))
+	for i, x := range tws {
+		fp.terms[i], fp.weights[i] = x.h, x.w
+	}
+	fp.norm = math.Sqrt(norm)
+	fp.names = make([]uint32, 0, len(names))
+	for n := range names {
+		fp.names = append(fp.names, uint32(hashString(n)))
+	}
+	slices.Sort(fp.names)
+	fp.names = slices.Compact(fp.names)
 	return fp
 }
 
-// weigh turns term counts into weights, with idf as the index has it now.
-// 1+idf: rare words count more, yet in a small corpus, where every word is
-// common, shared words still count.
-func (fp *fingerprint) weigh(idf func(string) float64) {
-	var n float64
-	for t, x := range fp.terms {
-		x *= 1 + idf(t)
-		fp.terms[t] = x
-		n += x * x
-	}
-	fp.norm = math.Sqrt(n)
+// size is about how many bytes the fingerprint holds, for the cache.
+func (fp *fingerprint) size() int {
+	return 4*len(fp.shingles) + 8*len(fp.terms) + 4*len(fp.names) + 128
 }
 
 // sentenceStart reports whether the word at off begins a sentence, where a
@@ -150,10 +173,15 @@ func hash3(a, b, c string) uint64 {
 }
 
 // containment is the share of the smaller sorted set found in the larger.
-func containment(a, b []uint64) float64 {
+func containment(a, b []uint32) float64 {
 	if min(len(a), len(b)) == 0 {
 		return 0
 	}
+	return float64(common(a, b)) / float64(min(len(a), len(b)))
+}
+
+// common counts the values two sorted sets share.
+func common(a, b []uint32) int {
 	n := 0
 	for i, j := 0, 0; i < len(a) && j < len(b); {
 		switch {
@@ -167,34 +195,33 @@ func containment(a, b []uint64) float64 {
 			j++
 		}
 	}
-	return float64(n) / float64(min(len(a), len(b)))
+	return n
 }
 
-func jaccard[K comparable](a, b map[K]struct{}) float64 {
+func jaccard(a, b []uint32) float64 {
 	if len(a)+len(b) == 0 {
 		return 0
 	}
-	n := 0
-	for k := range a {
-		if _, ok := b[k]; ok {
-			n++
-		}
-	}
+	n := common(a, b)
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
-// cosine is the cosine of two weighed fingerprints' term vectors.
+// cosine is the cosine of two fingerprints' weighed term vectors.
 func cosine(a, b *fingerprint) float64 {
 	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	if len(a.terms) > len(b.terms) {
-		a, b = b, a
-	}
 	var dot float64
-	for t, x := range a.terms {
-		if y, ok := b.terms[t]; ok {
-			dot += x * y
+	for i, j := 0, 0; i < len(a.terms) && j < len(b.terms); {
+		switch {
+		case a.terms[i] < b.terms[j]:
+			i++
+		case a.terms[i] > b.terms[j]:
+			j++
+		default:
+			dot += float64(a.weights[i]) * float64(b.weights[j])
+			i++
+			j++
 		}
 	}
 	return dot / (a.norm * b.norm)
@@ -207,7 +234,7 @@ type similarity struct {
 	score float64
 }
 
-// compare says how two weighed fingerprints relate.
+// compare says how two fingerprints relate.
 func compare(a, b *fingerprint) similarity {
 	sh := containment(a.shingles, b.shingles)
 	cos := cosine(a, b)
@@ -228,7 +255,6 @@ func compare(a, b *fingerprint) similarity {
 // story it belongs to, among the articles its signature shares bands with
 // (see lsh.go), verified with compare. fp is a's fingerprint.
 func (ix *Index) relate(a *Article, fp *fingerprint) (duplicateOf, storyID string) {
-	fp.weigh(ix.IDF)
 	best := -1.0
 	for _, cand := range ix.lshCandidates(a.ID, a.Signature, maxCandidates) {
 		c := &cand.e.article
@@ -252,40 +278,56 @@ func (ix *Index) relate(a *Article, fp *fingerprint) (duplicateOf, storyID strin
 // maxCandidates bounds the articles a new one is compared with.
 const maxCandidates = 12
 
-// fingerprintCacheSize bounds the fingerprints kept.
-const fingerprintCacheSize = 2048
+// fingerprintCacheBytes bounds the memory the fingerprint cache holds:
+// about the fingerprints of 40,000 news articles, so that a bulk import
+// compares new articles with earlier ones without fingerprinting those
+// again.
+const fingerprintCacheBytes = 256 << 20
 
-// fingerprintCache keeps the fingerprints of recently compared articles:
-// the same few articles are candidates for many new ones (a running story),
-// and fingerprinting is the costly part of ingest.
+// fingerprintCache keeps the fingerprints of the articles ingested or
+// compared lately, the oldest dropped first: fingerprinting is the costly
+// part of comparing.
 type fingerprintCache struct {
-	mu sync.Mutex
-	m  map[string]*fingerprint
+	mu    sync.Mutex
+	m     map[string]*fingerprint // by article ID + Hash
+	order []string                // keys, oldest first
+	bytes int
 }
 
-// of returns the weighed fingerprint of a, whose text is text().
+// of returns the fingerprint of a, whose text is text().
 func (c *fingerprintCache) of(a *Article, text func() string, idf func(string) float64) *fingerprint {
-	key := a.ID + a.Hash
 	c.mu.Lock()
-	fp, ok := c.m[key]
+	fp, ok := c.m[a.ID+a.Hash]
 	c.mu.Unlock()
 	if ok {
 		return fp
 	}
-	f := fingerprintOf(text())
-	f.content = nil
-	f.weigh(idf)
+	f := fingerprintOf(text(), idf, false)
 	c.add(a, &f)
 	return &f
 }
 
-// add caches the fingerprint of an article about to be indexed: the
-// articles of a running story are each other's candidates.
+// add caches the fingerprint of an article about to be indexed.
 func (c *fingerprintCache) add(a *Article, fp *fingerprint) {
+	fp.content, fp.anchors = nil, nil
+	key := a.ID + a.Hash
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= fingerprintCacheSize {
+	defer c.mu.Unlock()
+	if c.m == nil {
 		c.m = make(map[string]*fingerprint)
 	}
-	c.m[a.ID+a.Hash] = fp
-	c.mu.Unlock()
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	c.m[key] = fp
+	c.order = append(c.order, key)
+	c.bytes += fp.size()
+	for c.bytes > fingerprintCacheBytes && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if f, ok := c.m[old]; ok {
+			c.bytes -= f.size()
+			delete(c.m, old)
+		}
+	}
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"runtime"
 	"strings"
 	"sync"
@@ -325,9 +326,12 @@ func (ing *Ingester) build(d Document, boiler func(string) bool, sourceHash stri
 	}
 	a.Hash = contentHash(a)
 	a.SourceHash = sourceHash
-	fp := fingerprintOf(text)
+	idf := func(string) float64 { return 0 }
+	if ing.Index != nil {
+		idf = ing.Index.IDF
+	}
+	fp := fingerprintOf(text, idf, true)
 	a.Signature = signatureOf(&fp)
-	fp.content = nil
 	return a, &fp, nil
 }
 
@@ -370,4 +374,165 @@ func shortTitle(s string, n int) string {
 		cut = n
 	}
 	return strings.TrimRight(s[:cut], " ,;:") + "…"
+}
+
+// Totals counts the outcomes of a streamed ingest, which keeps no list of
+// results: an archive's worth would not fit in memory well.
+type Totals struct {
+	New, Updated, Unchanged, Duplicate, Failed int
+	// Interrupted counts the documents read but not stored because the
+	// ingest was canceled; re-running the ingest stores them.
+	Interrupted int
+}
+
+// Add counts one outcome.
+func (t *Totals) Add(o Outcome) {
+	switch o {
+	case New:
+		t.New++
+	case Updated:
+		t.Updated++
+	case Unchanged:
+		t.Unchanged++
+	case Duplicate:
+		t.Duplicate++
+	case Failed:
+		t.Failed++
+	}
+}
+
+// Merge adds u's counts to t's.
+func (t *Totals) Merge(u Totals) {
+	t.New += u.New
+	t.Updated += u.Updated
+	t.Unchanged += u.Unchanged
+	t.Duplicate += u.Duplicate
+	t.Failed += u.Failed
+	t.Interrupted += u.Interrupted
+}
+
+// Done is how many inputs have an outcome.
+func (t Totals) Done() int { return t.New + t.Updated + t.Unchanged + t.Duplicate + t.Failed }
+
+// String is the one-line summary, in Summary's words.
+func (t Totals) String() string {
+	return fmt.Sprintf("%d new, %d updated, %d unchanged, %d duplicate, %d failed",
+		t.New, t.Updated, t.Unchanged, t.Duplicate, t.Failed)
+}
+
+// Totals counts the summary's results.
+func (s *Summary) Totals() Totals {
+	var t Totals
+	for _, r := range s.Results {
+		t.Add(r.Outcome)
+	}
+	return t
+}
+
+// DefaultBatch is how many documents IngestStream cleans and writes at once
+// when StreamOptions.Batch is 0: enough for one store transaction to cost
+// little per article and for a site's boilerplate lines to show, few enough
+// to keep memory small.
+const DefaultBatch = 512
+
+// StreamOptions tune IngestStream.
+type StreamOptions struct {
+	// Batch is how many documents are cleaned and written together; 0
+	// means DefaultBatch.
+	Batch int
+	// Result, when not nil, sees every result in input order: the
+	// documents' and the records that could not be read.
+	Result func(Result)
+	// Written, when not nil, sees the articles of each batch once they
+	// are stored.
+	Written func([]*Article)
+}
+
+// IngestStream ingests the documents next returns, until it returns io.EOF,
+// a batch at a time: while one batch is cleaned and stored the next is
+// read, and only those two are held in memory. An error from next fails
+// that record (its Source is the error's) and the stream goes on. When ctx
+// is canceled IngestStream stops reading, stores nothing of the batch under
+// way (every batch stored is stored whole) and returns ctx's error; the
+// documents it had read but not stored count as Interrupted.
+func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, error), opt StreamOptions) (Totals, error) {
+	size := opt.Batch
+	if size <= 0 {
+		size = DefaultBatch
+	}
+	type item struct {
+		doc Document
+		err error
+	}
+	batches := make(chan []item, 1)
+	readCtx, stopReading := context.WithCancel(ctx)
+	defer func() {
+		// The reader is done with next before this returns.
+		stopReading()
+		for range batches {
+		}
+	}()
+	go func() {
+		defer close(batches)
+		var b []item
+		for readCtx.Err() == nil {
+			d, err := next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			b = append(b, item{d, err})
+			if err == nil && len(b) >= size || len(b) >= 4*size {
+				select {
+				case batches <- b:
+				case <-readCtx.Done():
+					return
+				}
+				b = nil
+			}
+		}
+		if len(b) > 0 {
+			select {
+			case batches <- b:
+			case <-readCtx.Done():
+			}
+		}
+	}()
+	var t Totals
+	report := func(r Result) {
+		t.Add(r.Outcome)
+		if opt.Result != nil {
+			opt.Result(r)
+		}
+	}
+	for b := range batches {
+		docs := make([]Document, 0, len(b))
+		var failed []Result
+		for _, it := range b {
+			if it.err != nil {
+				src := ""
+				var ie *InputError
+				if errors.As(it.err, &ie) {
+					src = ie.Source
+				}
+				failed = append(failed, Result{Source: src, Outcome: Failed, Err: it.err})
+				continue
+			}
+			docs = append(docs, it.doc)
+		}
+		if ctx.Err() != nil {
+			t.Interrupted += len(docs)
+			continue
+		}
+		for _, r := range failed {
+			report(r)
+		}
+		for _, r := range ing.ingest(ctx, docs, opt.Written) {
+			if r.Outcome == Failed && ctx.Err() != nil && errors.Is(r.Err, ctx.Err()) {
+				t.Interrupted++
+				continue
+			}
+			report(r)
+		}
+	}
+	return t, ctx.Err()
 }

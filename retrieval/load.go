@@ -1300,6 +1300,7 @@ type Records struct {
 	limit     int64
 	buf       []byte
 	checked   bool
+	done      bool // the file cannot be read further
 }
 
 // OpenRecords opens a JSON Lines file for reading record by record; its
@@ -1363,14 +1364,26 @@ func (r *Records) Line() int { return r.line }
 // *InputError for the file when the file itself cannot be read further.
 func (r *Records) Next() (Document, error) {
 	for {
+		if r.done {
+			return Document{}, io.EOF
+		}
 		line, err := r.readLine()
+		if errors.Is(err, io.EOF) && r.line == 0 {
+			r.done = true
+			return Document{}, &InputError{Source: r.name, Reason: "file is empty", Err: ErrEmptyInput}
+		}
 		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || !errors.Is(ie.Err, ErrInputTooLarge) {
+				r.done = true
+			}
 			return Document{}, err
 		}
 		src := fmt.Sprintf("%s:%d", r.name, r.line)
 		if !r.checked {
 			r.checked = true
 			if looksBinary(line) {
+				r.done = true
 				return Document{}, &InputError{Source: r.name, Reason: "looks binary, not text", Err: ErrBinaryInput}
 			}
 			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))

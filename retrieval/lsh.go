@@ -94,9 +94,9 @@ func minhash(out []uint32, set []uint64, seeds [][2]uint64) {
 func signatureOf(fp *fingerprint) []byte {
 	var vals [sigShingles + sigNames]uint32
 	minhash(vals[:sigShingles], fp.content, sigSeeds[:sigShingles])
-	names := make([]uint64, 0, len(fp.names))
-	for n := range fp.names {
-		names = append(names, hashString(n))
+	names := make([]uint64, len(fp.names))
+	for i, n := range fp.names {
+		names[i] = uint64(n)
 	}
 	minhash(vals[sigShingles:], names, sigSeeds[sigShingles:])
 	sig := make([]byte, 1, sigBytes)
@@ -217,7 +217,7 @@ func (ix *Index) rebuildLSHLocked() {
 		if !validSignature(sig) {
 			// Stored before signatures were: computed here, not kept (the
 			// entry is shared with readers); re-ingesting stores it.
-			fp := fingerprintOf(e.body.text())
+			fp := fingerprintOf(e.body.text(), ix.idfLocked, true)
 			sig = signatureOf(&fp)
 		}
 		ix.lsh.add(id, sig)
