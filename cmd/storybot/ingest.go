@@ -75,8 +75,11 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 		total.Merge(t)
 	}
 	elapsed := time.Since(start)
-	fmt.Fprintf(stdout, "ingested: %s (%d in %s, %.0f articles/s)\n", total, total.Done(),
-		elapsed.Round(100*time.Millisecond), float64(total.Done())/max(elapsed.Seconds(), 1e-3))
+	fmt.Fprintf(stdout, "ingested: %s\n", total)
+	if len(streams) > 0 {
+		fmt.Fprintf(stderr, "ingest took %s for %d articles, %.0f articles/s\n",
+			elapsed.Round(100*time.Millisecond), total.Done(), float64(total.Done())/max(elapsed.Seconds(), 1e-3))
+	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "interrupted: what is listed above is stored; %d articles read but not stored were dropped. "+
 			"Run the same command again to resume: what is stored already is skipped without being cleaned again.\n", total.Interrupted)
