@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -46,6 +47,11 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			return &exitError{code: 2, err: fmt.Errorf("--published: %w", err)}
 		}
 		opt.Published = t
+	}
+	if getenv("GOMEMLIMIT") == "" {
+		// A bulk import makes garbage fast; without a limit the heap may
+		// grow to twice what it holds before the collector catches up.
+		debug.SetMemoryLimit(ingestMemoryLimit)
 	}
 	a, err := openApp(ctx, cf, stderr, getenv)
 	if err != nil {
@@ -90,6 +96,10 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	}
 	return nil
 }
+
+// ingestMemoryLimit is the soft limit of the Go heap while ingesting (see
+// runtime/debug.SetMemoryLimit); GOMEMLIMIT overrides it.
+const ingestMemoryLimit = 1 << 30
 
 func isRegular(path string) bool {
 	fi, err := os.Stat(path)
