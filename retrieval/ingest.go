@@ -76,6 +76,8 @@ type Ingester struct {
 	// the index to count, yet stays boilerplate for the next batches.
 	mu     sync.Mutex
 	boiler map[string]bool
+	// cleaned counts the documents cleaned (see Totals.Cleaned).
+	cleaned atomic.Int64
 }
 
 // Ingest stores every document; one failing never stops the others. Lines
@@ -142,6 +144,7 @@ func (ing *Ingester) ingest(ctx context.Context, docs []Document, written func([
 				}
 				i := todo[k]
 				built[i].a, built[i].fp, built[i].err = ing.build(docs[i], boiler, built[i].hash)
+				ing.cleaned.Add(1)
 			}
 		})
 	}
@@ -383,6 +386,9 @@ type Totals struct {
 	// Interrupted counts the documents read but not stored because the
 	// ingest was canceled; re-running the ingest stores them.
 	Interrupted int
+	// Cleaned counts the documents cleaned: the others were stored
+	// already, with the same source content, and skipped.
+	Cleaned int
 }
 
 // Add counts one outcome.
@@ -409,6 +415,7 @@ func (t *Totals) Merge(u Totals) {
 	t.Duplicate += u.Duplicate
 	t.Failed += u.Failed
 	t.Interrupted += u.Interrupted
+	t.Cleaned += u.Cleaned
 }
 
 // Done is how many inputs have an outcome.
@@ -498,6 +505,7 @@ func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, er
 		}
 	}()
 	var t Totals
+	cleaned := ing.cleaned.Load()
 	report := func(r Result) {
 		t.Add(r.Outcome)
 		if opt.Result != nil {
@@ -534,5 +542,6 @@ func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, er
 			report(r)
 		}
 	}
+	t.Cleaned = int(ing.cleaned.Load() - cleaned)
 	return t, ctx.Err()
 }
