@@ -93,6 +93,20 @@ func (ing *Ingester) Ingest(ctx context.Context, docs []Document) *Summary {
 
 // ingest is Ingest; written, when not nil, sees the articles written.
 func (ing *Ingester) ingest(ctx context.Context, docs []Document, written func([]*Article)) []Result {
+	return ing.commit(ctx, ing.prepare(ctx, docs), written)
+}
+
+// prepared is a batch of documents cleaned, not yet related or stored.
+type prepared struct {
+	docs    []Document
+	results []Result
+	built   []builtDoc
+	todo    []int // the documents not skipped, in order
+}
+
+// prepare skips the documents stored already and cleans the others, on
+// every core. It may run while the previous batch is committed.
+func (ing *Ingester) prepare(ctx context.Context, docs []Document) *prepared {
 	results := make([]Result, len(docs))
 	built := make([]builtDoc, len(docs))
 	// What is stored already, with the same source content, is skipped
@@ -149,6 +163,14 @@ func (ing *Ingester) ingest(ctx context.Context, docs []Document, written func([
 		})
 	}
 	wg.Wait()
+	return &prepared{docs: docs, results: results, built: built, todo: todo}
+}
+
+// commit relates the cleaned documents of a batch, in order, puts them in
+// the index and writes them with one PutMany; when that fails or ctx is
+// canceled first, the index is put back as it was and nothing is written.
+func (ing *Ingester) commit(ctx context.Context, p *prepared, written func([]*Article)) []Result {
+	docs, results, built, todo := p.docs, p.results, p.built, p.todo
 	type write struct {
 		i    int
 		prev *Article // the version replaced, to put back if the write fails
@@ -505,36 +527,48 @@ func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, er
 		}
 	}()
 	var t Totals
-	cleaned := ing.cleaned.Load()
+	cleanedBefore := ing.cleaned.Load()
 	report := func(r Result) {
 		t.Add(r.Outcome)
 		if opt.Result != nil {
 			opt.Result(r)
 		}
 	}
-	for b := range batches {
-		docs := make([]Document, 0, len(b))
-		var failed []Result
-		for _, it := range b {
-			if it.err != nil {
-				src := ""
-				var ie *InputError
-				if errors.As(it.err, &ie) {
-					src = ie.Source
+	// Cleaning the next batch overlaps with relating and storing this one.
+	type cleaned struct {
+		p      *prepared
+		failed []Result
+	}
+	ready := make(chan cleaned, 1)
+	go func() {
+		defer close(ready)
+		for b := range batches {
+			docs := make([]Document, 0, len(b))
+			var failed []Result
+			for _, it := range b {
+				if it.err != nil {
+					src := ""
+					var ie *InputError
+					if errors.As(it.err, &ie) {
+						src = ie.Source
+					}
+					failed = append(failed, Result{Source: src, Outcome: Failed, Err: it.err})
+					continue
 				}
-				failed = append(failed, Result{Source: src, Outcome: Failed, Err: it.err})
-				continue
+				docs = append(docs, it.doc)
 			}
-			docs = append(docs, it.doc)
+			ready <- cleaned{ing.prepare(ctx, docs), failed}
 		}
+	}()
+	for c := range ready {
 		if ctx.Err() != nil {
-			t.Interrupted += len(docs)
+			t.Interrupted += len(c.p.todo)
 			continue
 		}
-		for _, r := range failed {
+		for _, r := range c.failed {
 			report(r)
 		}
-		for _, r := range ing.ingest(ctx, docs, opt.Written) {
+		for _, r := range ing.commit(ctx, c.p, opt.Written) {
 			if r.Outcome == Failed && ctx.Err() != nil && errors.Is(r.Err, ctx.Err()) {
 				t.Interrupted++
 				continue
@@ -542,6 +576,6 @@ func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, er
 			report(r)
 		}
 	}
-	t.Cleaned = int(ing.cleaned.Load() - cleaned)
+	t.Cleaned = int(ing.cleaned.Load() - cleanedBefore)
 	return t, ctx.Err()
 }
