@@ -159,6 +159,8 @@ func TestStreamRecordSizeLimit(t *testing.T) {
 func TestStreamResumesAfterInterruption(t *testing.T) {
 	f := newFixture(t)
 	path := writeJSONL(t, "export.jsonl.gz", archive(t, 60, 0))
+	// run ingests the file, canceling (Ctrl-C) once cancelAfter articles
+	// are stored.
 	run := func(ctx context.Context, cancelAfter int, cancel func()) (retrieval.Totals, error) {
 		t.Helper()
 		recs, err := retrieval.OpenRecords(path, retrieval.LoadOptions{})
@@ -166,18 +168,16 @@ func TestStreamResumesAfterInterruption(t *testing.T) {
 			t.Fatal(err)
 		}
 		defer recs.Close()
-		read := 0
-		next := func() (retrieval.Document, error) {
-			if read++; read == cancelAfter {
-				cancel() // Ctrl-C
-			}
-			return recs.Next()
-		}
+		stored := 0
 		ing := &retrieval.Ingester{Store: f.store, Index: f.index}
-		return ing.IngestStream(ctx, next, retrieval.StreamOptions{Batch: 8})
+		return ing.IngestStream(ctx, recs.Next, retrieval.StreamOptions{Batch: 8, Written: func(arts []*retrieval.Article) {
+			if stored += len(arts); stored >= cancelAfter && cancel != nil {
+				cancel()
+			}
+		}})
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	first, err := run(ctx, 29, cancel)
+	first, err := run(ctx, 16, cancel)
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("interrupted run returned %v", err)
 	}
