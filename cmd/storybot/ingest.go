@@ -83,8 +83,8 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 	elapsed := time.Since(start)
 	fmt.Fprintf(stdout, "ingested: %s\n", total)
 	if len(streams) > 0 {
-		fmt.Fprintf(stderr, "ingest took %s for %d articles, %.0f articles/s\n",
-			elapsed.Round(100*time.Millisecond), total.Done(), float64(total.Done())/max(elapsed.Seconds(), 1e-3))
+		fmt.Fprintf(stderr, "ingest took %s for %d articles, %d cleaned, %.0f articles/s\n",
+			elapsed.Round(100*time.Millisecond), total.Done(), total.Cleaned, float64(total.Done())/max(elapsed.Seconds(), 1e-3))
 	}
 	if ctx.Err() != nil {
 		fmt.Fprintf(stderr, "interrupted: what is listed above is stored; %d articles read but not stored were dropped. "+
@@ -191,6 +191,8 @@ type progress struct {
 	start time.Time
 	done  atomic.Int64
 
+	every time.Duration // between log lines; 0: no log
+
 	mu   sync.Mutex // one writer to out at a time
 	bar  *progressbar.ProgressBar
 	quit chan struct{}
@@ -198,7 +200,7 @@ type progress struct {
 }
 
 func newProgress(name string, recs *retrieval.Records, stderr io.Writer, every time.Duration) *progress {
-	p := &progress{name: name, recs: recs, out: stderr, start: time.Now(), quit: make(chan struct{})}
+	p := &progress{name: name, recs: recs, out: stderr, start: time.Now(), quit: make(chan struct{}), every: every}
 	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
 		p.bar = progressbar.NewOptions64(recs.Size(),
 			progressbar.OptionSetWriter(stderr),
@@ -261,9 +263,14 @@ func (p *progress) print(f func()) {
 	f()
 }
 
+// stop ends the display; a log gets a last line, so even a short import
+// says how far it got.
 func (p *progress) stop() {
 	close(p.quit)
 	p.wg.Wait()
+	if p.bar == nil && p.every > 0 {
+		p.show()
+	}
 	if p.bar != nil {
 		p.mu.Lock()
 		_ = p.bar.Finish()
