@@ -278,11 +278,15 @@ func (ix *Index) relate(a *Article, fp *fingerprint) (duplicateOf, storyID strin
 // maxCandidates bounds the articles a new one is compared with.
 const maxCandidates = 12
 
-// fingerprintCacheBytes bounds the memory the fingerprint cache holds:
-// about the fingerprints of 40,000 news articles, so that a bulk import
-// compares new articles with earlier ones without fingerprinting those
-// again.
-const fingerprintCacheBytes = 256 << 20
+// The fingerprint cache's bounds: in everyday use about the fingerprints of
+// the last 3,000 articles (a running story's articles are each other's
+// candidates), and during a bulk import (IngestStream) about 25,000, so
+// that new articles are compared with earlier ones of the import without
+// fingerprinting those again.
+const (
+	fingerprintCacheBytes     = 32 << 20
+	fingerprintCacheBulkBytes = 256 << 20
+)
 
 // fingerprintCache keeps the fingerprints of the articles ingested or
 // compared lately, the oldest dropped first: fingerprinting is the costly
@@ -292,6 +296,45 @@ type fingerprintCache struct {
 	m     map[string]*fingerprint // by article ID + Hash
 	order []string                // keys, oldest first
 	bytes int
+	bulk  int // bulk imports under way
+}
+
+// startBulk raises the cache's bound for a bulk import; the returned func
+// lowers it again.
+func (c *fingerprintCache) startBulk() func() {
+	c.mu.Lock()
+	c.bulk++
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.bulk--
+		c.trimLocked()
+		// A map does not shrink: copy what is left into a new one.
+		m := make(map[string]*fingerprint, len(c.m))
+		for k, v := range c.m {
+			m[k] = v
+		}
+		c.m = m
+		c.mu.Unlock()
+	}
+}
+
+func (c *fingerprintCache) trimLocked() {
+	limit := fingerprintCacheBytes
+	if c.bulk > 0 {
+		limit = fingerprintCacheBulkBytes
+	}
+	for c.bytes > limit && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if f, ok := c.m[old]; ok {
+			c.bytes -= f.size()
+			delete(c.m, old)
+		}
+	}
+	if len(c.order) == 0 {
+		c.order = nil // let the backing array go
+	}
 }
 
 // of returns the fingerprint of a, whose text is text().
@@ -322,12 +365,5 @@ func (c *fingerprintCache) add(a *Article, fp *fingerprint) {
 	c.m[key] = fp
 	c.order = append(c.order, key)
 	c.bytes += fp.size()
-	for c.bytes > fingerprintCacheBytes && len(c.order) > 0 {
-		old := c.order[0]
-		c.order = c.order[1:]
-		if f, ok := c.m[old]; ok {
-			c.bytes -= f.size()
-			delete(c.m, old)
-		}
-	}
+	c.trimLocked()
 }

@@ -526,6 +526,7 @@ func (ing *Ingester) IngestStream(ctx context.Context, next func() (Document, er
 			}
 		}
 	}()
+	defer ing.Index.fingerprints.startBulk()()
 	var t Totals
 	cleanedBefore := ing.cleaned.Load()
 	report := func(r Result) {
