@@ -87,8 +87,8 @@ func cmdIngest(ctx context.Context, args []string, stdout, stderr io.Writer, get
 			elapsed.Round(100*time.Millisecond), total.Done(), total.Cleaned, float64(total.Done())/max(elapsed.Seconds(), 1e-3))
 	}
 	if ctx.Err() != nil {
-		fmt.Fprintf(stderr, "interrupted: what is listed above is stored; %d articles read but not stored were dropped. "+
-			"Run the same command again to resume: what is stored already is skipped without being cleaned again.\n", total.Interrupted)
+		fmt.Fprintf(stderr, "interrupted: the %d articles counted above are stored, in whole batches; %d read but not stored were dropped. "+
+			"Run the same command again to resume: what is stored already is skipped without being cleaned again.\n", total.Done()-total.Failed, total.Interrupted)
 		return &exitError{code: 1}
 	}
 	if total.Failed > 0 {
