@@ -151,19 +151,6 @@ func bandKeys(sig []byte, keys []uint64) []uint64 {
 	return keys
 }
 
-// sharesAnchor reports whether two signatures share a paragraph anchor.
-func sharesAnchor(a, b []byte) bool {
-	for i := sigBytes; i+4 <= len(a); i += 4 {
-		x := binary.LittleEndian.Uint32(a[i:])
-		for j := sigBytes; j+4 <= len(b); j += 4 {
-			if binary.LittleEndian.Uint32(b[j:]) == x {
-				return true
-			}
-		}
-	}
-	return false
-}
-
 // lshTable maps band keys to the IDs of the articles holding them. It is
 // guarded by the index's lock, built on the first ingest that needs it (see
 // ensureLSH) and from then on kept in step by put and remove.
@@ -257,19 +244,28 @@ func (ix *Index) lshCandidates(self string, sig []byte, limit int) []candidate {
 	keys := bandKeys(sig, buf[:0])
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	count := make(map[string]int, 16)
-	for _, k := range keys {
+	// The anchors' keys come last.
+	firstAnchor := len(keys) - (len(sig)-sigBytes)/4
+	type shared struct {
+		bands  int
+		anchor bool
+	}
+	count := make(map[string]shared, 16)
+	for i, k := range keys {
 		b := ix.lsh.buckets[k]
 		for _, id := range b[max(0, len(b)-bucketScan):] {
 			if id != self {
-				count[id]++
+				c := count[id]
+				c.bands++
+				c.anchor = c.anchor || i >= firstAnchor
+				count[id] = c
 			}
 		}
 	}
 	out := make([]candidate, 0, len(count))
-	for id, n := range count {
-		if e := ix.articles[id]; e != nil && worthComparing(sig, e.article.Signature) {
-			out = append(out, candidate{e, n})
+	for id, c := range count {
+		if e := ix.articles[id]; e != nil && (c.anchor || worthComparing(sig, e.article.Signature)) {
+			out = append(out, candidate{e, c.bands})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -294,9 +290,10 @@ const (
 
 // worthComparing tells from two signatures whether compare could find the
 // articles related: most articles that share a band share a few common
-// names and nothing else.
+// names and nothing else. (Articles that share a paragraph anchor are
+// always worth comparing.)
 func worthComparing(a, b []byte) bool {
-	if !validSignature(a) || !validSignature(b) || sharesAnchor(a, b) {
+	if !validSignature(a) || !validSignature(b) {
 		return true
 	}
 	var sh, nm, names int
