@@ -206,6 +206,7 @@ func newProgress(name string, recs *retrieval.Records, stderr io.Writer, every t
 			progressbar.OptionSetWriter(stderr),
 			progressbar.OptionSetDescription(name),
 			progressbar.OptionShowBytes(true),
+			progressbar.OptionShowCount(),
 			progressbar.OptionSetPredictTime(true),
 			progressbar.OptionSetWidth(30),
 			progressbar.OptionThrottle(100*time.Millisecond),
