@@ -62,6 +62,14 @@ type Article struct {
 	// StoryID groups articles about the same event, copies or not.
 	StoryID  string `json:"story_id"`
 	Passages []Span `json:"passages"`
+	// SourceHash is the hex SHA-256 of the document as read, before
+	// cleaning (see DocumentHash): a re-ingest of the same document skips
+	// cleaning it again, which is what makes resuming an import fast.
+	SourceHash string `json:"source_hash,omitempty"`
+	// Signature is the article's MinHash signature (see lsh.go), computed
+	// once when it is cleaned and kept, so duplicate detection never
+	// fingerprints a stored article again to find its candidates.
+	Signature []byte `json:"sig,omitempty"`
 }
 
 // Span is a passage's place in its article's Text, in bytes.

@@ -2,7 +2,8 @@ package retrieval
 
 import (
 	"math"
-	"sort"
+	"slices"
+	"strings"
 	"sync"
 	"unicode"
 )
@@ -25,35 +26,124 @@ const (
 	storyNames = 0.25
 )
 
-// fingerprint is what duplicate and story detection compare.
+// fingerprint is what duplicate and story detection compare, in compact
+// form: sorted 32-bit hashes, so that the fingerprints of a whole import fit
+// in the cache (see fingerprintCache) and comparing two is a merge.
 type fingerprint struct {
-	shingles map[uint64]struct{}
-	terms    map[string]float64 // content term → count
-	names    map[string]struct{}
-	length   int
+	shingles []uint32 // the 3-word shingles' hashes, sorted, once each
+	// terms are the content terms' hashes, sorted, and weights their
+	// counts times 1+IDF (see weigh), norm the weights' length.
+	terms   []uint32
+	weights []float32
+	norm    float64
+	names   []uint32 // the names' and numbers' hashes, sorted, once each
+	length  int
+	// content is the shingles holding a content word: what the signature
+	// sketches (see lsh.go); anchors holds, for each paragraph of some
+	// length, a hash of its two least content shingles: an article that
+	// repeats a whole paragraph of another shares its anchor, however long
+	// the other is. Both are only made for a new article (withSketch).
+	content []uint64
+	anchors []uint32
 }
 
-func fingerprintOf(text string) fingerprint {
+// fingerprintOf fingerprints text, weighing its terms with idf; withSketch
+// also gathers what its signature needs.
+func fingerprintOf(text string, idf func(string) float64, withSketch bool) fingerprint {
 	toks := Tokens(text)
 	fp := fingerprint{
-		shingles: make(map[uint64]struct{}),
-		terms:    make(map[string]float64),
-		names:    make(map[string]struct{}),
+		shingles: make([]uint32, 0, len(toks)),
 		length:   len(text),
+	}
+	counts := make(map[string]float64)
+	names := make(map[string]bool)
+	// Paragraph ends, for the anchors.
+	var breaks []int
+	for i := 0; withSketch; {
+		j := strings.Index(text[i:], "\n\n")
+		if j < 0 {
+			break
+		}
+		breaks = append(breaks, i+j)
+		i += j + 2
+	}
+	// A paragraph's anchor stands for its two least shingle hashes: one
+	// alone is too often a common phrase.
+	para, paraShingles := 0, 0
+	least, next := uint64(math.MaxUint64), uint64(math.MaxUint64)
+	endParagraph := func() {
+		if paraShingles >= anchorMinShingles && len(fp.anchors) < maxAnchors {
+			fp.anchors = append(fp.anchors, uint32(mix64(least^next*0x9E3779B97F4A7C15)>>32))
+		}
+		para++
+		paraShingles = 0
+		least, next = math.MaxUint64, math.MaxUint64
 	}
 	for i, t := range toks {
 		if i+2 < len(toks) {
-			fp.shingles[hash3(t.Term, toks[i+1].Term, toks[i+2].Term)] = struct{}{}
+			h := hash3(t.Term, toks[i+1].Term, toks[i+2].Term)
+			fp.shingles = append(fp.shingles, uint32(h>>32))
+			if withSketch && (!t.Stop || !toks[i+1].Stop || !toks[i+2].Stop) {
+				for para < len(breaks) && t.Start > breaks[para] {
+					endParagraph()
+				}
+				fp.content = append(fp.content, h)
+				if para == len(breaks) || toks[i+2].Start < breaks[para] {
+					paraShingles++
+					switch m := mix64(h); {
+					case m < least:
+						least, next = m, least
+					case m < next && m != least:
+						next = m
+					}
+				}
+			}
 		}
 		if t.Stop {
 			continue
 		}
-		fp.terms[t.Term]++
+		counts[t.Term]++
 		if t.Number || (t.Capital && i > 0 && !sentenceStart(text, t.Start)) {
-			fp.names[t.Term] = struct{}{}
+			names[t.Term] = true
 		}
 	}
+	if withSketch {
+		endParagraph()
+	}
+	slices.Sort(fp.shingles)
+	fp.shingles = slices.Clip(slices.Compact(fp.shingles))
+	type tw struct {
+		h uint32
+		w float32
+	}
+	tws := make([]tw, 0, len(counts))
+	var norm float64
+	for t, n := range counts {
+		// 1+idf: rare words count more, yet in a small corpus, where
+		// every word is common, shared words still count.
+		w := n * (1 + idf(t))
+		norm += w * w
+		tws = append(tws, tw{uint32(hashString(t)), float32(w)})
+	}
+	slices.SortFunc(tws, func(a, b tw) int { return int(int64(a.h) - int64(b.h)) })
+	fp.terms = make([]uint32, len(tws))
+	fp.weights = make([]float32, len(tws))
+	for i, x := range tws {
+		fp.terms[i], fp.weights[i] = x.h, x.w
+	}
+	fp.norm = math.Sqrt(norm)
+	fp.names = make([]uint32, 0, len(names))
+	for n := range names {
+		fp.names = append(fp.names, uint32(hashString(n)))
+	}
+	slices.Sort(fp.names)
+	fp.names = slices.Compact(fp.names)
 	return fp
+}
+
+// size is about how many bytes the fingerprint holds, for the cache.
+func (fp *fingerprint) size() int {
+	return 4*len(fp.shingles) + 8*len(fp.terms) + 4*len(fp.names) + 128
 }
 
 // sentenceStart reports whether the word at off begins a sentence, where a
@@ -82,56 +172,59 @@ func hash3(a, b, c string) uint64 {
 	return h
 }
 
-// containment is the share of the smaller set found in the larger.
-func containment[K comparable](a, b map[K]struct{}) float64 {
-	if len(a) > len(b) {
-		a, b = b, a
-	}
-	if len(a) == 0 {
+// containment is the share of the smaller sorted set found in the larger.
+func containment(a, b []uint32) float64 {
+	if min(len(a), len(b)) == 0 {
 		return 0
 	}
-	n := 0
-	for k := range a {
-		if _, ok := b[k]; ok {
-			n++
-		}
-	}
-	return float64(n) / float64(len(a))
+	return float64(common(a, b)) / float64(min(len(a), len(b)))
 }
 
-func jaccard[K comparable](a, b map[K]struct{}) float64 {
+// common counts the values two sorted sets share.
+func common(a, b []uint32) int {
+	n := 0
+	for i, j := 0, 0; i < len(a) && j < len(b); {
+		switch {
+		case a[i] < b[j]:
+			i++
+		case a[i] > b[j]:
+			j++
+		default:
+			n++
+			i++
+			j++
+		}
+	}
+	return n
+}
+
+func jaccard(a, b []uint32) float64 {
 	if len(a)+len(b) == 0 {
 		return 0
 	}
-	n := 0
-	for k := range a {
-		if _, ok := b[k]; ok {
-			n++
-		}
-	}
+	n := common(a, b)
 	return float64(n) / float64(len(a)+len(b)-n)
 }
 
-func cosine(a, b map[string]float64, idf func(string) float64) float64 {
-	var dot, na, nb float64
-	// 1+idf: rare words count more, yet in a small corpus, where every
-	// word is common, shared words still count.
-	for t, x := range a {
-		w := 1 + idf(t)
-		x *= w
-		na += x * x
-		if y, ok := b[t]; ok {
-			dot += x * y * w
-		}
-	}
-	for t, y := range b {
-		w := 1 + idf(t)
-		nb += y * w * y * w
-	}
-	if na == 0 || nb == 0 {
+// cosine is the cosine of two fingerprints' weighed term vectors.
+func cosine(a, b *fingerprint) float64 {
+	if a.norm == 0 || b.norm == 0 {
 		return 0
 	}
-	return dot / math.Sqrt(na*nb)
+	var dot float64
+	for i, j := 0, 0; i < len(a.terms) && j < len(b.terms); {
+		switch {
+		case a.terms[i] < b.terms[j]:
+			i++
+		case a.terms[i] > b.terms[j]:
+			j++
+		default:
+			dot += float64(a.weights[i]) * float64(b.weights[j])
+			i++
+			j++
+		}
+	}
+	return dot / (a.norm * b.norm)
 }
 
 // similarity says how two articles relate.
@@ -141,9 +234,10 @@ type similarity struct {
 	score float64
 }
 
-func compare(a, b fingerprint, idf func(string) float64) similarity {
+// compare says how two fingerprints relate.
+func compare(a, b *fingerprint) similarity {
 	sh := containment(a.shingles, b.shingles)
-	cos := cosine(a.terms, b.terms, idf)
+	cos := cosine(a, b)
 	names := jaccard(a.names, b.names)
 	lr := float64(min(a.length, b.length)) / float64(max(a.length, b.length, 1))
 	s := similarity{score: cos}
@@ -158,50 +252,13 @@ func compare(a, b fingerprint, idf func(string) float64) similarity {
 }
 
 // relate finds, for a new article, the article it copies (if any) and the
-// story it belongs to, among the most similar articles in the index.
-func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
-	fp := fingerprintOf(a.Text)
-	memo := make(map[string]float64, len(fp.terms))
-	idf := func(t string) float64 {
-		v, ok := memo[t]
-		if !ok {
-			v = ix.IDF(t)
-			memo[t] = v
-		}
-		return v
-	}
-	// Candidates: the articles whose passages best match this one's most
-	// distinctive terms.
-	type tw struct {
-		term string
-		w    float64
-	}
-	var tws []tw
-	for t, n := range fp.terms {
-		tws = append(tws, tw{t, n * idf(t)})
-	}
-	sort.Slice(tws, func(i, j int) bool {
-		if tws[i].w != tws[j].w {
-			return tws[i].w > tws[j].w
-		}
-		return tws[i].term < tws[j].term
-	})
-	var q []WeightedTerm
-	for _, t := range tws[:min(len(tws), 24)] {
-		q = append(q, WeightedTerm{t.term, 1})
-	}
-	hits := ix.Search(Query{Terms: q, Limit: 40, Collections: ix.Collections()})
-	seen := map[string]bool{a.ID: true}
+// story it belongs to, among the articles its signature shares bands with
+// (see lsh.go), verified with compare. fp is a's fingerprint.
+func (ix *Index) relate(a *Article, fp *fingerprint) (duplicateOf, storyID string) {
 	best := -1.0
-	compared := 0
-	for _, h := range hits {
-		c := h.Article
-		if seen[c.ID] || compared == maxCandidates {
-			continue
-		}
-		seen[c.ID] = true
-		compared++
-		s := compare(fp, ix.fingerprints.of(c, h.e.body.text), idf)
+	for _, cand := range ix.lshCandidates(a.ID, a.Signature, maxCandidates) {
+		c := &cand.e.article
+		s := compare(fp, ix.fingerprints.of(c, cand.e.body.text, ix.IDF))
 		if s.copy && duplicateOf == "" {
 			duplicateOf = c.Original()
 			storyID = c.StoryID
@@ -221,29 +278,92 @@ func (ix *Index) relate(a *Article) (duplicateOf, storyID string) {
 // maxCandidates bounds the articles a new one is compared with.
 const maxCandidates = 12
 
-// fingerprintCache keeps the fingerprints of recently compared articles:
-// the same few articles are candidates for many new ones (a running story),
-// and fingerprinting is the costly part of ingest.
+// The fingerprint cache's bounds: in everyday use about the fingerprints of
+// the last 3,000 articles (a running story's articles are each other's
+// candidates), and during a bulk import (IngestStream) about 25,000, so
+// that new articles are compared with earlier ones of the import without
+// fingerprinting those again.
+const (
+	fingerprintCacheBytes     = 32 << 20
+	fingerprintCacheBulkBytes = 256 << 20
+)
+
+// fingerprintCache keeps the fingerprints of the articles ingested or
+// compared lately, the oldest dropped first: fingerprinting is the costly
+// part of comparing.
 type fingerprintCache struct {
-	mu sync.Mutex
-	m  map[string]*fingerprint
+	mu    sync.Mutex
+	m     map[string]*fingerprint // by article ID + Hash
+	order []string                // keys, oldest first
+	bytes int
+	bulk  int // bulk imports under way
+}
+
+// startBulk raises the cache's bound for a bulk import; the returned func
+// lowers it again.
+func (c *fingerprintCache) startBulk() func() {
+	c.mu.Lock()
+	c.bulk++
+	c.mu.Unlock()
+	return func() {
+		c.mu.Lock()
+		c.bulk--
+		c.trimLocked()
+		// A map does not shrink: copy what is left into a new one.
+		m := make(map[string]*fingerprint, len(c.m))
+		for k, v := range c.m {
+			m[k] = v
+		}
+		c.m = m
+		c.mu.Unlock()
+	}
+}
+
+func (c *fingerprintCache) trimLocked() {
+	limit := fingerprintCacheBytes
+	if c.bulk > 0 {
+		limit = fingerprintCacheBulkBytes
+	}
+	for c.bytes > limit && len(c.order) > 0 {
+		old := c.order[0]
+		c.order = c.order[1:]
+		if f, ok := c.m[old]; ok {
+			c.bytes -= f.size()
+			delete(c.m, old)
+		}
+	}
+	if len(c.order) == 0 {
+		c.order = nil // let the backing array go
+	}
 }
 
 // of returns the fingerprint of a, whose text is text().
-func (c *fingerprintCache) of(a *Article, text func() string) fingerprint {
-	key := a.ID + a.Hash
+func (c *fingerprintCache) of(a *Article, text func() string, idf func(string) float64) *fingerprint {
 	c.mu.Lock()
-	fp, ok := c.m[key]
+	fp, ok := c.m[a.ID+a.Hash]
 	c.mu.Unlock()
 	if ok {
-		return *fp
+		return fp
 	}
-	f := fingerprintOf(text())
+	f := fingerprintOf(text(), idf, false)
+	c.add(a, &f)
+	return &f
+}
+
+// add caches the fingerprint of an article about to be indexed.
+func (c *fingerprintCache) add(a *Article, fp *fingerprint) {
+	fp.content, fp.anchors = nil, nil
+	key := a.ID + a.Hash
 	c.mu.Lock()
-	if c.m == nil || len(c.m) >= 4096 {
-		c.m = make(map[string]*fingerprint) // crude, but bounded
+	defer c.mu.Unlock()
+	if c.m == nil {
+		c.m = make(map[string]*fingerprint)
 	}
-	c.m[key] = &f
-	c.mu.Unlock()
-	return f
+	if _, ok := c.m[key]; ok {
+		return
+	}
+	c.m[key] = fp
+	c.order = append(c.order, key)
+	c.bytes += fp.size()
+	c.trimLocked()
 }

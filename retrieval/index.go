@@ -54,6 +54,7 @@ type Index struct {
 	collCount    map[string]int   // collection → articles
 	version      uint64
 	fingerprints fingerprintCache // for duplicate and story detection
+	lsh          lshTable         // band table of the articles' signatures (see lsh.go)
 	serial       uint32           // tells this index's term IDs in wordInfo.termID
 }
 
@@ -259,6 +260,7 @@ func (ix *Index) put(a *Article, p *packer) {
 	ix.removeLocked(a.ID)
 	e.first = int32(len(ix.docs))
 	ix.articles[a.ID] = e
+	ix.lsh.add(a.ID, a.Signature)
 	var ids []int32
 	for _, t := range title {
 		if id := ix.internWordLocked(t); !slices.Contains(ids, id) {
@@ -567,6 +569,7 @@ func (ix *Index) removeLocked(id string) bool {
 		d.marks = 0
 	}
 	delete(ix.articles, id)
+	ix.lsh.remove(id, a.Signature)
 	if ix.collCount[a.Collection]--; ix.collCount[a.Collection] <= 0 {
 		delete(ix.collCount, a.Collection)
 	}

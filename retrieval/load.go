@@ -1,6 +1,7 @@
 package retrieval
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
@@ -15,14 +16,17 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
 	readability "codeberg.org/readeck/go-readability/v2"
 	"codeberg.org/readeck/go-readability/v2/render"
+	"github.com/klauspost/compress/gzip"
 	"golang.org/x/net/html"
 	"golang.org/x/net/html/charset"
 	"golang.org/x/text/encoding/charmap"
@@ -1266,4 +1270,192 @@ func unwrapURLError(err error) error {
 		return ue.Err
 	}
 	return err
+}
+
+// Streaming JSON Lines
+
+// IsStream reports whether Open reads name record by record: JSON Lines
+// (.jsonl, .ndjson), plain or gzip-compressed (.jsonl.gz, .ndjson.gz).
+func IsStream(name string) bool {
+	l := strings.ToLower(name)
+	l = strings.TrimSuffix(l, ".gz")
+	return strings.HasSuffix(l, ".jsonl") || strings.HasSuffix(l, ".ndjson")
+}
+
+// Records reads a JSON Lines file one record at a time, so a file of any
+// size is read in bounded memory: only one record (of at most the size
+// limit, LoadOptions.MaxBytes, 10 MiB by default) is held at once. A
+// gzip-compressed file (by its first bytes, whatever its name) is
+// decompressed as it is read.
+type Records struct {
+	name, key string
+	opt       LoadOptions
+	meta      *sidecar
+	f         *os.File
+	counted   *countingReader
+	gz        *gzip.Reader
+	br        *bufio.Reader
+	size      int64
+	line      int
+	limit     int64
+	buf       []byte
+	checked   bool
+	done      bool // the file cannot be read further
+}
+
+// OpenRecords opens a JSON Lines file for reading record by record; its
+// sidecar, if it has one, applies to every record (see Load).
+func OpenRecords(path string, opt LoadOptions) (*Records, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	fi, err := f.Stat()
+	if err != nil {
+		f.Close()
+		return nil, fileError(path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		f.Close()
+		return nil, &InputError{Source: path, Reason: "is not a regular file", Err: ErrUnsupportedInput}
+	}
+	meta, err := readSidecar(path)
+	if err != nil {
+		f.Close()
+		return nil, err
+	}
+	r := &Records{name: path, key: absPath(path), opt: opt, meta: meta, f: f, size: fi.Size(), limit: maxBytes(opt)}
+	r.counted = &countingReader{r: f}
+	br := bufio.NewReaderSize(r.counted, 256<<10)
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		gz, err := gzip.NewReader(br)
+		if err != nil {
+			f.Close()
+			return nil, &InputError{Source: path, Reason: "cannot read gzip data: " + err.Error(), Err: err}
+		}
+		r.gz = gz
+		br = bufio.NewReaderSize(gz, 256<<10)
+	}
+	r.br = br
+	return r, nil
+}
+
+// Close closes the file.
+func (r *Records) Close() error {
+	if r.gz != nil {
+		r.gz.Close()
+	}
+	return r.f.Close()
+}
+
+// Size is the size of the file on disk (compressed, for a gzip file).
+func (r *Records) Size() int64 { return r.size }
+
+// Read is how many bytes of the file have been read so far (compressed
+// bytes, for a gzip file): beside Size, how far the reading has got.
+func (r *Records) Read() int64 { return r.counted.n.Load() }
+
+// Line is the number of the line last read.
+func (r *Records) Line() int { return r.line }
+
+// Next returns the next record as a document. It returns io.EOF at the end
+// of the file, an *InputError naming the file and line for a record that
+// cannot be read (the next call goes on with the next line), and an
+// *InputError for the file when the file itself cannot be read further.
+func (r *Records) Next() (Document, error) {
+	for {
+		if r.done {
+			return Document{}, io.EOF
+		}
+		line, err := r.readLine()
+		if errors.Is(err, io.EOF) && r.line == 0 {
+			r.done = true
+			return Document{}, &InputError{Source: r.name, Reason: "file is empty", Err: ErrEmptyInput}
+		}
+		if err != nil {
+			var ie *InputError
+			if !errors.As(err, &ie) || !errors.Is(ie.Err, ErrInputTooLarge) {
+				r.done = true
+			}
+			return Document{}, err
+		}
+		src := fmt.Sprintf("%s:%d", r.name, r.line)
+		if !r.checked {
+			r.checked = true
+			if looksBinary(line) {
+				r.done = true
+				return Document{}, &InputError{Source: r.name, Reason: "looks binary, not text", Err: ErrBinaryInput}
+			}
+			line = bytes.TrimPrefix(line, []byte("\xef\xbb\xbf"))
+		}
+		line = bytes.TrimSpace(line)
+		if len(line) == 0 {
+			continue
+		}
+		if int64(len(line)) > r.limit {
+			return Document{}, tooLarge(src, "record", int64(len(line)), r.limit)
+		}
+		if bytes.IndexByte(line, 0) >= 0 {
+			return Document{}, &InputError{Source: src, Reason: "record holds NUL bytes, not text", Err: ErrBinaryInput}
+		}
+		d, err := recordFromJSON([]byte(decodeText(line)))
+		if err != nil {
+			return Document{}, &InputError{Source: src, Reason: err.Error(), Err: err}
+		}
+		d.Source = fmt.Sprintf("%s#%d", r.name, r.line)
+		d.Key = cmpOr(d.Key, fmt.Sprintf("%s#%d", r.key, r.line))
+		finish(&d, r.opt, false)
+		if r.meta != nil {
+			r.meta.apply(&d, false)
+		}
+		return d, nil
+	}
+}
+
+// readLine reads the next line into r.buf. A line over the limit is read
+// to its end but not kept: its length alone is returned as an error.
+func (r *Records) readLine() ([]byte, error) {
+	r.buf = r.buf[:0]
+	var n int64
+	for {
+		chunk, err := r.br.ReadSlice('\n')
+		n += int64(len(chunk))
+		if n <= r.limit+1 {
+			r.buf = append(r.buf, chunk...)
+		}
+		switch {
+		case err == nil:
+		case errors.Is(err, bufio.ErrBufferFull):
+			continue
+		case errors.Is(err, io.EOF):
+			if n == 0 {
+				return nil, io.EOF
+			}
+		default:
+			r.line++
+			return nil, &InputError{Source: fmt.Sprintf("%s:%d", r.name, r.line), Reason: "cannot read: " + err.Error(), Err: err}
+		}
+		r.line++
+		if n > r.limit+1 {
+			return nil, tooLarge(fmt.Sprintf("%s:%d", r.name, r.line), "record", n, r.limit)
+		}
+		if cap(r.buf) > 4<<20 && len(r.buf) < 1<<20 {
+			// Do not keep a huge buffer for the rest of the file.
+			r.buf = slices.Clone(r.buf)
+		}
+		return r.buf, nil
+	}
+}
+
+// countingReader counts the bytes read through it; Read may be called from
+// another goroutine than the reader (progress).
+type countingReader struct {
+	r io.Reader
+	n atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
 }

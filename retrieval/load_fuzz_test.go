@@ -1,11 +1,17 @@
 package retrieval
 
 import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // addFiles adds the files matching pattern under testdata as fuzz seeds.
@@ -91,6 +97,50 @@ func FuzzParseJSONL(f *testing.F) {
 		for _, name := range []string{"f.jsonl", "f.json"} {
 			docs, err := Parse(name, data, LoadOptions{})
 			checkParsed(t, docs, err)
+		}
+	})
+}
+
+// FuzzRecords reads a file record by record, plain and gzip-compressed:
+// every record is a document or an InputError naming the file, and the
+// reading ends.
+func FuzzRecords(f *testing.F) {
+	addFiles(f, "load/*.jsonl")
+	f.Add([]byte("{\"text\":\"a b\"}\n\n{\"text\":\"x\"\n\x1f\x8b"))
+	f.Add([]byte("\x1f\x8b\x08\x00\x00\x00\x00\x00"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		var gz bytes.Buffer
+		zw := gzip.NewWriter(&gz)
+		zw.Write(data)
+		zw.Close()
+		for i, content := range [][]byte{data, gz.Bytes()} {
+			path := filepath.Join(t.TempDir(), fmt.Sprintf("f%d.jsonl", i))
+			if err := os.WriteFile(path, content, 0o644); err != nil {
+				t.Fatal(err)
+			}
+			recs, err := OpenRecords(path, LoadOptions{MaxBytes: 1 << 10})
+			if err != nil {
+				checkParsed(t, nil, err)
+				continue
+			}
+			for n := 0; ; n++ {
+				if n > len(data)+2 {
+					t.Fatalf("more records than lines")
+				}
+				d, err := recs.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					checkParsed(t, nil, err)
+					if !strings.HasPrefix(err.Error(), path) {
+						t.Fatalf("error %q does not name the file", err)
+					}
+					continue
+				}
+				checkParsed(t, []Document{d}, nil)
+			}
+			recs.Close()
 		}
 	})
 }

@@ -2,6 +2,7 @@ package main
 
 import (
 	"bytes"
+	"compress/gzip"
 	"context"
 	"encoding/json"
 	"errors"
@@ -11,6 +12,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -337,5 +339,93 @@ func TestDataFolderHint(t *testing.T) {
 	other := errors.New("disk full")
 	if got := dataFolderHint(other, "/data"); got != other {
 		t.Errorf("other errors are changed: %v", got)
+	}
+}
+
+// writeGz writes lines as a gzip-compressed JSON Lines file.
+func writeGz(t *testing.T, path string, lines []string) {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	for _, l := range lines {
+		fmt.Fprintln(zw, l)
+	}
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// articleRecords makes a JSON Lines record of each bundled test article.
+func articleRecords(t *testing.T) []string {
+	t.Helper()
+	files, err := filepath.Glob("../../testdata/articles/*.txt")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("test articles: %v", err)
+	}
+	var lines []string
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		title, text, _ := strings.Cut(string(b), "\n\n")
+		rec, _ := json.Marshal(map[string]string{"title": title, "text": text, "url": "https://news.example/" + filepath.Base(f)})
+		lines = append(lines, string(rec))
+	}
+	return lines
+}
+
+func TestCLIIngestStreamsJSONLines(t *testing.T) {
+	data := t.TempDir()
+	recs := articleRecords(t)
+	lines := append(append(append([]string{}, recs[:3]...), `{"title": "cut off", "text": "the exp`), recs[3:]...)
+	path := filepath.Join(t.TempDir(), "export.jsonl.gz")
+	writeGz(t, path, lines)
+
+	out, errs, code := cli(t, data, "ingest", "--progress", "1h", path)
+	if code != 1 {
+		t.Fatalf("exit %d with a bad record, want 1: %s %s", code, out, errs)
+	}
+	if !strings.Contains(errs, path+":4: invalid JSON") {
+		t.Errorf("stderr does not name the bad record by file:line and why:\n%s", errs)
+	}
+	want := fmt.Sprintf("ingested: %d new, 0 updated, 0 unchanged, 0 duplicate, 1 failed", len(recs))
+	if !strings.Contains(out, want) {
+		t.Errorf("summary:\n%s\nwant %q", out, want)
+	}
+	if strings.Contains(out, "new        ") {
+		t.Errorf("a bulk file listed every article without --verbose:\n%s", out)
+	}
+	// Not a terminal: progress is logged as lines.
+	if !regexp.MustCompile(`ingest export\.jsonl\.gz: \d+ articles, [\d.]+ of [\d.]+ MB read \(\d+%\), \d+ articles/s, ETA `).MatchString(errs) {
+		t.Errorf("no progress line on stderr:\n%s", errs)
+	}
+
+	// Again: everything is in, nothing is cleaned again; --verbose lists.
+	out, errs, code = cli(t, data, "ingest", "--verbose", path)
+	want = fmt.Sprintf("ingested: 0 new, 0 updated, %d unchanged, 0 duplicate, 1 failed", len(recs))
+	if code != 1 || !strings.Contains(out, want) || strings.Count(out, "unchanged  ") != len(recs) {
+		t.Errorf("re-run (exit %d):\n%s\n%s\nwant %q and each article listed", code, out, errs, want)
+	}
+	if !strings.Contains(errs, fmt.Sprintf("%d articles, 0 cleaned", len(recs)+1)) {
+		t.Errorf("re-run cleaned articles again:\n%s", errs)
+	}
+}
+
+func TestCLIIngestRecordSizeLimit(t *testing.T) {
+	data := t.TempDir()
+	recs := articleRecords(t)
+	huge, _ := json.Marshal(map[string]string{"title": "Huge", "text": strings.Repeat("All work and no play. ", 11<<20/22+1)})
+	path := filepath.Join(t.TempDir(), "big.ndjson.gz")
+	writeGz(t, path, []string{recs[0], string(huge), recs[1]})
+	out, errs, code := cli(t, data, "ingest", path)
+	if code != 1 || !strings.Contains(errs, path+":2: record is 11") || !strings.Contains(errs, "over the 10 MiB limit") {
+		t.Fatalf("exit %d, stderr:\n%s", code, errs)
+	}
+	if !strings.Contains(out, "ingested: 2 new, 0 updated, 0 unchanged, 0 duplicate, 1 failed") {
+		t.Errorf("the records around the huge one were not imported:\n%s", out)
 	}
 }
