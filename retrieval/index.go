@@ -260,7 +260,7 @@ func (ix *Index) put(a *Article, p *packer) {
 	ix.removeLocked(a.ID)
 	e.first = int32(len(ix.docs))
 	ix.articles[a.ID] = e
-	ix.lsh.add(a.ID, a.Signature)
+	ix.lshAddLocked(a.ID, e)
 	var ids []int32
 	for _, t := range title {
 		if id := ix.internWordLocked(t); !slices.Contains(ids, id) {

@@ -157,6 +157,9 @@ func bandKeys(sig []byte, keys []uint64) []uint64 {
 type lshTable struct {
 	built   bool
 	buckets map[uint64][]string
+	// computed holds the signatures worked out from the text of articles
+	// stored without one, so remove finds the bands add filed them under.
+	computed map[string][]byte
 }
 
 func (t *lshTable) add(id string, sig []byte) {
@@ -172,6 +175,10 @@ func (t *lshTable) add(id string, sig []byte) {
 func (t *lshTable) remove(id string, sig []byte) {
 	if !t.built {
 		return
+	}
+	if c, ok := t.computed[id]; ok {
+		sig = c
+		delete(t.computed, id)
 	}
 	var buf [maxBandKeys]uint64
 	for _, k := range bandKeys(sig, buf[:0]) {
@@ -198,17 +205,27 @@ func (ix *Index) rebuildLSH() {
 }
 
 func (ix *Index) rebuildLSHLocked() {
-	ix.lsh = lshTable{built: true, buckets: make(map[uint64][]string, len(ix.articles)*8)}
+	ix.lsh = lshTable{built: true, buckets: make(map[uint64][]string, len(ix.articles)*8), computed: map[string][]byte{}}
 	for id, e := range ix.articles {
-		sig := e.article.Signature
-		if !validSignature(sig) {
-			// Stored before signatures were: computed here, not kept (the
-			// entry is shared with readers); re-ingesting stores it.
-			fp := fingerprintOf(e.body.text(), ix.idfLocked, true)
-			sig = signatureOf(&fp)
-		}
-		ix.lsh.add(id, sig)
+		ix.lshAddLocked(id, e)
 	}
+}
+
+// lshAddLocked files an indexed article in the band table, working out
+// the signature of one stored without one (before signatures were) from
+// its text: kept in the table, not in the entry, which readers share;
+// re-ingesting stores it.
+func (ix *Index) lshAddLocked(id string, e *entry) {
+	if !ix.lsh.built {
+		return
+	}
+	sig := e.article.Signature
+	if !validSignature(sig) {
+		fp := fingerprintOf(e.body.text(), ix.idfLocked, true)
+		sig = signatureOf(&fp)
+		ix.lsh.computed[id] = sig
+	}
+	ix.lsh.add(id, sig)
 }
 
 func validSignature(sig []byte) bool {
