@@ -400,7 +400,7 @@ func TestCLIIngestStreamsJSONLines(t *testing.T) {
 		t.Errorf("a bulk file listed every article without --verbose:\n%s", out)
 	}
 	// Not a terminal: progress is logged as lines.
-	if !regexp.MustCompile(`ingest export\.jsonl\.gz: \d+ articles, [\d.]+ of [\d.]+ MB read \(\d+%\), \d+ articles/s, ETA `).MatchString(errs) {
+	if !regexp.MustCompile(`ingest export\.jsonl\.gz: \d+ articles, [\d.]+ of [\d.]+ MB read \(\d+%\), \d+ articles/s(, ETA |, finishing)`).MatchString(errs) {
 		t.Errorf("no progress line on stderr:\n%s", errs)
 	}
 

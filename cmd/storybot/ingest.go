@@ -246,11 +246,14 @@ func (p *progress) show() {
 		_ = p.bar.Set64(read)
 		return
 	}
-	eta := "?"
-	if read > 0 && read < size {
-		eta = (time.Duration(float64(elapsed) * float64(size-read) / float64(read))).Round(time.Second).String()
+	eta := ", ETA ?"
+	switch {
+	case size > 0 && read >= size:
+		eta = ", finishing" // read to the end; the last batches are being stored
+	case read > 0:
+		eta = ", ETA " + (time.Duration(float64(elapsed) * float64(size-read) / float64(read))).Round(time.Second).String()
 	}
-	fmt.Fprintf(p.out, "ingest %s: %d articles, %.1f of %.1f MB read (%.0f%%), %.0f articles/s, ETA %s\n",
+	fmt.Fprintf(p.out, "ingest %s: %d articles, %.1f of %.1f MB read (%.0f%%), %.0f articles/s%s\n",
 		p.name, done, float64(read)/1e6, float64(size)/1e6, 100*float64(read)/float64(max(size, 1)), rate, eta)
 }
 
