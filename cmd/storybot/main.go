@@ -19,12 +19,13 @@ import (
 const usage = `storybot answers newsroom questions from ingested articles, with citations.
 
 Usage:
-  storybot ingest [--data DIR] [--outlet O] [--url U] [--collection C] [--published DATE] PATH|URL ...
+  storybot ingest [--data DIR] [--outlet O] [--url U] [--collection C] [--published DATE]
+                  [--verbose] [--progress DUR] [--batch N] PATH|URL|ARCHIVE.jsonl[.gz] ...
   storybot ask [--data DIR] [--json] [--collections a,b] QUESTION
   storybot eval [--data DIR] [--collections a,b] FILE.jsonl
   storybot serve [--data DIR] [--addr HOST:PORT]   (Slack: Socket Mode with SLACK_APP_TOKEN, else HTTP)
   storybot feedback [--data DIR]                    (Slack feedback as JSON Lines)
-  storybot digest [--data DIR] [--since DURATION] [--channel C]   (print the digest, do not post)
+  storybot digest [--data DIR] [--since TIME] [--until TIME] [--channel C]   (print the digest, do not post)
   storybot health [--addr HOST:PORT]                (exit 0 when a running serve answers /healthz)
   storybot version
 
