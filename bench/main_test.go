@@ -248,6 +248,16 @@ func corpus(b *testing.B, name string) *fixture {
 func replicaIndex(b *testing.B, built *retrieval.Index) (*retrieval.Index, replicaHeapUse) {
 	b.Helper()
 	arts := built.Articles()
+	stored := encodeAll(b, arts)
+	arts, built = nil, nil
+	heap := replicaHeap(b, stored)
+	ix := retrieval.NewIndex()
+	ix.PutAll(decodeAll(b, stored), len(stored))
+	return ix, heap
+}
+
+// encodeAll encodes the articles as a store keeps them (JSON).
+func encodeAll(b *testing.B, arts []*retrieval.Article) [][]byte {
 	stored := make([][]byte, len(arts))
 	for i, a := range arts {
 		data, err := json.Marshal(a)
@@ -256,11 +266,7 @@ func replicaIndex(b *testing.B, built *retrieval.Index) (*retrieval.Index, repli
 		}
 		stored[i] = data
 	}
-	arts, built = nil, nil
-	heap := replicaHeap(b, stored)
-	ix := retrieval.NewIndex()
-	ix.PutAll(decodeAll(b, stored), len(stored))
-	return ix, heap
+	return stored
 }
 
 // decodeAll yields the stored articles, decoded as the Redis store does.

@@ -24,17 +24,7 @@ func redisArticles() int {
 
 func openRedis(b *testing.B) *redisstore.Store {
 	b.Helper()
-	srv := redistest.StartServer(b, redistest.Options{Private: true})
-	o, err := redisstore.ParseURL(srv.URL)
-	if err != nil {
-		b.Fatal(err)
-	}
-	s, err := redisstore.Open(context.Background(), o)
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { s.Close() })
-	return s
+	return openRedisAt(b, redistest.StartServer(b, redistest.Options{Private: true}).URL)
 }
 
 // BenchmarkRedisIngestAndColdStart measures, end to end against a private

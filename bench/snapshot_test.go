@@ -3,7 +3,6 @@ package bench
 import (
 	"bytes"
 	"context"
-	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -89,14 +88,7 @@ func BenchmarkSnapshotVsBuild(b *testing.B) {
 	if arts == nil {
 		arts, corpus = bundledNews(b), "bundled"
 	}
-	stored := make([][]byte, len(arts))
-	for i, a := range arts {
-		data, err := json.Marshal(a)
-		if err != nil {
-			b.Fatal(err)
-		}
-		stored[i] = data
-	}
+	stored := encodeAll(b, arts)
 	b.Run(corpus, func(b *testing.B) {
 		path := filepath.Join(b.TempDir(), "index.snap")
 		var build, write, read time.Duration
