@@ -256,7 +256,11 @@ func (g *storyGroup) add(d *storyDoc) {
 }
 
 // groupStories groups the articles into stories. Copies (DuplicateOf an
-// article among docs) join their original's story whatever their text.
+// article among docs) join their original's story, when their own wording
+// (headline and lead, site chrome left out) agrees with it: pages whose
+// only text is the same site chrome (a registration notice, a video
+// player's feedback form) are marked copies of each other at ingest, yet
+// their headlines name different news, so each is taken on its own.
 // The result is the same for the same articles, whatever their order.
 func groupStories(docs []*storyDoc) [][]*storyDoc {
 	sort.Slice(docs, func(i, j int) bool {
@@ -317,9 +321,20 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 		}
 		return o
 	}
+	// copyOf is the article d copies among docs, or "".
+	copyOf := func(d *storyDoc) string {
+		o := d.a.DuplicateOf
+		if o == "" || o == d.a.ID || byID[o] == nil {
+			return ""
+		}
+		if cosine(d.vec, byID[root(o)].vec) < groupCosine {
+			return "" // only chrome in common
+		}
+		return o
+	}
 	var alone []*storyDoc
 	for _, d := range docs {
-		if o := d.a.DuplicateOf; o != "" && o != d.a.ID && byID[o] != nil {
+		if o := copyOf(d); o != "" {
 			if gi, ok := of[root(o)]; ok {
 				put(d, gi) // its wording counts towards the story's centre
 			} else {

@@ -127,3 +127,34 @@ func TestIsRoundup(t *testing.T) {
 		}
 	}
 }
+
+// Pages whose only text is the same site chrome (a registration notice a
+// scraper caught) are copies of each other to ingest, yet their headlines
+// name different news: each is a story of its own. A true copy (the same
+// headline and lead) still joins its original.
+func TestGroupChromeCopies(t *testing.T) {
+	notice := "We will use the details you have shared to manage your registration and to send you the newsletters you chose, as our privacy notice explains in full."
+	var texts []string
+	for i := range chromeLongDocs + 2 {
+		w := func(k int) string { return "zorv" + string(rune('a'+i)) + string(rune('a'+k)) } // no digits: a headline's numbers name no news
+		texts = append(texts, fmt.Sprintf("Report %s on the %s of %s\n%s", w(0), w(1), w(2), notice))
+	}
+	texts = append(texts, texts[0]) // a true copy of the first page
+	day := time.Date(2031, 3, 3, 6, 0, 0, 0, time.UTC)
+	ix, arts := undatedIndex(t, texts, func(i int) time.Time { return day.Add(time.Duration(i) * time.Hour) })
+	for _, a := range arts[1:] {
+		a.DuplicateOf = arts[0].ID // as ingest marks identical texts
+	}
+	groups := groupStories(storyDocs(arts, memoIDF(ix)))
+	seen := map[int]bool{}
+	for _, a := range arts[:len(arts)-1] {
+		gi := storyOf(groups, a.ID)
+		if seen[gi] {
+			t.Errorf("%q shares story %d with another page of the same notice", a.Title, gi)
+		}
+		seen[gi] = true
+	}
+	if c, o := storyOf(groups, arts[len(arts)-1].ID), storyOf(groups, arts[0].ID); c != o {
+		t.Errorf("a true copy is in story %d, its original in %d", c, o)
+	}
+}
