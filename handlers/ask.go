@@ -7,6 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -161,34 +162,33 @@ func (s *Service) Ask(ctx context.Context, req AskRequest) (*answer.Answer, erro
 	return ans, nil
 }
 
-// clearestHits leaves out the passages of an article when another
-// retrieved article says the same thing (a copy of it, either way, or one
-// as close as sameCosine) in wording the rest of the index attests clearly
-// better (phrase.Stats.Outworded), so that an answer cites the clearer of
-// two sources for what both say: never a machine-reworded copy while its
-// original is at hand, whichever was ingested first.
+// clearestHits leaves out the passages of an article when a copy of it
+// (either way) is retrieved too, in wording the rest of the index attests
+// clearly better (phrase.Stats.Outworded), so that an answer cites the
+// clearer of two copies for what both say: never a machine-reworded copy
+// while its original is at hand, whichever was ingested first. Only copies
+// are compared: the comparison is far dearer than the search, and reports
+// of one event in their own words are each cited for what they say.
 func clearestHits(ix *retrieval.Index, hits []retrieval.Hit) []retrieval.Hit {
-	var arts []*retrieval.Article
+	family := map[string][]*retrieval.Article{}
 	seen := map[string]bool{}
 	for _, h := range hits {
 		if a := h.Article; a != nil && a.Text != "" && !seen[a.ID] {
 			seen[a.ID] = true
-			arts = append(arts, a)
+			family[a.Original()] = append(family[a.Original()], a)
+		}
+	}
+	var arts []*retrieval.Article
+	for _, f := range family {
+		if len(f) > 1 {
+			arts = append(arts, f...)
 		}
 	}
 	if len(arts) < 2 {
-		return hits
+		return hits // no copies among the hits: nothing to compare
 	}
+	slices.SortFunc(arts, func(a, b *retrieval.Article) int { return strings.Compare(a.ID, b.ID) })
 	docs := storyDocs(arts, memoIDF(ix))
-	same := false
-	for i := range docs {
-		for j := 0; j < i && !same; j++ {
-			same = docs[i].a.Original() == docs[j].a.Original() || cosine(docs[i].vec, docs[j].vec) >= sameCosine
-		}
-	}
-	if !same {
-		return hits // nothing to compare: spare counting the statistics
-	}
 	out := outworded(docs, phrase.For(ix), (*retrieval.Article).Original)
 	if len(out) == 0 {
 		return hits
