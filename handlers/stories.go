@@ -260,7 +260,9 @@ func (g *storyGroup) add(d *storyDoc) {
 // (headline and lead, site chrome left out) agrees with it: pages whose
 // only text is the same site chrome (a registration notice, a video
 // player's feedback form) are marked copies of each other at ingest, yet
-// their headlines name different news, so each is taken on its own.
+// their headlines name different news, so each is taken on its own; and
+// when they were published within groupSpan of each other: an obituary
+// that repeats most of an earlier story is news of its own.
 // The result is the same for the same articles, whatever their order.
 func groupStories(docs []*storyDoc) [][]*storyDoc {
 	sort.Slice(docs, func(i, j int) bool {
@@ -327,8 +329,12 @@ func groupStories(docs []*storyDoc) [][]*storyDoc {
 		if o == "" || o == d.a.ID || byID[o] == nil {
 			return ""
 		}
-		if cosine(d.vec, byID[root(o)].vec) < groupCosine {
+		r := byID[root(o)]
+		if cosine(d.vec, r.vec) < groupCosine {
 			return "" // only chrome in common
+		}
+		if gap := d.when.Sub(r.when); gap > groupSpan || -gap > groupSpan {
+			return "" // a later report that reuses the text: a follow-up, taken on its own
 		}
 		return o
 	}

@@ -158,3 +158,22 @@ func TestGroupChromeCopies(t *testing.T) {
 		t.Errorf("a true copy is in story %d, its original in %d", c, o)
 	}
 }
+
+// A report marked a copy of one published weeks before (an obituary that
+// repeats most of an earlier story) is news of its own; a copy published
+// the next day is the same story.
+func TestGroupLateCopy(t *testing.T) {
+	day := time.Date(2031, 3, 3, 6, 0, 0, 0, time.UTC)
+	texts := []string{explainerA, explainerA + "\nUpdated with the council's vote count.", explainerA + "\nA later report."}
+	ix, arts := undatedIndex(t, texts, func(i int) time.Time { return day })
+	arts[0].Published = day
+	arts[1].Published, arts[1].DuplicateOf = day.AddDate(0, 0, 1), arts[0].ID
+	arts[2].Published, arts[2].DuplicateOf = day.AddDate(0, 2, 0), arts[0].ID
+	groups := groupStories(storyDocs(arts, memoIDF(ix)))
+	if storyOf(groups, arts[1].ID) != storyOf(groups, arts[0].ID) {
+		t.Errorf("a copy published the next day is not in its original's story")
+	}
+	if storyOf(groups, arts[2].ID) == storyOf(groups, arts[0].ID) {
+		t.Errorf("a copy published two months later is in its original's story")
+	}
+}
