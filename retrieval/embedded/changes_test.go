@@ -85,3 +85,14 @@ func TestChangeLog(t *testing.T) {
 		t.Errorf("changes within the window: %+v, %v", got, err)
 	}
 }
+
+// openTest opens the store in dir for the test, closed when it ends.
+func openTest(t testing.TB, dir string) *Store {
+	t.Helper()
+	s, err := Open(dir, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}

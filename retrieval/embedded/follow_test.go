@@ -16,11 +16,7 @@ import (
 func TestFollower(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(dir, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, dir)
 	if err := s.Put(ctx, storetest.NewArticle("mine", "Written before the index loaded.")); err != nil {
 		t.Fatal(err)
 	}
@@ -111,11 +107,7 @@ func TestFollower(t *testing.T) {
 func TestFollowerRun(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	dir := t.TempDir()
-	s, err := Open(dir, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, dir)
 	pos, _ := s.Position(ctx)
 	ix := retrieval.NewIndex()
 	f := &Follower{Store: s, Index: ix, Every: 10 * time.Millisecond}

@@ -27,11 +27,7 @@ import (
 func TestProcessesShareFolder(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
-	s, err := Open(dir, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, dir)
 	start, _ := s.Position(ctx)
 	a := startHelper(t, dir, "batches=20,prefix=a")
 	b := startHelper(t, dir, "batches=20,prefix=b")
@@ -78,11 +74,7 @@ func TestClaimAcrossStores(t *testing.T) {
 	dir := t.TempDir()
 	var stores []*Store
 	for range 2 {
-		s, err := Open(dir, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer s.Close()
+		s := openTest(t, dir)
 		stores = append(stores, s)
 	}
 	var wins atomic.Int32
@@ -112,11 +104,7 @@ func TestKilledWriterLeavesStoreConsistent(t *testing.T) {
 	dir := t.TempDir()
 	w := startHelper(t, dir, "writer")
 	// Kill it once it has committed a few batches, while it writes more.
-	s, err := Open(dir, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, dir)
 	for deadline := time.Now().Add(30 * time.Second); ; time.Sleep(10 * time.Millisecond) {
 		p, err := s.Position(ctx)
 		if err != nil {
@@ -132,7 +120,7 @@ func TestKilledWriterLeavesStoreConsistent(t *testing.T) {
 	w.cmd.Process.Signal(syscall.SIGKILL)
 	w.wait()
 
-	err = s.view(ctx, func(tx *bolt.Tx) error {
+	err := s.view(ctx, func(tx *bolt.Tx) error {
 		for err := range tx.Check() {
 			return err
 		}
@@ -195,11 +183,7 @@ func TestOldFormatFolderOpens(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	s, err := Open(dir, time.Minute)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	s := openTest(t, dir)
 	if got, err := s.Get(ctx, "old-1"); err != nil || got.Text != old.Text {
 		t.Fatalf("old article: %+v %v", got, err)
 	}

@@ -29,12 +29,7 @@ func TestContractPutMany(t *testing.T) {
 func TestPutMany(t *testing.T) {
 	for _, mode := range []string{"single", "cluster"} {
 		t.Run(mode, func(t *testing.T) {
-			var url string
-			if mode == "single" {
-				url, _, _ = redistest.Start(t)
-			} else {
-				url = clusterURL(redistest.StartCluster(t, 3))
-			}
+			url := modeURL(t, mode)
 			prefix := redistest.Prefix(t)
 			s, replica := open(t, url, prefix), open(t, url, prefix)
 			ctx := t.Context()

@@ -126,17 +126,23 @@ func TestContractCluster(t *testing.T) {
 	})
 }
 
+// modeURL starts a private Redis, "single" or a three-node "cluster", and
+// returns its URL.
+func modeURL(t *testing.T, mode string) string {
+	t.Helper()
+	if mode == "single" {
+		url, _, _ := redistest.Start(t)
+		return url
+	}
+	return clusterURL(redistest.StartCluster(t, 3))
+}
+
 // TestReplicas runs two storybot replicas (Store + Index) on one Redis:
 // what one writes, the other's index holds moments later, without restart.
 func TestReplicas(t *testing.T) {
 	for _, mode := range []string{"single", "cluster"} {
 		t.Run(mode, func(t *testing.T) {
-			var url string
-			if mode == "single" {
-				url, _, _ = redistest.Start(t)
-			} else {
-				url = clusterURL(redistest.StartCluster(t, 3))
-			}
+			url := modeURL(t, mode)
 			prefix := redistest.Prefix(t)
 			a, b := open(t, url, prefix), open(t, url, prefix)
 			ctx := t.Context()
