@@ -959,6 +959,9 @@ func jsonReason(data []byte, err error) string {
 		return "(" + msg + ")"
 	}
 	line, col := lineCol(data, off)
+	if !bytes.Contains(data, []byte{'\n'}) {
+		return fmt.Sprintf("at column %d: %s", col, msg) // one record: its line is named with the file
+	}
 	return fmt.Sprintf("at line %d, column %d: %s", line, col, msg)
 }
 
